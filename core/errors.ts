@@ -1,0 +1,71 @@
+/**
+ * The one error catalog. Every error stormlab raises on purpose has a code here,
+ * a short title, the CLI exit code and (for HTTP surfaces) a status.
+ * Keep docs/errors.md in step: test/errors-catalog.test.ts checks it.
+ */
+export const ERRORS = {
+  SL_CONFIG_INVALID: { title: 'Invalid configuration', exit: 2, status: 400 },
+  SL_CONFIG_NOT_FOUND: { title: 'File not found', exit: 2, status: 400 },
+  SL_CONFIG_PARSE: { title: 'File could not be parsed', exit: 2, status: 400 },
+  SL_USAGE: { title: 'Usage error', exit: 2, status: 400 },
+  SL_SPEC_UNKNOWN: { title: 'Unknown scenario spec', exit: 2, status: 400 },
+  SL_K6_MISSING: { title: 'k6 is not installed', exit: 2, status: 500 },
+  SL_UPSTREAM_UNRESOLVED: { title: 'Upstream has no URL', exit: 2, status: 500 },
+  SL_PROCESS_FAILED: { title: 'A lab process failed', exit: 1, status: 500 },
+  SL_THRESHOLDS_FAILED: { title: 'Thresholds crossed', exit: 99, status: 500 },
+  GW_BAD_REQUEST: { title: 'Invalid request', exit: 1, status: 400 },
+  GW_NOT_FOUND: { title: 'Not found', exit: 1, status: 404 },
+  GW_NO_UPSTREAM: { title: 'No upstream serves this model', exit: 1, status: 404 },
+  GW_UPSTREAM_EXHAUSTED: { title: 'All upstream attempts failed', exit: 1, status: 502 },
+  GW_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', exit: 1, status: 504 },
+  GW_INTERNAL: { title: 'Internal gateway error', exit: 1, status: 500 },
+  MOCK_BAD_REQUEST: { title: 'Invalid request', exit: 1, status: 400 },
+  MOCK_MODEL_NOT_FOUND: { title: 'Model not found', exit: 1, status: 404 },
+} as const satisfies Record<string, { title: string; exit: number; status: number }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  /** file the problem is in, when there is one */
+  file?: string;
+  /** dotted path of the field, e.g. `arrival.stages[1].target` */
+  path?: string;
+  /** what was expected there */
+  expected?: string;
+  /** what was found */
+  received?: string;
+}
+
+export class StormlabError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StormlabError';
+    this.code = code;
+    this.details = details;
+  }
+  get exitCode(): number {
+    return ERRORS[this.code].exit;
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export function isStormlabError(e: unknown): e is StormlabError {
+  return e instanceof StormlabError;
+}
+
+/** One human-readable block: `error SL_CONFIG_INVALID: … \n  at file: path — expected …`. */
+export function formatError(e: StormlabError): string {
+  const lines = [`error ${e.code}: ${e.message}`];
+  for (const d of e.details) {
+    const where = [d.file, d.path].filter(Boolean).join(': ');
+    const what = [d.expected ? `expected ${d.expected}` : '', d.received ? `received ${d.received}` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(`  ${where || '(input)'}${what ? ` — ${what}` : ''}`);
+  }
+  return lines.join('\n');
+}
