@@ -1,8 +1,6 @@
-import { z } from 'zod';
-
 /** Pure TS: the k6 bundle imports it. Parses k6-style durations: `500ms`, `20s`, `1m30s`, `2h`. */
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION_RE = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+export const DURATION_RE = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
 export function parseDurationMs(text: string): number {
   const s = text.trim();
@@ -17,11 +15,3 @@ export function formatDuration(ms: number): string {
   return `${ms / 1000}s`;
 }
 
-/** zod schema for a duration field; accepts a k6 duration string or a number of seconds; yields milliseconds. */
-export const durationMs = z.union([
-  z.number().nonnegative().transform((n) => n * 1000),
-  z
-    .string()
-    .regex(DURATION_RE, { message: 'a duration such as 500ms, 20s or 1m30s' })
-    .transform((s) => parseDurationMs(s)),
-]);

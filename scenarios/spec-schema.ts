@@ -5,10 +5,12 @@
  * Code the k6 bundle imports may use `import type` from this file only.
  */
 import { z } from 'zod';
-import { durationMs } from '../core/duration.js';
-import { DistSchema } from '../core/distributions.js';
+import { durationMs } from '../core/duration-schema.js';
+import { DistSchema } from '../core/dist-schema.js';
 
-export { DistSchema, type Dist } from '../core/distributions.js';
+import { THRESHOLD_RE } from './thresholds.js';
+
+export { DistSchema, type Dist } from '../core/dist-schema.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'lowercase letters, digits, ".", "_" or "-"' });
 
@@ -67,8 +69,6 @@ export const WorkloadSchema = z.strictObject({
 });
 export type Workload = z.output<typeof WorkloadSchema>;
 
-/** k6 threshold expressions: `p(99)<2000`, `rate<0.01`, `avg<=300`, `count>10`, `max<5000`, `med<100`. */
-export const THRESHOLD_RE = /^\s*(p\(\d+(?:\.\d+)?\)|avg|min|max|med|count|rate|value)\s*(<=|>=|<|>|==|!=)\s*-?\d+(?:\.\d+)?\s*$/;
 export const ThresholdSchema = z.union([
   z.string().regex(THRESHOLD_RE, { message: 'a k6 threshold such as "p(99)<2000" or "rate<0.01"' }),
   z.strictObject({
