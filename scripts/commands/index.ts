@@ -1,0 +1,9 @@
+import type { Command } from '../args.js';
+import { bundleCommand } from './bundle.js';
+import { gatewayCommand } from './gateway.js';
+import { mocksCommand } from './mocks.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+
+/** Every `stormlab` command, in the order `stormlab --help` lists them. */
+export const COMMANDS: readonly Command[] = [runCommand, mocksCommand, gatewayCommand, bundleCommand, reportCommand];

@@ -1,0 +1,67 @@
+import { relative } from 'node:path';
+import { renderTerminalSummary } from '../../reports/render-text.js';
+import { StormlabError } from '../../core/errors.js';
+import { optDuration, optNumber, optString, type Command } from '../args.js';
+import { runLab } from '../lab/run-lab.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a scenario against the lab (fleet + gateway) or an external URL, and report',
+  help: `
+Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6]
+
+Starts the mock fleet and the reference gateway on free loopback ports, runs the scenario in an
+open model, stops everything and writes a run directory with samples, the upstream ledger, the
+gateway metrics snapshot, summary.json and summary.md.
+
+Arguments:
+  <spec>             a built-in spec name (see scenarios/specs/) or a path to a spec YAML
+
+Options:
+  --duration D       stretch or shrink the arrival stages to last D (20s, 1m30s, …)
+  --rate N           replace the arrival stages with a constant N requests per second
+  --seed N           workload seed (same seed, spec and config → same workload)
+  --out DIR          run directory (default: runs/<timestamp>-<spec>)
+  --target URL       drive an external OpenAI-compatible base URL instead of starting ours
+  --driver native|k6 the built-in driver (default) or k6 on PATH (k6 run --out json=…)
+  -h, --help         this help
+
+Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failure.
+`,
+  options: {
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    target: { type: 'string' },
+    driver: { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    const [spec, ...extra] = positionals;
+    if (!spec || extra.length > 0) {
+      throw new StormlabError('SL_USAGE', 'stormlab run takes exactly one spec (a name such as `baseline`, or a YAML path)');
+    }
+    const driver = optString(values, 'driver') ?? 'native';
+    if (driver !== 'native' && driver !== 'k6') {
+      throw new StormlabError('SL_USAGE', '--driver must be native or k6', [{ path: '--driver', expected: 'native | k6', received: JSON.stringify(driver) }]);
+    }
+    const target = optString(values, 'target');
+    if (target !== undefined && !/^https?:\/\/[^/]+/.test(target)) {
+      throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [{ path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) }]);
+    }
+    const result = await runLab({
+      spec,
+      durationMs: optDuration(values, 'duration'),
+      rate: optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second'),
+      seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+      out: optString(values, 'out'),
+      target,
+      driver,
+      log: (l) => io.stderr.write(`· ${l}\n`),
+    });
+    io.stdout.write(`${renderTerminalSummary(result.summary)}\n`);
+    const where = relative(process.cwd(), result.runDir) || '.';
+    io.stdout.write(`\nreport: ${where}/summary.md\nsummary: ${where}/summary.json\n`);
+    return result.thresholdsOk ? 0 : 99;
+  },
+};

@@ -1,0 +1,100 @@
+/**
+ * Lab parts (the mock fleet, the gateway) run as real child processes of `stormlab run`:
+ * each is the same CLI command a user can run alone, started with `--json` so that its first
+ * stdout line tells where it listens.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { StormlabError } from '../../core/errors.js';
+
+const BIN = fileURLToPath(new URL('../bin/stormlab.js', import.meta.url));
+
+export interface LabProcess<T> {
+  label: string;
+  child: ChildProcess;
+  /** the parsed first JSON line the process printed */
+  ready: T;
+  /** stderr collected so far (bounded) */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export function spawnCli<T>(label: string, args: string[], readyTimeoutMs = 30_000): Promise<LabProcess<T>> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  live.add(child);
+  let err = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => {
+    err = (err + d).slice(-16_384);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve(code ?? (signal ? 128 : null));
+    });
+  });
+
+  const stop = async (graceMs = 5000): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise<LabProcess<T>>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    let settled = false;
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      lines.close();
+      void stop(1000);
+      const tail = err.trim();
+      reject(
+        new StormlabError('SL_PROCESS_FAILED', `${label} ${why}${tail ? `:\n${tail.split('\n').map((l) => `    ${l}`).join('\n')}` : ''}`),
+      );
+    };
+    const timer = setTimeout(() => fail(`did not report ready within ${readyTimeoutMs} ms`), readyTimeoutMs);
+    lines.on('line', (line) => {
+      const t = line.trim();
+      if (!t.startsWith('{') && !t.startsWith('[')) return;
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      lines.removeAllListeners('line');
+      child.stdout!.resume();
+      let ready: T;
+      try {
+        ready = JSON.parse(t) as T;
+      } catch {
+        settled = false;
+        fail(`printed an unreadable ready line: ${t.slice(0, 200)}`);
+        return;
+      }
+      resolve({ label, child, ready, stderr: () => err, stop });
+    });
+    void exited.then((code) => fail(`exited with code ${code} before it was ready`));
+  });
+}
+
+/** Resolve when SIGINT or SIGTERM arrives (for the long-running `mocks` and `gateway` commands). */
+export function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
