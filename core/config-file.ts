@@ -13,8 +13,30 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
+/**
+ * For a union, the branch that matched the input's type says the most (a string that is not a
+ * duration: the string branch's message); when none did, list what each branch wanted.
+ */
+function unionBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue | undefined {
+  const branches = issue.errors.filter((b) => b.length > 0);
+  const rootMismatch = (i: z.core.$ZodIssue): boolean => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'unrecognized_keys');
+  const typed = branches.filter((b) => !b.some(rootMismatch));
+  if (typed.length === 1) return typed[0]![0];
+  return undefined;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): Pick<ErrorDetail, 'expected' | 'received'> {
   switch (issue.code) {
+    case 'invalid_union': {
+      const branch = unionBranch(issue);
+      if (branch) return describeIssue(branch);
+      const wanted = issue.errors.flatMap((b) => (b[0]?.code === 'invalid_type' && b[0].path.length === 0 ? [b[0].expected] : []));
+      if (wanted.length > 0) return { expected: `one of: ${[...new Set(wanted)].join(' | ')}` };
+      const disc = /^Invalid discriminator value\. Expected (.+)$/.exec(issue.message);
+      return { expected: disc ? `one of ${disc[1]}` : 'one of the documented forms' };
+    }
+    case 'invalid_format':
+      return { expected: issue.message };
     case 'invalid_type':
       return { expected: issue.expected, received: /received\s+(.+)$/i.exec(issue.message)?.[1] };
     case 'invalid_value':
@@ -34,6 +56,10 @@ function describeIssue(issue: z.core.$ZodIssue): Pick<ErrorDetail, 'expected' | 
 export function zodToStormlab(error: z.ZodError, source: string, what = 'configuration'): StormlabError {
   const details: ErrorDetail[] = error.issues.flatMap((issue) => {
     const d = describeIssue(issue);
+    if (issue.code === 'invalid_union') {
+      const branch = unionBranch(issue);
+      if (branch && branch.path.length > 0) return [{ file: source, path: formatPath([...issue.path, ...branch.path]), ...d }];
+    }
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => ({ file: source, path: formatPath([...issue.path, k]), ...d }));
     }

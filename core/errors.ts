@@ -21,6 +21,11 @@ export const ERRORS = {
   GW_INTERNAL: { title: 'Internal gateway error', exit: 1, status: 500 },
   MOCK_BAD_REQUEST: { title: 'Invalid request', exit: 1, status: 400 },
   MOCK_MODEL_NOT_FOUND: { title: 'Model not found', exit: 1, status: 404 },
+  MOCK_ROUTE_NOT_FOUND: { title: 'No such route on a mock endpoint', exit: 1, status: 404 },
+  MOCK_INTERNAL: { title: 'Internal mock provider error', exit: 1, status: 500 },
+  GW_UPSTREAM_RATE_LIMITED: { title: 'Every upstream attempt was rate-limited', exit: 1, status: 429 },
+  GW_CLIENT_CLOSED: { title: 'Client closed the request', exit: 1, status: 499 },
+  SL_RUN_INCOMPLETE: { title: 'Run directory is incomplete', exit: 2, status: 400 },
 } as const satisfies Record<string, { title: string; exit: number; status: number }>;
 
 export type ErrorCode = keyof typeof ERRORS;
