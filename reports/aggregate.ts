@@ -1,0 +1,136 @@
+/**
+ * The aggregate ingest builds from sample points: histograms, counters, rates, groups and
+ * per-second buckets. Its size depends on the number of metrics, groups and run seconds,
+ * never on the number of points. `summarize` turns it into the versioned summary.
+ */
+import { METRICS, type MetricType, type Tags } from '../scenarios/samples.js';
+import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordSecond, type Dimension, type Groups, type Seconds } from './groups.js';
+import type { BadLines } from './lines.js';
+import { createMetricAcc, recordMetric, type MetricAcc } from './metric-acc.js';
+import { buildSubmetricIndex, knownType, recordSubmetrics, type SubmetricIndex, type Thresholds } from './submetrics.js';
+
+export interface IngestOptions {
+  /** spec thresholds to evaluate; their tag-filtered keys are tracked during ingest */
+  thresholds?: Thresholds;
+  /** where the thresholds came from, for error messages */
+  thresholdsSource?: string;
+  /** run start (epoch ms): the per-second series counts from here; default: the Unix epoch, rebased by summarize */
+  startMs?: number;
+  /** how many bad lines to keep with their reasons (default 10) */
+  keepBadLines?: number;
+}
+
+export interface Aggregate {
+  lines: number;
+  points: number;
+  /** `Metric` declaration lines */
+  metricLines: number;
+  /** points of metrics stormlab does not define (real k6 adds its own), by metric */
+  unknownMetrics: Map<string, number>;
+  bad: BadLines;
+  keepBadLines: number;
+  firstTimeMs: number | null;
+  lastTimeMs: number | null;
+  /** types declared by `Metric` lines */
+  declaredTypes: Map<string, MetricType>;
+  /** every metric seen, untagged (ttft, e2e, itl, queue_ms, http_reqs, …) */
+  metrics: Map<string, MetricAcc>;
+  submetrics: SubmetricIndex;
+  thresholds: Thresholds;
+  statuses: Map<string, number>;
+  /** failed requests (http_req_failed = 1) by error tag (statuses and errors hold at most MAX_GROUPS keys, then "(other)") */
+  errors: Map<string, number>;
+  attempts: { count: number; sum: number; max: number; retried: number };
+  groups: Groups;
+  /** dimensions seen as a tag on http_reqs; the others count requests from e2e points */
+  dimsOnHttp: Set<Dimension>;
+  seconds: Seconds;
+  /** origin of the `seconds` keys (epoch ms), or null when they are Unix seconds */
+  seriesOriginMs: number | null;
+}
+
+export function createAggregate(opts: IngestOptions = {}): Aggregate {
+  const thresholds = opts.thresholds ?? {};
+  return {
+    lines: 0,
+    points: 0,
+    metricLines: 0,
+    unknownMetrics: new Map(),
+    bad: { count: 0, samples: [] },
+    keepBadLines: opts.keepBadLines ?? 10,
+    firstTimeMs: null,
+    lastTimeMs: null,
+    declaredTypes: new Map(),
+    metrics: new Map(),
+    submetrics: buildSubmetricIndex(thresholds, opts.thresholdsSource),
+    thresholds,
+    statuses: new Map(),
+    errors: new Map(),
+    attempts: { count: 0, sum: 0, max: 0, retried: 0 },
+    groups: createGroups(),
+    dimsOnHttp: new Set(),
+    seconds: new Map(),
+    seriesOriginMs: opts.startMs ?? null,
+  };
+}
+
+export function declareMetric(agg: Aggregate, name: string, type: unknown): void {
+  agg.metricLines++;
+  if (type === 'counter' || type === 'gauge' || type === 'rate' || type === 'trend') agg.declaredTypes.set(name, type);
+}
+
+/** Count under `key`, or under "(other)" once `limit` distinct keys are held. */
+function bump(map: Map<string, number>, key: string, limit = MAX_GROUPS): void {
+  const k = map.has(key) || map.size < limit ? key : OTHER;
+  map.set(k, (map.get(k) ?? 0) + 1);
+}
+
+/** metric names kept beyond stormlab's own (k6 has ~20): a file of random names must not exhaust memory */
+const MAX_METRICS = 500;
+
+const SERIES_METRICS = new Set(['http_reqs', 'http_req_failed', 'dropped_iterations', 'ttft', 'e2e']);
+
+/** Fold one point into the aggregate. */
+export function recordPoint(agg: Aggregate, metric: string, value: number, tags: Tags, timeMs: number): void {
+  agg.points++;
+  if (agg.firstTimeMs === null || timeMs < agg.firstTimeMs) agg.firstTimeMs = timeMs;
+  if (agg.lastTimeMs === null || timeMs > agg.lastTimeMs) agg.lastTimeMs = timeMs;
+  const known = Object.hasOwn(METRICS, metric);
+  if (!known) bump(agg.unknownMetrics, metric, MAX_METRICS);
+
+  const type = knownType(metric) ?? agg.declaredTypes.get(metric);
+  let acc = agg.metrics.get(metric);
+  if (!acc && (known || agg.metrics.size < MAX_METRICS)) {
+    acc = createMetricAcc(type);
+    agg.metrics.set(metric, acc);
+  }
+  if (acc) recordMetric(acc, value);
+  recordSubmetrics(agg.submetrics, metric, type, value, tags);
+  if (!known) return;
+
+  recordGroups(agg.groups, agg.dimsOnHttp, metric, value, tags);
+  if (SERIES_METRICS.has(metric)) {
+    recordSecond(agg.seconds, Math.floor((timeMs - (agg.seriesOriginMs ?? 0)) / 1000), metric, value);
+  }
+  switch (metric) {
+    case 'http_reqs':
+      bump(agg.statuses, tags.status || '(none)');
+      break;
+    case 'http_req_failed':
+      if (value !== 0) bump(agg.errors, errorKey(tags));
+      break;
+    case 'attempts':
+      agg.attempts.count++;
+      agg.attempts.sum += value;
+      if (value > agg.attempts.max) agg.attempts.max = value;
+      if (value > 1) agg.attempts.retried++;
+      break;
+  }
+}
+
+/** The error a failed request is filed under: its error tag, else its status. */
+function errorKey(tags: Tags): string {
+  if (tags.error) return tags.error;
+  if (tags.status) return `status ${tags.status}`;
+  return '(untagged)';
+}

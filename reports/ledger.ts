@@ -1,0 +1,106 @@
+/**
+ * Streaming read of the mock fleet's ledger: one NDJSON line per upstream call, retries and
+ * failovers included, so it is what the providers would bill. Bad lines are counted, never fatal.
+ */
+import { z } from 'zod';
+import { linesOf, noteBadLine, type BadLines, type LineSource } from './lines.js';
+
+/** One ledger line. Loose on purpose: fields the report does not read may come and go. */
+export const LedgerLineSchema = z.object({
+  time: z.string().optional(),
+  endpoint: z.string().min(1),
+  provider: z.string().optional(),
+  region: z.string().optional(),
+  model: z.string().optional(),
+  requestId: z.string().optional(),
+  attempt: z.number().optional(),
+  status: z.int().min(0).max(999),
+  stream: z.boolean().optional(),
+  fault: z.string().nullable().optional(),
+  tokensIn: z.number().nonnegative().default(0),
+  tokensOut: z.number().nonnegative().default(0),
+  costUsd: z.number().nonnegative().default(0),
+  durationMs: z.number().optional(),
+  /** `ok` for a complete answer; anything else (e.g. a broken stream) is an error */
+  outcome: z.string().optional(),
+});
+export type LedgerLine = z.output<typeof LedgerLineSchema>;
+
+export interface EndpointTotals {
+  calls: number;
+  ok: number;
+  errors: number;
+  statuses: Record<string, number>;
+  costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+export interface LedgerTotals {
+  lines: number;
+  bad: BadLines;
+  calls: number;
+  costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** by endpoint (`openai/us-east`) */
+  byEndpoint: Map<string, EndpointTotals>;
+}
+
+/** A call is ok when its status is 2xx and its outcome (when given) is `ok`. */
+export function isOkCall(l: LedgerLine): boolean {
+  return l.status >= 200 && l.status < 300 && (l.outcome === undefined || l.outcome === 'ok');
+}
+
+export function createLedgerTotals(): LedgerTotals {
+  return { lines: 0, bad: { count: 0, samples: [] }, calls: 0, costUsd: 0, tokensIn: 0, tokensOut: 0, byEndpoint: new Map() };
+}
+
+export function recordLedgerLine(t: LedgerTotals, l: LedgerLine): void {
+  t.calls++;
+  t.costUsd += l.costUsd;
+  t.tokensIn += l.tokensIn;
+  t.tokensOut += l.tokensOut;
+  let e = t.byEndpoint.get(l.endpoint);
+  if (!e) {
+    e = { calls: 0, ok: 0, errors: 0, statuses: {}, costUsd: 0, tokensIn: 0, tokensOut: 0 };
+    t.byEndpoint.set(l.endpoint, e);
+  }
+  e.calls++;
+  if (isOkCall(l)) e.ok++;
+  else e.errors++;
+  const s = String(l.status);
+  e.statuses[s] = (e.statuses[s] ?? 0) + 1;
+  e.costUsd += l.costUsd;
+  e.tokensIn += l.tokensIn;
+  e.tokensOut += l.tokensOut;
+}
+
+function parseLedgerLine(text: string): { ok: true; line: LedgerLine } | { ok: false; reason: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const r = LedgerLineSchema.safeParse(v);
+  if (r.success) return { ok: true, line: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid' };
+}
+
+/** Read a ledger file (streamed) or lines. */
+export async function ingestLedger(input: LineSource, opts: { keepBadLines?: number } = {}): Promise<LedgerTotals> {
+  const keep = opts.keepBadLines ?? 10;
+  const t = createLedgerTotals();
+  let n = 0;
+  for await (const text of linesOf(input, 'ledger NDJSON')) {
+    n++;
+    if (text.trim() === '') continue;
+    t.lines++;
+    const r = parseLedgerLine(text);
+    if (r.ok) recordLedgerLine(t, r.line);
+    else noteBadLine(t.bad, n, r.reason, keep);
+  }
+  return t;
+}

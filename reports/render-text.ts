@@ -1,0 +1,30 @@
+/** Pure: summary → a few plain lines for the terminal at the end of `stormlab run` / `stormlab report`. */
+import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd, sameToTheCent } from './format.js';
+import type { LatencyStats, Summary } from './summary-schema.js';
+
+function latencyLine(name: string, l: LatencyStats): string {
+  if (l.count === 0) return `${name.padEnd(5)} no samples`;
+  return `${name.padEnd(5)} p50 ${fmtMs(l.p50)} · p90 ${fmtMs(l.p90)} · p99 ${fmtMs(l.p99)} · max ${fmtMs(l.max)} (${fmtInt(l.count)})`;
+}
+
+export function renderTerminalSummary(s: Summary): string {
+  const t = s.totals;
+  const head = [s.run.spec ?? 'run', s.run.driver ? `${s.run.driver} driver` : null, fmtSeconds(s.run.durationS)].filter(Boolean).join(' · ');
+  const rps = t.rps === null ? '' : ` (${fmtNum(Math.round(t.rps * 10) / 10)}/s)`;
+  const lines = [
+    head,
+    `requests ${fmtInt(t.requests)}${rps} · errors ${fmtPct(t.errorRate)} (${fmtInt(t.errors)}) · dropped ${fmtInt(t.dropped)}`,
+    latencyLine('TTFT', s.latency.ttft_ms) + (s.run.ttftDefinition === 'first-byte' ? ' [first byte]' : ''),
+    latencyLine('E2E', s.latency.e2e_ms),
+  ];
+  let cost = `cost ${fmtUsd(s.cost.totalUsd)} (${fmtUsd(s.cost.per1kUsd)} per 1k)`;
+  if (s.cost.ledgerUsd !== null) {
+    cost += sameToTheCent(s.cost.ledgerUsd, s.cost.totalUsd) ? ' · ledger ✓ equal' : ` · ledger ${fmtUsd(s.cost.ledgerUsd)} ✗ differs`;
+  }
+  lines.push(`${cost} · cache hit rate ${fmtPct(s.cache.hitRate)}`);
+  for (const th of s.thresholds) {
+    lines.push(`${th.ok ? '✓' : '✗'} ${th.key} ${th.threshold} (observed ${th.observed === null ? 'nothing' : fmtNum(th.observed)})`);
+  }
+  if (s.ingest.badLines > 0) lines.push(`⚠ ${fmtInt(s.ingest.badLines)} bad sample lines skipped (first: line ${s.ingest.badLineSamples[0]?.line ?? '?'})`);
+  return lines.join('\n');
+}

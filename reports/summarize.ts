@@ -1,0 +1,126 @@
+/**
+ * Pure: an ingest aggregate (plus the ledger and run.json when there are any) → the versioned
+ * summary. Thresholds are those the aggregate was ingested for (`IngestOptions.thresholds`).
+ */
+import { evaluateThresholds } from '../scenarios/thresholds.js';
+import type { Aggregate } from './aggregate.js';
+import { summarizeBreakdowns, summarizeTimeseries } from './breakdowns.js';
+import { statsMs } from './histogram.js';
+import type { LedgerTotals } from './ledger.js';
+import { metricStats, type MetricAcc } from './metric-acc.js';
+import { countOf, ratio, round, roundUsd } from './numbers.js';
+import type { RunMeta } from './run-meta.js';
+import { findSubmetric } from './submetrics.js';
+import type { LatencyStats, Summary } from './summary-schema.js';
+
+export interface SummarizeInputs {
+  ledger?: LedgerTotals | null;
+  run?: RunMeta | null;
+}
+
+const EMPTY_LATENCY: LatencyStats = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p95: null, p99: null, p999: null };
+
+function latency(acc: MetricAcc | undefined): LatencyStats {
+  return acc?.hist ? statsMs(acc.hist) : EMPTY_LATENCY;
+}
+
+function sorted<T>(map: Map<string, T>, by: (a: [string, T], b: [string, T]) => number): Record<string, T> {
+  return Object.fromEntries([...map.entries()].sort(by));
+}
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+const byCountDesc = (a: [string, number], b: [string, number]) => b[1] - a[1] || byKey(a, b);
+
+function runInfo(agg: Aggregate, run: RunMeta | null | undefined): Summary['run'] {
+  const started = run?.startedAt ? Date.parse(run.startedAt) : agg.firstTimeMs;
+  const ended = run?.endedAt ? Date.parse(run.endedAt) : agg.lastTimeMs;
+  const durationS = started !== null && ended !== null && ended > started ? round((ended - started) / 1000, 3) : 0;
+  return {
+    spec: run?.spec ?? null,
+    driver: run?.driver ?? null,
+    ttftDefinition: run?.ttftDefinition ?? null,
+    target: run?.target ?? null,
+    seed: run?.seed ?? null,
+    startedAt: run?.startedAt ?? (started !== null ? new Date(started).toISOString() : null),
+    endedAt: run?.endedAt ?? (ended !== null ? new Date(ended).toISOString() : null),
+    durationS,
+  };
+}
+
+function upstream(ledger: LedgerTotals | null | undefined): Summary['upstream'] {
+  if (!ledger) return null;
+  return {
+    calls: ledger.calls,
+    costUsd: roundUsd(ledger.costUsd),
+    tokensIn: ledger.tokensIn,
+    tokensOut: ledger.tokensOut,
+    badLines: ledger.bad.count,
+    byEndpoint: sorted(
+      new Map([...ledger.byEndpoint].map(([k, e]) => [k, { ...e, statuses: { ...e.statuses }, costUsd: roundUsd(e.costUsd) }])),
+      byKey,
+    ),
+  };
+}
+
+export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary {
+  const m = (name: string) => agg.metrics.get(name);
+  const run = runInfo(agg, inputs.run);
+  const requests = countOf(m('http_reqs')?.sum ?? 0);
+  const errors = m('http_req_failed')?.nonZero ?? 0;
+  const totalUsd = roundUsd(m('cost_usd')?.sum ?? 0);
+  const ledgerUsd = inputs.ledger ? roundUsd(inputs.ledger.costUsd) : null;
+  const cacheHit = m('cache_hit');
+  const clamped = [...agg.metrics.values()].reduce((n, a) => n + (a.type === 'trend' || a.type === undefined ? (a.hist?.clamped ?? 0) : 0), 0);
+
+  const thresholds = evaluateThresholds(agg.thresholds, (metric, tags) => {
+    const acc = Object.keys(tags).length === 0 ? m(metric) : findSubmetric(agg.submetrics, metric, tags);
+    return acc ? metricStats(acc, run.durationS) : undefined;
+  }).map((t) => ({ ...t, observed: t.observed !== null && Number.isFinite(t.observed) ? t.observed : null }));
+
+  return {
+    version: 1,
+    run,
+    totals: {
+      requests,
+      ok: Math.max(0, requests - errors),
+      errors,
+      dropped: countOf(m('dropped_iterations')?.sum ?? 0),
+      rps: run.durationS > 0 ? round(requests / run.durationS, 3) : null,
+      errorRate: ratio(errors, requests),
+    },
+    latency: {
+      ttft_ms: latency(m('ttft')),
+      e2e_ms: latency(m('e2e')),
+      itl_ms: latency(m('itl')),
+      queue_ms: latency(m('queue_ms')),
+      schedule_lag_ms: latency(m('schedule_lag')),
+    },
+    cache: { lookups: cacheHit?.count ?? 0, hits: cacheHit?.nonZero ?? 0, hitRate: ratio(cacheHit?.nonZero ?? 0, cacheHit?.count ?? 0) },
+    cost: {
+      totalUsd,
+      per1kUsd: requests > 0 ? roundUsd((totalUsd / requests) * 1000) : null,
+      ledgerUsd,
+      differenceUsd: ledgerUsd === null ? null : roundUsd(ledgerUsd - totalUsd),
+    },
+    tokens: { in: m('tokens_in')?.sum ?? 0, out: m('tokens_out')?.sum ?? 0 },
+    attempts: {
+      mean: agg.attempts.count > 0 ? round(agg.attempts.sum / agg.attempts.count, 6) : null,
+      max: agg.attempts.count > 0 ? agg.attempts.max : null,
+      retried: agg.attempts.retried,
+    },
+    statuses: sorted(agg.statuses, byKey),
+    errors: sorted(agg.errors, byCountDesc),
+    breakdowns: summarizeBreakdowns(agg),
+    upstream: upstream(inputs.ledger),
+    thresholds,
+    ingest: {
+      lines: agg.lines,
+      points: agg.points,
+      metrics: agg.metricLines,
+      unknownMetrics: sorted(agg.unknownMetrics, byKey),
+      badLines: agg.bad.count,
+      badLineSamples: agg.bad.samples.map((s) => ({ ...s })),
+      clampedValues: clamped,
+    },
+    timeseries: summarizeTimeseries(agg),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * summary.json, version 1: the stable shape `compare` and `gate` read. Conventions:
+ * - times in milliseconds (`*_ms`), money in USD, rates as fractions 0–1;
+ * - "no data" is null, never 0: a latency block with count 0 has null min/max/mean/percentiles,
+ *   and a ratio with a zero denominator (errorRate without requests, hitRate without lookups) is null;
+ * - requests are http_reqs points; errors are http_req_failed = 1; ok = requests − errors;
+ *   dropped is the dropped_iterations sum (starts the open model could not make, never hidden).
+ */
+import { z } from 'zod';
+
+const count = z.int().nonnegative();
+const nullableNumber = z.number().nullable();
+const counts = z.record(z.string(), count);
+
+export const LatencyStatsSchema = z.strictObject({
+  count,
+  min: nullableNumber,
+  max: nullableNumber,
+  mean: nullableNumber,
+  p50: nullableNumber,
+  p90: nullableNumber,
+  p95: nullableNumber,
+  p99: nullableNumber,
+  p999: nullableNumber,
+});
+export type LatencyStats = z.output<typeof LatencyStatsSchema>;
+
+export const GroupSummarySchema = z.strictObject({
+  requests: count,
+  errors: count,
+  errorRate: nullableNumber,
+  ttft_p50_ms: nullableNumber,
+  ttft_p99_ms: nullableNumber,
+  e2e_p50_ms: nullableNumber,
+  e2e_p99_ms: nullableNumber,
+  costUsd: z.number(),
+});
+export type GroupSummary = z.output<typeof GroupSummarySchema>;
+const groups = z.record(z.string(), GroupSummarySchema);
+
+export const EndpointSummarySchema = z.strictObject({
+  calls: count,
+  ok: count,
+  errors: count,
+  statuses: counts,
+  costUsd: z.number(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+});
+
+export const SummarySchema = z.strictObject({
+  version: z.literal(1),
+  run: z.strictObject({
+    /** null when run.json did not say (a report built from a bare samples file) */
+    spec: z.string().nullable(),
+    driver: z.enum(['native', 'k6']).nullable(),
+    ttftDefinition: z.enum(['first-content-chunk', 'first-byte']).nullable(),
+    target: z.string().nullable(),
+    seed: z.number().nullable(),
+    /** from run.json, else the first and last sample times */
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    durationS: z.number().nonnegative(),
+  }),
+  totals: z.strictObject({
+    requests: count,
+    ok: count,
+    errors: count,
+    dropped: count,
+    rps: nullableNumber,
+    errorRate: nullableNumber,
+  }),
+  latency: z.strictObject({
+    ttft_ms: LatencyStatsSchema,
+    e2e_ms: LatencyStatsSchema,
+    itl_ms: LatencyStatsSchema,
+    queue_ms: LatencyStatsSchema,
+    schedule_lag_ms: LatencyStatsSchema,
+  }),
+  cache: z.strictObject({ lookups: count, hits: count, hitRate: nullableNumber }),
+  cost: z.strictObject({
+    /** sum of cost_usd as the client saw it */
+    totalUsd: z.number(),
+    per1kUsd: nullableNumber,
+    /** what the mock fleet's ledger billed (every upstream attempt); null without a ledger */
+    ledgerUsd: nullableNumber,
+    /** ledgerUsd − totalUsd; null without a ledger */
+    differenceUsd: nullableNumber,
+  }),
+  tokens: z.strictObject({ in: z.number(), out: z.number() }),
+  attempts: z.strictObject({ mean: nullableNumber, max: nullableNumber, retried: count }),
+  /** requests by HTTP status (k6 reports 0 for a network error) */
+  statuses: counts,
+  /** failed requests by error tag (or `status N` when untagged) */
+  errors: counts,
+  /** request-level breakdowns; `(none)` holds requests without the tag (e.g. that never reached a provider) */
+  breakdowns: z.strictObject({ provider: groups, region: groups, class: groups, model: groups, cache: groups }),
+  /** the mock fleet's ledger: every upstream attempt, retries and failovers included; null without a ledger */
+  upstream: z
+    .strictObject({
+      calls: count,
+      costUsd: z.number(),
+      tokensIn: z.number(),
+      tokensOut: z.number(),
+      badLines: count,
+      byEndpoint: z.record(z.string(), EndpointSummarySchema),
+    })
+    .nullable(),
+  thresholds: z.array(z.strictObject({ key: z.string(), threshold: z.string(), ok: z.boolean(), observed: nullableNumber })),
+  ingest: z.strictObject({
+    lines: count,
+    points: count,
+    /** `Metric` declaration lines */
+    metrics: count,
+    /** points of metrics stormlab does not define (k6's own, e.g. http_req_waiting), by metric */
+    unknownMetrics: counts,
+    badLines: count,
+    badLineSamples: z.array(z.strictObject({ line: z.int().positive(), reason: z.string() })),
+    /** latency values outside 0 … 1 h, recorded at the edge of the histogram range */
+    clampedValues: count,
+  }),
+  /** one row per second of the run, gaps filled; t = whole seconds since the start */
+  timeseries: z.array(
+    z.strictObject({
+      t: z.int(),
+      requests: count,
+      errors: count,
+      dropped: count,
+      ttft_p50_ms: nullableNumber,
+      ttft_p99_ms: nullableNumber,
+      e2e_p50_ms: nullableNumber,
+      e2e_p99_ms: nullableNumber,
+    }),
+  ),
+});
+export type Summary = z.output<typeof SummarySchema>;
+export const SUMMARY_VERSION = 1;
