@@ -108,3 +108,10 @@ export function parseSampleLine(text: string): ParsedLine {
   }
   return { ok: false, reason: `unknown line type ${JSON.stringify(o.type)}` };
 }
+
+/**
+ * Tag on every `ttft` point naming how it was measured (a `TtftDefinition`): the native driver
+ * writes `first-content-chunk`, stock k6 `first-byte` (it only sees `res.timings.waiting`). The
+ * report states the definition it found, and can tell when merged runners disagree.
+ */
+export const TTFT_DEF_TAG = 'ttft_def';

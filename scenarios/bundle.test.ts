@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleSpec, bundleSpecs } from './bundle.js';
+import { loadSpec } from './load-spec.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stormlab-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Module specifiers of every static import / export-from / dynamic import in the text. */
+function importedModules(code: string): string[] {
+  const out: string[] = [];
+  for (const m of code.matchAll(/^\s*(?:import|export)\b[^'";]*?\bfrom\s*["']([^"']+)["']/gm)) out.push(m[1]!);
+  for (const m of code.matchAll(/^\s*import\s*["']([^"']+)["']/gm)) out.push(m[1]!);
+  for (const m of code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]!);
+  return out;
+}
+
+describe('bundleSpec', () => {
+  it('writes one self-contained ES module that imports only k6', async () => {
+    const [res] = await bundleSpecs(['baseline'], dir);
+    expect(res!.file).toBe(join(dir, 'baseline.js'));
+    const code = readFileSync(res!.file, 'utf8');
+    expect(res!.bytes).toBe(Buffer.byteLength(code));
+    const mods = importedModules(code);
+    expect(mods).toContain('k6/http');
+    expect(mods.every((m) => m === 'k6' || m.startsWith('k6/'))).toBe(true);
+    expect(code).not.toMatch(/\brequire\s*\(/);
+    expect(code).not.toMatch(/from\s*["']zod["']|node:/);
+    expect(code).toContain('"name": "baseline"'); // the spec inlined
+    expect(code).toMatch(/export\s*\{[^}]*\bdefault\b[^}]*\boptions\b/s);
+    const mjs = join(dir, 'baseline.mjs');
+    copyFileSync(res!.file, mjs);
+    await promisify(execFile)(process.execPath, ['--check', mjs]); // throws on a syntax error
+  });
+
+  it('inlines the resolved (overridden) spec it is given', async () => {
+    const { spec } = loadSpec('baseline');
+    const out = join(dir, 'nested', 'custom.js');
+    const r = await bundleSpec({ ...spec, name: 'custom-run', workload: { ...spec.workload, seed: 4242 } }, out);
+    const code = readFileSync(r.file, 'utf8');
+    expect(code).toContain('"seed": 4242');
+    expect(code).toContain('"name": "custom-run"');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * How a request ended, as samples: the one place both runners (native driver, k6 entry) turn a
+ * response into the custom metrics and the `status`/`provider`/`region`/`cache`/`error` tags, so
+ * their outputs agree. Pure TS (k6-safe).
+ */
+import { CHARS_PER_TOKEN } from '../core/tokens.js';
+import type { Attribution, Usage } from './response.js';
+import { TTFT_DEF_TAG, type MetricName, type TtftDefinition } from './samples.js';
+import type { RequestTags } from './workload.js';
+
+/** The `error` tag values. Absent on success. */
+export type FailureKind =
+  | 'connect' // no connection (refused, DNS, connect timeout)
+  | 'timeout' // the spec's per-request timeout elapsed
+  | 'network' // the connection broke outside a stream body
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'truncated_stream' // a stream ended or broke before `data: [DONE]`
+  | 'stream_error' // the stream carried an `error` object
+  | 'bad_body' // a 2xx body that is not a chat completion
+  | 'aborted'; // the run was stopped
+
+export function httpFailure(status: number): FailureKind | undefined {
+  if (status >= 500) return 'http_5xx';
+  if (status >= 400) return 'http_4xx';
+  return undefined;
+}
+
+/** Tags of every sample of a finished request. `status` is the HTTP status, `0` when none arrived. */
+export function outcomeTags(
+  base: RequestTags,
+  status: number,
+  who: Pick<Attribution, 'provider' | 'region' | 'cache'> | undefined,
+  failure: FailureKind | undefined,
+): Record<string, string> {
+  const tags: Record<string, string> = { ...base, status: String(status) };
+  if (who?.provider) tags.provider = who.provider;
+  if (who?.region) tags.region = who.region;
+  if (who?.cache) tags.cache = who.cache;
+  if (failure) tags.error = failure;
+  return tags;
+}
+
+/** A finished request as the runner measured it. Times in ms. */
+export interface Outcome {
+  tags: RequestTags;
+  stream: boolean;
+  /** the drawn prompt size, the fallback for tokens_in when the response has no usage */
+  promptTokens: number;
+  status: number;
+  failure?: FailureKind;
+  /** absent when no response arrived */
+  who?: Attribution;
+  usage?: Usage;
+  /** characters of content received, the fallback for tokens_out */
+  textLength: number;
+  ttftMs?: number;
+  itlMs?: number;
+  e2eMs?: number;
+}
+
+export interface Sample {
+  metric: MetricName;
+  value: number;
+  tags: Record<string, string>;
+}
+
+/**
+ * The custom-metric samples of an outcome (k6 emits http_reqs/http_req_failed/http_req_duration
+ * itself; the driver adds those). Rules, the same in both runners:
+ * - e2e, ttft, itl: successful requests only; ttft and itl for streams only;
+ * - attempts, cache_hit: whenever a response arrived;
+ * - tokens_in/out: from `usage` when the response has it, else (successes only) the drawn prompt
+ *   size and the received text / 4;
+ * - cost_usd: only when the response carried `usage.cost_usd`.
+ */
+export function outcomeSamples(o: Outcome, ttftDefinition: TtftDefinition): Sample[] {
+  const tags = outcomeTags(o.tags, o.status, o.who, o.failure);
+  const out: Sample[] = [];
+  const add = (metric: MetricName, value: number | undefined, t = tags): void => {
+    if (value !== undefined && Number.isFinite(value)) out.push({ metric, value, tags: t });
+  };
+  if (!o.failure) {
+    add('e2e', o.e2eMs);
+    if (o.stream) {
+      add('ttft', o.ttftMs, { ...tags, [TTFT_DEF_TAG]: ttftDefinition });
+      add('itl', o.itlMs);
+    }
+  }
+  if (o.who) {
+    add('attempts', o.who.attempts);
+    add('cache_hit', o.who.cache !== undefined && o.who.cache !== 'miss' ? 1 : 0);
+  }
+  if (o.usage) {
+    add('tokens_in', o.usage.promptTokens);
+    add('tokens_out', o.usage.completionTokens);
+    add('cost_usd', o.usage.costUsd);
+  } else if (!o.failure) {
+    add('tokens_in', o.promptTokens);
+    add('tokens_out', Math.ceil(o.textLength / CHARS_PER_TOKEN));
+  }
+  return out;
+}
