@@ -44,6 +44,9 @@ interface Endpoint {
   url: string;
 }
 
+/** `stormlab mocks --json`: `{ control, endpoints }` (or, from older fleets, the bare endpoint array). */
+type MocksReady = Endpoint[] | { control?: string; endpoints: Endpoint[] };
+
 async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
   if (!('gateway' in spec.target)) throw new Error('startLab needs a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
@@ -54,13 +57,14 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
 
   const procs: LabProcess<unknown>[] = [];
   try {
-    const mocks = await spawnCli<Endpoint[]>('mock fleet', ['mocks', '--fleet', fleetFile, '--json', '--ledger', join(runDir, 'ledger.ndjson')]);
+    const mocks = await spawnCli<MocksReady>('mock fleet', ['mocks', '--fleet', fleetFile, '--json', '--ledger', join(runDir, 'ledger.ndjson')]);
     procs.push(mocks);
-    const endpointsFile = writeJson(runDir, 'endpoints.json', mocks.ready);
-    log(`fleet: ${mocks.ready.length} endpoints (${mocks.ready.map((e) => e.id).join(', ')})`);
+    const endpoints = Array.isArray(mocks.ready) ? mocks.ready : mocks.ready.endpoints;
+    const endpointsFile = writeJson(runDir, 'endpoints.json', endpoints);
+    log(`fleet: ${endpoints.length} endpoints (${endpoints.map((e) => e.id).join(', ')})`);
     const gateway = await spawnCli<{ url: string }>('gateway', ['gateway', '--config', gatewayFile, '--port', '0', '--upstreams', endpointsFile, '--json']);
     procs.push(gateway);
-    const urls = Object.fromEntries(mocks.ready.map((e) => [e.id, e.url]));
+    const urls = Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
     writeJson(runDir, 'gateway.json', {
       ...gatewayConfig,
       upstreams: gatewayConfig.upstreams.map((u) => ({ ...u, url: u.url ?? urls[u.id] })),
