@@ -26,6 +26,12 @@ export const ERRORS = {
   GW_UPSTREAM_RATE_LIMITED: { title: 'Every upstream attempt was rate-limited', exit: 1, status: 429 },
   GW_CLIENT_CLOSED: { title: 'Client closed the request', exit: 1, status: 499 },
   SL_RUN_INCOMPLETE: { title: 'Run directory is incomplete', exit: 2, status: 400 },
+  MOCK_RATE_LIMITED: { title: 'Rate limit reached on a mock endpoint', exit: 1, status: 429 },
+  MOCK_OVERLOADED: { title: 'Mock endpoint overloaded', exit: 1, status: 503 },
+  MOCK_SERVER_ERROR: { title: 'Server error injected by a fault', exit: 1, status: 500 },
+  MOCK_FAULT_NOT_FOUND: { title: 'No such fault', exit: 1, status: 404 },
+  MOCK_FAULT_CONFLICT: { title: 'A fault with this id exists', exit: 1, status: 409 },
+  MOCK_CONTROL_FORBIDDEN: { title: 'The control API only answers loopback clients', exit: 1, status: 403 },
 } as const satisfies Record<string, { title: string; exit: number; status: number }>;
 
 export type ErrorCode = keyof typeof ERRORS;
