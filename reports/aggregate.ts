@@ -4,7 +4,8 @@
  * never on the number of points. `summarize` turns it into the versioned summary.
  */
 import { METRICS, type MetricType, type Tags } from '../scenarios/samples.js';
-import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordSecond, type Dimension, type Groups, type Seconds } from './groups.js';
+import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordInSecond, secondBucket, type Dimension, type GroupMemo, type Groups, type SecondAcc, type Seconds } from './groups.js';
+import { createCacheAcc, FALSE_HIT_METRIC, recordCachePoint, type CacheAcc } from './cache-acc.js';
 import type { BadLines } from './lines.js';
 import { createMetricAcc, recordMetric, type MetricAcc } from './metric-acc.js';
 import { buildSubmetricIndex, knownType, recordSubmetrics, type SubmetricIndex, type Thresholds } from './submetrics.js';
@@ -47,6 +48,14 @@ export interface Aggregate {
   seconds: Seconds;
   /** origin of the `seconds` keys (epoch ms), or null when they are Unix seconds */
   seriesOriginMs: number | null;
+  cache: CacheAcc;
+  groupMemo: GroupMemo;
+  /** per metric name: what recordPoint needs to know, looked up once */
+  info: Map<string, MetricInfo>;
+  /** the per-second bucket last written (points mostly arrive in time order) */
+  lastSecond: { key: number; bucket: SecondAcc | null };
+  /** one record per input merged into this aggregate (several runners) */
+  sources: Array<{ name: string; lines: number; points: number; badLines: number }>;
 }
 
 export function createAggregate(opts: IngestOptions = {}): Aggregate {
@@ -71,12 +80,49 @@ export function createAggregate(opts: IngestOptions = {}): Aggregate {
     dimsOnHttp: new Set(),
     seconds: new Map(),
     seriesOriginMs: opts.startMs ?? null,
+    cache: createCacheAcc(),
+    info: new Map(),
+    groupMemo: new WeakMap(),
+    lastSecond: { key: Number.NaN, bucket: null },
+    sources: [],
   };
 }
 
 export function declareMetric(agg: Aggregate, name: string, type: unknown): void {
   agg.metricLines++;
-  if (type === 'counter' || type === 'gauge' || type === 'rate' || type === 'trend') agg.declaredTypes.set(name, type);
+  if (type === 'counter' || type === 'gauge' || type === 'rate' || type === 'trend') {
+    agg.declaredTypes.set(name, type);
+    agg.info.delete(name);
+  }
+}
+
+interface MetricInfo {
+  /** defined by the sample contract */
+  known: boolean;
+  /** read by the report though not (yet) in the contract */
+  extra: boolean;
+  type: MetricType | undefined;
+  /** its accumulator; undefined past MAX_METRICS unknown metrics */
+  acc: MetricAcc | undefined;
+  series: boolean;
+  cache: boolean;
+}
+
+function metricInfo(agg: Aggregate, metric: string): MetricInfo {
+  let info = agg.info.get(metric);
+  if (info && (info.acc || agg.metrics.size >= MAX_METRICS)) return info;
+  const known = Object.hasOwn(METRICS, metric);
+  const extra = !known && Object.hasOwn(EXTRA_TYPES, metric);
+  const type = knownType(metric) ?? (extra ? EXTRA_TYPES[metric] : undefined) ?? agg.declaredTypes.get(metric);
+  let acc = agg.metrics.get(metric);
+  if (!acc && (known || extra || agg.metrics.size < MAX_METRICS)) {
+    acc = createMetricAcc(type);
+    agg.metrics.set(metric, acc);
+  }
+  info = { known, extra, type, acc, series: SERIES_METRICS.has(metric), cache: CACHE_METRICS.has(metric) };
+  // a file of ever-new names must not grow this map beyond the metrics kept
+  if (acc) agg.info.set(metric, info);
+  return info;
 }
 
 /** Count under `key`, or under "(other)" once `limit` distinct keys are held. */
@@ -88,29 +134,34 @@ function bump(map: Map<string, number>, key: string, limit = MAX_GROUPS): void {
 /** metric names kept beyond stormlab's own (k6 has ~20): a file of random names must not exhaust memory */
 const MAX_METRICS = 500;
 
-const SERIES_METRICS = new Set(['http_reqs', 'http_req_failed', 'dropped_iterations', 'ttft', 'e2e']);
+const SERIES_METRICS = new Set(['http_reqs', 'http_req_failed', 'dropped_iterations', 'ttft', 'e2e', 'itl']);
+const CACHE_METRICS = new Set(['cache_hit', 'tokens_in', 'tokens_out', 'cost_usd', FALSE_HIT_METRIC]);
+
+/** Metrics the report reads that the sample contract does not define (yet), with their types. */
+const EXTRA_TYPES: Readonly<Record<string, MetricType>> = { [FALSE_HIT_METRIC]: 'rate' };
 
 /** Fold one point into the aggregate. */
 export function recordPoint(agg: Aggregate, metric: string, value: number, tags: Tags, timeMs: number): void {
   agg.points++;
   if (agg.firstTimeMs === null || timeMs < agg.firstTimeMs) agg.firstTimeMs = timeMs;
   if (agg.lastTimeMs === null || timeMs > agg.lastTimeMs) agg.lastTimeMs = timeMs;
-  const known = Object.hasOwn(METRICS, metric);
-  if (!known) bump(agg.unknownMetrics, metric, MAX_METRICS);
-
-  const type = knownType(metric) ?? agg.declaredTypes.get(metric);
-  let acc = agg.metrics.get(metric);
-  if (!acc && (known || agg.metrics.size < MAX_METRICS)) {
-    acc = createMetricAcc(type);
-    agg.metrics.set(metric, acc);
-  }
-  if (acc) recordMetric(acc, value);
-  recordSubmetrics(agg.submetrics, metric, type, value, tags);
+  const info = metricInfo(agg, metric);
+  const known = info.known;
+  if (!known && !info.extra) bump(agg.unknownMetrics, metric, MAX_METRICS);
+  if (info.acc) recordMetric(info.acc, value);
+  if (agg.submetrics.size > 0) recordSubmetrics(agg.submetrics, metric, info.type, value, tags);
+  if (info.cache) recordCachePoint(agg.cache, metric, value, tags);
   if (!known) return;
 
-  recordGroups(agg.groups, agg.dimsOnHttp, metric, value, tags);
-  if (SERIES_METRICS.has(metric)) {
-    recordSecond(agg.seconds, Math.floor((timeMs - (agg.seriesOriginMs ?? 0)) / 1000), metric, value);
+  recordGroups(agg.groups, agg.dimsOnHttp, metric, value, tags, agg.groupMemo);
+  if (info.series) {
+    const key = Math.floor((timeMs - (agg.seriesOriginMs ?? 0)) / 1000);
+    const last = agg.lastSecond;
+    if (key !== last.key || !last.bucket) {
+      last.key = key;
+      last.bucket = secondBucket(agg.seconds, key);
+    }
+    recordInSecond(last.bucket, metric, value);
   }
   switch (metric) {
     case 'http_reqs':

@@ -1,56 +1,127 @@
 /**
- * A run directory → summary.json and summary.md beside the samples. Reads samples.ndjson
- * (required), ledger.ndjson and run.json (optional). Everything is streamed; nothing here
- * starts a server.
+ * A run directory (or several runners' outputs) → summary.json, summary.md, index.html and one
+ * HdrHistogram interval log per latency metric. Reads the samples (required; plain or gzip) and,
+ * when present, run.json, ledger.ndjson, chaos.ndjson, metrics.prom, gateway.json and fleet.json.
+ * Everything is streamed; nothing here starts a server.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StormlabError } from '../core/errors.js';
-import { ingestSamples } from './ingest.js';
-import { ingestLedger } from './ledger.js';
+import { ingestChaos, type ChaosLog } from './chaos.js';
+import { aggregateHlog, HLOG_METRICS } from './hlog.js';
+import { loadHtmlAssets } from './html/assets.js';
+import { renderHtml } from './html/render-report.js';
+import { createAggregate } from './aggregate.js';
+import { ingestInto } from './ingest.js';
+import { createLedgerTotals, ingestLedger, type LedgerTotals } from './ledger.js';
+import { readPriceTable } from './prices.js';
+import { readGatewaySnapshot, type GatewayMetricsSnapshot } from './prom.js';
 import { renderMarkdown } from './render-markdown.js';
-import { readRunMeta } from './run-meta.js';
+import { mergedRunMeta, resolveInput, RUN_FILES, sideFiles, type RunInput } from './run-inputs.js';
 import { summarize } from './summarize.js';
 import { SummarySchema, type Summary } from './summary-schema.js';
 
-export const RUN_FILES = {
-  samples: 'samples.ndjson',
-  ledger: 'ledger.ndjson',
-  run: 'run.json',
-  summaryJson: 'summary.json',
-  summaryMd: 'summary.md',
-} as const;
+export { RUN_FILES } from './run-inputs.js';
 
 export interface BuiltReport {
   summary: Summary;
-  files: { json: string; md: string };
+  files: { json: string; md: string; html: string; hlogs: string[] };
 }
 
+async function readLedgers(files: string[]): Promise<LedgerTotals | null> {
+  if (files.length === 0) return null;
+  const into = createLedgerTotals();
+  for (const f of files) await ingestLedger(f, { into });
+  return into;
+}
+
+async function readChaos(files: string[]): Promise<ChaosLog | null> {
+  let log: ChaosLog | null = null;
+  for (const f of files) {
+    const one = await ingestChaos(f);
+    if (!log) log = one;
+    else {
+      log.lines += one.lines;
+      log.bad.count += one.bad.count;
+      log.dropped += one.dropped;
+      log.events = [...log.events, ...one.events].sort((a, b) => a.timeMs - b.timeMs);
+    }
+  }
+  return log;
+}
+
+/** Several gateway instances: their counters add up. */
+async function readSnapshots(files: string[]): Promise<GatewayMetricsSnapshot | null> {
+  let sum: GatewayMetricsSnapshot | null = null;
+  const add = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
+  for (const f of files) {
+    const s = await readGatewaySnapshot(f);
+    if (!sum) sum = s;
+    else {
+      sum = {
+        series: sum.series + s.series,
+        badLines: sum.badLines + s.badLines,
+        requests: add(sum.requests, s.requests),
+        costUsd: add(sum.costUsd, s.costUsd),
+        failovers: add(sum.failovers, s.failovers),
+        truncations: add(sum.truncations, s.truncations),
+        attempts: Object.fromEntries(
+          [...new Set([...Object.keys(sum.attempts), ...Object.keys(s.attempts)])].sort().map((k) => [k, (sum?.attempts[k] ?? 0) + (s.attempts[k] ?? 0)]),
+        ),
+      };
+    }
+  }
+  return sum;
+}
+
+/**
+ * Build one report from several inputs (run directories or sample files) into `outDir`: the
+ * samples of every input merge into one set of histograms (percentiles merged, never averaged).
+ */
+export async function buildMergedReport(inputPaths: string[], outDir: string): Promise<BuiltReport> {
+  if (inputPaths.length === 0) throw new StormlabError('SL_USAGE', 'a report needs at least one run directory or samples file');
+  const inputs: RunInput[] = inputPaths.map(resolveInput);
+  const { meta: run, source: runFile } = mergedRunMeta(inputs);
+  const agg = createAggregate({
+    thresholds: run?.thresholds,
+    thresholdsSource: runFile ?? undefined,
+    startMs: run?.startedAt ? Date.parse(run.startedAt) : undefined,
+  });
+  for (const i of inputs) await ingestInto(agg, i.samples);
+  const firstDir = inputs.find((i) => i.dir !== null)?.dir;
+  const prices = firstDir ? readPriceTable(join(firstDir, RUN_FILES.gateway), join(firstDir, RUN_FILES.fleet)) : null;
+  // the schema is the contract compare and gate read: never write a summary that breaks it
+  const summary = SummarySchema.parse(
+    summarize(agg, {
+      run,
+      ledger: await readLedgers(sideFiles(inputs, RUN_FILES.ledger)),
+      chaos: await readChaos(sideFiles(inputs, RUN_FILES.chaos)),
+      gateway: await readSnapshots(sideFiles(inputs, RUN_FILES.metrics).filter((f) => !f.endsWith('.gz'))),
+      prices,
+    }),
+  );
+  const dir = resolve(outDir);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  const files = { json: join(dir, RUN_FILES.summaryJson), md: join(dir, RUN_FILES.summaryMd), html: join(dir, RUN_FILES.html), hlogs: [] as string[] };
+  await writeFile(files.json, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(files.md, renderMarkdown(summary));
+  await writeFile(files.html, renderHtml(summary, loadHtmlAssets()));
+  for (const metric of HLOG_METRICS) {
+    const log = aggregateHlog(agg, metric);
+    if (log === null) continue;
+    const file = join(dir, `${metric}.hlog`);
+    await writeFile(file, log);
+    files.hlogs.push(file);
+  }
+  return { summary, files };
+}
+
+/** A run directory → its report, written beside the samples. */
 export async function buildReport(runDir: string): Promise<BuiltReport> {
   const dir = resolve(runDir);
   if (!existsSync(dir)) {
     throw new StormlabError('SL_CONFIG_NOT_FOUND', `run directory ${runDir} does not exist`, [{ file: dir, expected: 'a run directory' }]);
   }
-  const samples = join(dir, RUN_FILES.samples);
-  if (!existsSync(samples)) {
-    throw new StormlabError('SL_RUN_INCOMPLETE', `${runDir} has no ${RUN_FILES.samples}: nothing to report on`, [
-      { file: samples, expected: 'the k6 --out json / native driver samples of the run' },
-    ]);
-  }
-  const runFile = join(dir, RUN_FILES.run);
-  const run = readRunMeta(runFile);
-  const agg = await ingestSamples(samples, {
-    thresholds: run?.thresholds,
-    thresholdsSource: runFile,
-    startMs: run?.startedAt ? Date.parse(run.startedAt) : undefined,
-  });
-  const ledgerFile = join(dir, RUN_FILES.ledger);
-  const ledger = existsSync(ledgerFile) ? await ingestLedger(ledgerFile) : null;
-  // the schema is the contract compare and gate read: never write a summary that breaks it
-  const summary = SummarySchema.parse(summarize(agg, { ledger, run }));
-  const files = { json: join(dir, RUN_FILES.summaryJson), md: join(dir, RUN_FILES.summaryMd) };
-  await writeFile(files.json, `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(files.md, renderMarkdown(summary));
-  return { summary, files };
+  return buildMergedReport([dir], dir);
 }

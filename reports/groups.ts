@@ -54,36 +54,49 @@ export function isFailedTags(tags: Tags): boolean {
   return !Number.isFinite(s) || s < 200 || s >= 400;
 }
 
+const GROUP_METRICS = new Set(['http_reqs', 'http_req_failed', 'ttft', 'e2e', 'cost_usd']);
+
+/** The groups a tag set falls in, one per dimension (remembered per tags object: a run has few). */
+export type GroupMemo = WeakMap<Tags, GroupAcc[]>;
+
+function groupsOf(groups: Groups, tags: Tags, memo: GroupMemo | undefined): GroupAcc[] {
+  let accs = memo?.get(tags);
+  if (!accs) {
+    accs = DIMENSIONS.map((dim) => groupFor(groups[dim], tags[dim]));
+    memo?.set(tags, accs);
+  }
+  return accs;
+}
+
 /** Update every dimension's group with one point of a request-level metric. */
-export function recordGroups(groups: Groups, onHttp: Set<Dimension>, metric: string, value: number, tags: Tags): void {
-  for (const dim of DIMENSIONS) {
-    const tag = tags[dim];
-    switch (metric) {
-      case 'http_reqs':
-        if (tag !== undefined) onHttp.add(dim);
-        groupFor(groups[dim], tag).httpReqs += value;
-        break;
-      case 'http_req_failed':
-        if (value !== 0) groupFor(groups[dim], tag).httpFailed++;
-        break;
-      case 'ttft': {
-        const g = groupFor(groups[dim], tag);
-        recordMs((g.ttft ??= createHistogram()), value);
-        break;
+export function recordGroups(groups: Groups, onHttp: Set<Dimension>, metric: string, value: number, tags: Tags, memo?: GroupMemo): void {
+  if (!GROUP_METRICS.has(metric)) return;
+  const accs = groupsOf(groups, tags, memo);
+  switch (metric) {
+    case 'http_reqs':
+      for (let i = 0; i < DIMENSIONS.length; i++) {
+        if (tags[DIMENSIONS[i] as Dimension] !== undefined) onHttp.add(DIMENSIONS[i] as Dimension);
+        (accs[i] as GroupAcc).httpReqs += value;
       }
-      case 'e2e': {
-        const g = groupFor(groups[dim], tag);
+      break;
+    case 'http_req_failed':
+      if (value !== 0) for (const g of accs) g.httpFailed++;
+      break;
+    case 'ttft':
+      for (const g of accs) recordMs((g.ttft ??= createHistogram()), value);
+      break;
+    case 'e2e': {
+      const failed = isFailedTags(tags);
+      for (const g of accs) {
         g.e2eReqs++;
-        if (isFailedTags(tags)) g.e2eErrors++;
+        if (failed) g.e2eErrors++;
         recordMs((g.e2e ??= createHistogram()), value);
-        break;
       }
-      case 'cost_usd':
-        groupFor(groups[dim], tag).costUsd += value;
-        break;
-      default:
-        return;
+      break;
     }
+    case 'cost_usd':
+      for (const g of accs) g.costUsd += value;
+      break;
   }
 }
 
@@ -93,17 +106,26 @@ export interface SecondAcc {
   dropped: number;
   ttft: MsHistogram | null;
   e2e: MsHistogram | null;
+  itl: MsHistogram | null;
 }
 
 /** Per-second buckets keyed by whole seconds since the origin (the run start, or the Unix epoch). */
 export type Seconds = Map<number, SecondAcc>;
 
-export function recordSecond(seconds: Seconds, second: number, metric: string, value: number): void {
+export function secondBucket(seconds: Seconds, second: number): SecondAcc {
   let b = seconds.get(second);
   if (!b) {
-    b = { requests: 0, errors: 0, dropped: 0, ttft: null, e2e: null };
+    b = { requests: 0, errors: 0, dropped: 0, ttft: null, e2e: null, itl: null };
     seconds.set(second, b);
   }
+  return b;
+}
+
+export function recordSecond(seconds: Seconds, second: number, metric: string, value: number): void {
+  recordInSecond(secondBucket(seconds, second), metric, value);
+}
+
+export function recordInSecond(b: SecondAcc, metric: string, value: number): void {
   switch (metric) {
     case 'http_reqs':
       b.requests += value;
@@ -119,6 +141,9 @@ export function recordSecond(seconds: Seconds, second: number, metric: string, v
       break;
     case 'e2e':
       recordMs((b.e2e ??= createHistogram({ compact: true })), value);
+      break;
+    case 'itl':
+      recordMs((b.itl ??= createHistogram({ compact: true })), value);
       break;
   }
 }

@@ -111,3 +111,21 @@ export function merge(into: MsHistogram, from: MsHistogram): MsHistogram {
   into.maxUs = Math.max(into.maxUs, from.maxUs);
   return into;
 }
+
+/**
+ * HDR-style percentile curve (as HdrHistogram's percentile distribution): percentiles
+ * 100·(1 − ½^(k/ticksPerHalf)) for k = 0, 1, … — 0, 12.9, 24.2, …, 50, …, 75, …, 99, … — until
+ * 1/(1 − p) passes the count (beyond that the data cannot tell percentiles apart), in ms.
+ * Plotted against 1/(1 − p) on a log axis, every "nine" gets the same width.
+ */
+export function percentileCurve(h: MsHistogram, ticksPerHalf = 4): Array<{ p: number; ms: number }> {
+  if (h.count === 0) return [];
+  const out: Array<{ p: number; ms: number }> = [];
+  for (let k = 0; k <= ticksPerHalf * 40; k++) {
+    const tail = 0.5 ** (k / ticksPerHalf);
+    const p = Math.round((1 - tail) * 100 * 1e6) / 1e6;
+    out.push({ p, ms: percentileMs(h, p) as number });
+    if (1 / tail >= h.count) break;
+  }
+  return out;
+}

@@ -1,4 +1,7 @@
-/** reports/: streaming ingest of samples into HDR histograms, the versioned summary, renderers. */
+/**
+ * reports/: streaming ingest of samples into HDR histograms, the versioned summary, renderers
+ * (Markdown, terminal, self-contained HTML), HDR interval logs, compare and the CI gate.
+ */
 export { createHistogram, merge, percentileMs, recordMs, statsMs, HIGHEST_US, LOWEST_US, SIGNIFICANT_DIGITS } from './histogram.js';
 export type { HistogramStats, MsHistogram } from './histogram.js';
 export { createAggregate } from './aggregate.js';
@@ -15,5 +18,22 @@ export { GroupSummarySchema, LatencyStatsSchema, SummarySchema, SUMMARY_VERSION 
 export type { GroupSummary, LatencyStats, Summary } from './summary-schema.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderTerminalSummary } from './render-text.js';
-export { buildReport, RUN_FILES } from './build.js';
+export { buildMergedReport, buildReport, RUN_FILES } from './build.js';
 export type { BuiltReport } from './build.js';
+export { percentileCurve } from './histogram.js';
+export { ingestChaos } from './chaos.js';
+export type { ChaosEvent, ChaosLog } from './chaos.js';
+export { gatewaySnapshot, parsePrometheusText } from './prom.js';
+export type { GatewayMetricsSnapshot } from './prom.js';
+export { aggregateHlog, mergeHlogs, HLOG_METRICS } from './hlog.js';
+export type { MergedHlog } from './hlog.js';
+export { parseSummary, readSummaryFile } from './summary-read.js';
+export { loadRun } from './run-ref.js';
+export type { LoadedRun } from './run-ref.js';
+export { renderHtml } from './html/render-report.js';
+export { loadHtmlAssets } from './html/assets.js';
+export type { HtmlAssets } from './html/assets.js';
+export { compareRuns, renderCompareHtml, renderCompareMarkdown, writeComparison, COMPARE_FILES } from './compare/index.js';
+export type { Comparison } from './compare/index.js';
+export { evaluateGate, loadGateRules, renderGateMarkdown, runGate, GateRulesSchema, DEFAULT_RULES_FILE } from './gate/index.js';
+export type { GateOptions, GateResult, GateRules, GateVerdict } from './gate/index.js';

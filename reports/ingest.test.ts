@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,4 +149,64 @@ describe('ingestSamples', () => {
       details: [{ file: 'run.json', path: 'thresholds.ttft{class}' }],
     });
   });
+
+  it('reads gzip (by its magic bytes) and CRLF files like plain ones', async () => {
+    const { lines } = roundTripRun(300, 5);
+    const dir = mkdtempSync(join(tmpdir(), 'stormlab-ingest-'));
+    const plain = join(dir, 'samples.ndjson');
+    const gz = join(dir, 'samples.ndjson.gz');
+    const crlf = join(dir, 'crlf.ndjson');
+    writeFileSync(plain, `${lines.join('\n')}\n`);
+    writeFileSync(gz, gzipSync(`${lines.join('\n')}\n`));
+    writeFileSync(crlf, lines.join('\r\n'));
+    const want = statsMs((await ingestSamples(plain)).metrics.get('ttft')!.hist!);
+    for (const f of [gz, crlf]) {
+      const agg = await ingestSamples(f);
+      expect(agg.bad.count, f).toBe(0);
+      expect(agg.lines, f).toBe(lines.length);
+      expect(statsMs(agg.metrics.get('ttft')!.hist!), f).toEqual(want);
+    }
+  });
+
+  it('a truncated gzip file keeps what was read and reports the cut, not fatal', async () => {
+    const { lines } = roundTripRun(2000, 6);
+    const whole = gzipSync(`${lines.join('\n')}\n`);
+    const dir = mkdtempSync(join(tmpdir(), 'stormlab-ingest-'));
+    const file = join(dir, 'samples.ndjson.gz');
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const agg = await ingestSamples(file);
+    expect(agg.lines).toBeGreaterThan(100);
+    expect(agg.lines).toBeLessThan(lines.length);
+    expect(agg.bad.samples.at(-1)?.reason).toMatch(/gzip stream ended early/);
+    expect(agg.sources).toEqual([{ name: expect.stringContaining('samples.ndjson.gz'), lines: agg.lines, points: agg.points, badLines: agg.bad.count }]);
+  });
+
+  it("reads real k6 --out json lines (metric last, nanosecond times with an offset)", async () => {
+    const lines = [
+      '{"type":"Metric","data":{"type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"ttft"}',
+      '{"type":"Point","data":{"time":"2026-11-21T18:36:00.123456789+01:00","value":250.5,"tags":{"status":"200","provider":"openai"}},"metric":"ttft"}',
+      '{"type":"Point","data":{"time":"2026-11-21T18:36:00.2+01:00","value":1,"tags":{"status":"200","provider":"openai"}},"metric":"http_reqs"}',
+    ];
+    const agg = await ingestSamples(lines);
+    expect(agg.bad.count).toBe(0);
+    expect(agg.metricLines).toBe(1);
+    expect(agg.metrics.get('ttft')?.hist?.count).toBe(1);
+    expect(agg.firstTimeMs).toBe(Date.UTC(2026, 10, 21, 17, 36, 0) + 123.456789);
+    expect(agg.groups.provider.get('openai')?.httpReqs).toBe(1);
+  });
+
+  it('counts cache false hits from the cache_false_hit metric, or from intent tags', async () => {
+    const at = (metric: string, v: number, tags: Record<string, string>) => pointLine(metric, v, tags, T0);
+    const fromMetric = await ingestSamples([at('cache_hit', 1, { cache: 'semantic' }), at('cache_false_hit', 1, {}), at('cache_false_hit', 0, {})]);
+    expect(fromMetric.cache).toMatchObject({ metricChecked: 2, metricFalse: 1 });
+    const fromTags = await ingestSamples([
+      at('cache_hit', 1, { cache: 'semantic', intent: 'refund', cache_intent: 'billing' }),
+      at('cache_hit', 1, { cache: 'exact', intent: 'refund', cache_intent: 'refund' }),
+      at('cache_hit', 1, { cache: 'exact' }),
+      at('cache_hit', 0, { cache: 'miss', intent: 'refund' }),
+    ]);
+    expect(fromTags.cache).toMatchObject({ tagChecked: 2, tagFalse: 1 });
+    expect(fromTags.unknownMetrics.size).toBe(0);
+  });
 });
+

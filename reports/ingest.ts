@@ -1,11 +1,14 @@
 /**
- * Streaming ingest of k6 `--out json` NDJSON (from real k6 or the native driver): one line at
- * a time into an Aggregate. Bad lines are counted with their line numbers, never fatal;
- * metrics stormlab does not define are counted and otherwise kept only as base metrics.
+ * Streaming ingest of k6 `--out json` NDJSON (from real k6 or the native driver, plain or gzip):
+ * one line at a time into an Aggregate. Bad lines are counted with their line numbers, never
+ * fatal; metrics stormlab does not define are counted and otherwise kept only as base metrics.
+ * Point lines in the usual layouts take a fast path (fast-line.ts) with the same results.
  */
-import { parseSampleLine, parseTimeMs, type Tags } from '../scenarios/samples.js';
+import { basename, dirname } from 'node:path';
+import { parseSampleLine, parseTimeMs } from '../scenarios/samples.js';
 import { createAggregate, declareMetric, recordPoint, type Aggregate, type IngestOptions } from './aggregate.js';
-import { linesOf, noteBadLine, type LineSource } from './lines.js';
+import { cleanTags, fastPoint } from './fast-line.js';
+import { lineBatchesOf, noteBadLine, type LineSource } from './lines.js';
 
 export type { Aggregate, IngestOptions } from './aggregate.js';
 
@@ -21,16 +24,29 @@ export async function ingestSamples(input: LineSource, opts: IngestOptions = {})
  * one report this way. Line numbers in bad-line samples restart with each input.
  */
 export async function ingestInto(agg: Aggregate, input: LineSource): Promise<Aggregate> {
+  const before = { lines: agg.lines, points: agg.points, bad: agg.bad.count };
   let n = 0;
-  for await (const text of linesOf(input, 'samples NDJSON')) {
-    n++;
-    ingestLine(agg, text, n);
+  const problem = (reason: string) => noteBadLine(agg.bad, n + 1, reason, agg.keepBadLines);
+  for await (const batch of lineBatchesOf(input, 'samples NDJSON', problem)) {
+    for (let i = 0; i < batch.length; i++) ingestLine(agg, batch[i] as string, ++n);
   }
+  agg.sources.push({
+    name: typeof input === 'string' ? `${basename(dirname(input))}/${basename(input)}` : `(lines ${agg.sources.length + 1})`,
+    lines: agg.lines - before.lines,
+    points: agg.points - before.points,
+    badLines: agg.bad.count - before.bad,
+  });
   return agg;
 }
 
 /** Fold one NDJSON line (line number `n`, 1-based) into the aggregate. Blank lines are skipped. */
 export function ingestLine(agg: Aggregate, text: string, n: number): void {
+  const fast = fastPoint(text);
+  if (fast) {
+    agg.lines++;
+    recordPoint(agg, fast.metric, fast.value, fast.tags, fast.timeMs);
+    return;
+  }
   if (text.trim() === '') return;
   agg.lines++;
   const parsed = parseSampleLine(text);
@@ -49,15 +65,4 @@ export function ingestLine(agg: Aggregate, text: string, n: number): void {
     return;
   }
   recordPoint(agg, line.metric, line.data.value, cleanTags(line.data.tags), timeMs);
-}
-
-/** k6 tag values are strings; anything else (from a hand-written file) is stringified or dropped. */
-function cleanTags(tags: Tags): Tags {
-  for (const k in tags) {
-    const v: unknown = tags[k];
-    if (typeof v === 'string') continue;
-    if (typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v);
-    else delete tags[k];
-  }
-  return tags;
 }

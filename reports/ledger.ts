@@ -5,16 +5,20 @@
 import { z } from 'zod';
 import { linesOf, noteBadLine, type BadLines, type LineSource } from './lines.js';
 
-/** One ledger line. Loose on purpose: fields the report does not read may come and go. */
+/**
+ * One ledger line. Loose on purpose: fields the report does not read may come and go. The mock
+ * writes null for what it could not know (no status sent before the call ended, no model in the
+ * body, no attempt header).
+ */
 export const LedgerLineSchema = z.object({
   time: z.string().optional(),
   endpoint: z.string().min(1),
   provider: z.string().optional(),
   region: z.string().optional(),
-  model: z.string().optional(),
-  requestId: z.string().optional(),
-  attempt: z.number().optional(),
-  status: z.int().min(0).max(999),
+  model: z.string().nullable().optional(),
+  requestId: z.string().nullable().optional(),
+  attempt: z.number().nullable().optional(),
+  status: z.int().min(0).max(999).nullable(),
   stream: z.boolean().optional(),
   fault: z.string().nullable().optional(),
   tokensIn: z.number().nonnegative().default(0),
@@ -41,6 +45,9 @@ export interface LedgerTotals {
   bad: BadLines;
   calls: number;
   costUsd: number;
+  /** calls that did not give a complete answer (error status, broken or abandoned stream): they cost money and served nothing */
+  failedCalls: number;
+  failedCostUsd: number;
   tokensIn: number;
   tokensOut: number;
   /** by endpoint (`openai/us-east`) */
@@ -49,16 +56,31 @@ export interface LedgerTotals {
 
 /** A call is ok when its status is 2xx and its outcome (when given) is `ok`. */
 export function isOkCall(l: LedgerLine): boolean {
-  return l.status >= 200 && l.status < 300 && (l.outcome === undefined || l.outcome === 'ok');
+  return l.status !== null && l.status >= 200 && l.status < 300 && (l.outcome === undefined || l.outcome === 'ok');
 }
 
 export function createLedgerTotals(): LedgerTotals {
-  return { lines: 0, bad: { count: 0, samples: [] }, calls: 0, costUsd: 0, tokensIn: 0, tokensOut: 0, byEndpoint: new Map() };
+  return {
+    lines: 0,
+    bad: { count: 0, samples: [] },
+    calls: 0,
+    costUsd: 0,
+    failedCalls: 0,
+    failedCostUsd: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    byEndpoint: new Map(),
+  };
 }
 
 export function recordLedgerLine(t: LedgerTotals, l: LedgerLine): void {
   t.calls++;
   t.costUsd += l.costUsd;
+  const ok = isOkCall(l);
+  if (!ok) {
+    t.failedCalls++;
+    t.failedCostUsd += l.costUsd;
+  }
   t.tokensIn += l.tokensIn;
   t.tokensOut += l.tokensOut;
   let e = t.byEndpoint.get(l.endpoint);
@@ -67,9 +89,9 @@ export function recordLedgerLine(t: LedgerTotals, l: LedgerLine): void {
     t.byEndpoint.set(l.endpoint, e);
   }
   e.calls++;
-  if (isOkCall(l)) e.ok++;
+  if (ok) e.ok++;
   else e.errors++;
-  const s = String(l.status);
+  const s = l.status === null ? 'none' : String(l.status);
   e.statuses[s] = (e.statuses[s] ?? 0) + 1;
   e.costUsd += l.costUsd;
   e.tokensIn += l.tokensIn;
@@ -89,12 +111,13 @@ function parseLedgerLine(text: string): { ok: true; line: LedgerLine } | { ok: f
   return { ok: false, reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid' };
 }
 
-/** Read a ledger file (streamed) or lines. */
-export async function ingestLedger(input: LineSource, opts: { keepBadLines?: number } = {}): Promise<LedgerTotals> {
+/** Read a ledger file (streamed) or lines; more ledgers (several fleets) add into `into`. */
+export async function ingestLedger(input: LineSource, opts: { keepBadLines?: number; into?: LedgerTotals } = {}): Promise<LedgerTotals> {
   const keep = opts.keepBadLines ?? 10;
-  const t = createLedgerTotals();
+  const t = opts.into ?? createLedgerTotals();
   let n = 0;
-  for await (const text of linesOf(input, 'ledger NDJSON')) {
+  const problem = (reason: string) => noteBadLine(t.bad, n + 1, reason, keep);
+  for await (const text of linesOf(input, 'ledger NDJSON', problem)) {
     n++;
     if (text.trim() === '') continue;
     t.lines++;

@@ -11,6 +11,8 @@ export interface MetricAcc {
   type: MetricType | undefined;
   count: number;
   sum: number;
+  /** sum of squares, for a standard deviation (the gate's resampling of cost per request) */
+  sumSq: number;
   /** samples with a non-zero value (the numerator of a rate) */
   nonZero: number;
   min: number;
@@ -25,6 +27,7 @@ export function createMetricAcc(type: MetricType | undefined): MetricAcc {
     type,
     count: 0,
     sum: 0,
+    sumSq: 0,
     nonZero: 0,
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
@@ -37,6 +40,7 @@ export function createMetricAcc(type: MetricType | undefined): MetricAcc {
 export function recordMetric(acc: MetricAcc, value: number): void {
   acc.count++;
   acc.sum += value;
+  acc.sumSq += value * value;
   if (value !== 0) acc.nonZero++;
   if (value < acc.min) acc.min = value;
   if (value > acc.max) acc.max = value;

@@ -112,3 +112,21 @@ describe('renderTerminalSummary', () => {
     expect(text).toContain('✗ ttft{class:chat} p(99)<150 (observed 190)');
   });
 });
+
+describe('renderMarkdown: cost reconciliation, cache and chaos', () => {
+  it('explains a ledger difference by the failed attempts, and shows what is left unexplained', async () => {
+    const ok = [ledgerLine('openai/us-east', 200, 0.01), ledgerLine('anthropic/eu-west', 200, 0.01)];
+    const explained = renderMarkdown(await crafted({ ledger: [...ok, ledgerLine('openai/us-east', 502, 0.03, { outcome: 'error' })] }));
+    expect(explained).toContain('| upstream ledger (every attempt) | $0.05 ✓ = requests + $0.03 spent on failed attempts |');
+    expect(explained).toContain('| spent on failed attempts (1 call) | $0.03 |');
+    const unexplained = renderMarkdown(await crafted({ ledger: [...ok, ledgerLine('openai/us-east', 200, 0.02), ledgerLine('x/y', 500, 0.01)] }));
+    expect(unexplained).toContain("$0.05 ✗ $0.03 more than the requests' cost ($0.01 spent on failed attempts, $0.02 unexplained)");
+  });
+
+  it('says the false-hit rate is n/a without intent tags, and gives it when the samples carry them', async () => {
+    expect(renderMarkdown(await crafted())).toContain('false hits n/a (no intent tags in the samples)');
+    const tagged = renderMarkdown(await crafted({ extraLines: [pointLine('cache_false_hit', 1, {}, T0), pointLine('cache_false_hit', 0, {}, T0)] }));
+    expect(tagged).toContain('false hits 50.00% (1 of 2 checked hits)');
+  });
+});
+

@@ -74,26 +74,75 @@ function latency(s: Summary): string {
   ].join('\n');
 }
 
+/** The ledger against the requests' cost: equal, explained by failed attempts, or a difference shown. */
+export function reconciliation(c: Summary['cost']): string {
+  if (c.ledgerUsd === null) return '— (no ledger.ndjson)';
+  const d = c.differenceUsd ?? c.ledgerUsd - c.totalUsd;
+  const failed = c.failedAttemptsUsd ?? 0;
+  const unexplained = c.unexplainedUsd ?? d;
+  if (Math.abs(d) < 1e-9 || (failed === 0 && sameToTheCent(c.ledgerUsd, c.totalUsd))) return `${fmtUsd(c.ledgerUsd)} ✓ equal to the cent`;
+  if (failed > 0 && sameToTheCent(unexplained, 0)) return `${fmtUsd(c.ledgerUsd)} ✓ = requests + ${fmtUsd(failed)} spent on failed attempts`;
+  const base = `${fmtUsd(c.ledgerUsd)} ✗ ${fmtUsd(Math.abs(d))} ${d > 0 ? 'more' : 'less'} than the requests' cost`;
+  return failed > 0 ? `${base} (${fmtUsd(failed)} spent on failed attempts, ${fmtUsd(unexplained)} unexplained)` : base;
+}
+
+export function savedByCacheText(c: Summary['cost']): string {
+  const s = c.savedByCache;
+  return s.usd === null ? `unknown (${s.basis.replace(/^unknown: /, '')})` : fmtUsd(s.usd);
+}
+
+export function falseHitText(cache: Summary['cache']): string {
+  if (cache.falseHits === null) return 'n/a (no intent tags in the samples)';
+  return `${fmtPct(cache.falseHitRate)} (${fmtInt(cache.falseHits)} of ${fmtInt(cache.falseHitChecked)} checked hits)`;
+}
+
 function cost(s: Summary): string {
   const c = s.cost;
-  let ledger: string;
-  if (c.ledgerUsd === null) ledger = `${'—'} (no ledger.ndjson)`;
-  else if (sameToTheCent(c.ledgerUsd, c.totalUsd)) ledger = `${fmtUsd(c.ledgerUsd)} ✓ equal to the cent`;
-  else {
-    const d = c.differenceUsd ?? c.ledgerUsd - c.totalUsd;
-    ledger = `${fmtUsd(c.ledgerUsd)} ✗ ${fmtUsd(Math.abs(d))} ${d > 0 ? 'more' : 'less'} than the requests' cost`;
-  }
   const rows = [
     ['total (cost_usd of the requests)', fmtUsd(c.totalUsd)],
     ['per 1k requests', fmtUsd(c.per1kUsd)],
-    ['upstream ledger (every attempt)', ledger],
-    ['tokens in / out', `${fmtInt(s.tokens.in)} / ${fmtInt(s.tokens.out)}`],
+    ['upstream ledger (every attempt)', cell(reconciliation(c))],
   ];
-  const cache = `Cache: **${fmtPct(s.cache.hitRate)}** hit rate (${fmtInt(s.cache.hits)} of ${fmtInt(s.cache.lookups)} lookups)`;
+  if (c.failedAttemptsUsd !== null) {
+    const calls = s.upstream?.failedCalls ?? 0;
+    rows.push([`spent on failed attempts (${fmtInt(calls)} call${calls === 1 ? '' : 's'})`, fmtUsd(c.failedAttemptsUsd)]);
+  }
+  rows.push(['saved by cache (estimate)', cell(savedByCacheText(c))]);
+  if (c.gatewayUsd !== null) rows.push(['gateway cost counter (metrics.prom)', fmtUsd(c.gatewayUsd)]);
+  rows.push(['tokens in / out', `${fmtInt(s.tokens.in)} / ${fmtInt(s.tokens.out)}`]);
+  const cache = `Cache: **${fmtPct(s.cache.hitRate)}** hit rate (${fmtInt(s.cache.hits)} of ${fmtInt(s.cache.lookups)} lookups), false hits ${falseHitText(s.cache)}`;
   const a = s.attempts;
   const attempts =
     a.mean === null ? '' : ` · Attempts: mean ${fmtNum(a.mean)}, max ${fmtNum(a.max)}, ${fmtInt(a.retried)} requests retried`;
   return ['### Cost', '', table(['', ''], ['l', 'r'], rows), '', `${cache}${attempts}`].join('\n');
+}
+
+function chaos(s: Summary): string {
+  const c = s.chaos;
+  if (!c || (c.events.length === 0 && c.badLines === 0)) return '';
+  const shown = c.events.slice(0, 20);
+  const rows = shown.map((e) => [`${fmtNum(e.t)} s`, e.event === 'start' ? '▶ start' : '■ stop', code(e.fault), code(e.id), cell(e.scope)]);
+  const more = c.events.length + c.dropped - shown.length;
+  const notes = [
+    more > 0 ? `… ${fmtInt(more)} more events.` : '',
+    c.badLines > 0 ? `> ⚠ ${fmtInt(c.badLines)} chaos log lines could not be read and were skipped.` : '',
+  ].filter(Boolean);
+  return [`### Chaos events (${fmtInt(c.events.length + c.dropped)})`, '', table(['at', 'event', 'fault', 'id', 'scope'], ['r', 'l', 'l', 'l', 'l'], rows), ...notes.flatMap((n) => ['', n])].join('\n');
+}
+
+function gateway(s: Summary): string {
+  const g = s.gateway;
+  if (!g || g.requests === null) return '';
+  const attempts = Object.entries(g.attempts)
+    .map(([k, n]) => `${code(k, false)} × ${fmtInt(n)}`)
+    .join(' · ');
+  const parts = [
+    `Gateway (metrics.prom): ${fmtInt(g.requests)} requests`,
+    g.failovers !== null ? `${fmtInt(g.failovers)} failovers` : '',
+    g.truncations !== null ? `${fmtInt(g.truncations)} truncated streams` : '',
+    attempts ? `upstream attempts ${attempts}` : '',
+  ].filter(Boolean);
+  return parts.join(' · ');
 }
 
 function breakdown(dim: string, groups: Record<string, GroupSummary>): string {
@@ -178,6 +227,6 @@ function ingest(s: Summary): string {
 }
 
 export function renderMarkdown(s: Summary): string {
-  const sections = [headline(s), latency(s), cost(s), breakdowns(s), statuses(s), upstream(s), thresholds(s), ingest(s)];
+  const sections = [headline(s), latency(s), cost(s), breakdowns(s), statuses(s), upstream(s), gateway(s), chaos(s), thresholds(s), ingest(s)];
   return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
 }

@@ -40,14 +40,14 @@ async function craftedSummary(ledgerLines?: string[]) {
 describe('summarize', () => {
   it('totals: requests, ok, errors, dropped, rate, cost, tokens, cache, attempts', async () => {
     const s = await craftedSummary();
-    expect(s.version).toBe(1);
+    expect(s.version).toBe(2);
     expect(s.run).toMatchObject({ spec: 'crafted', driver: 'native', ttftDefinition: 'first-content-chunk', seed: 42, durationS: 5 });
     expect(s.totals).toEqual({ requests: 20, ok: 15, errors: 5, dropped: 4, rps: 4, errorRate: 0.25 });
     expect(s.cost.totalUsd).toBe(0.02);
     expect(s.cost.per1kUsd).toBe(1);
     expect(s.cost.ledgerUsd).toBeNull();
     expect(s.tokens).toEqual({ in: 10 * 200 + 5 * 1000, out: 10 * 100 + 5 * 150 });
-    expect(s.cache).toEqual({ lookups: 15, hits: 2, hitRate: 0.133333 });
+    expect(s.cache).toEqual({ lookups: 15, hits: 2, hitRate: 0.133333, falseHits: null, falseHitChecked: 0, falseHitRate: null });
     expect(s.attempts).toEqual({ mean: (10 + 10 + 9 + 2) / 20, max: 3, retried: 8 });
     expect(s.latency.ttft_ms).toMatchObject({ count: 15, min: 100, max: 300, p50: hdr(170), p99: 300 });
     expect(s.latency.itl_ms.count).toBe(20);

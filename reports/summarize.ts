@@ -5,23 +5,30 @@
 import { evaluateThresholds } from '../scenarios/thresholds.js';
 import type { Aggregate } from './aggregate.js';
 import { summarizeBreakdowns, summarizeTimeseries } from './breakdowns.js';
-import { statsMs } from './histogram.js';
+import type { ChaosLog } from './chaos.js';
+import { percentileCurve, statsMs } from './histogram.js';
 import type { LedgerTotals } from './ledger.js';
 import { metricStats, type MetricAcc } from './metric-acc.js';
 import { countOf, ratio, round, roundUsd } from './numbers.js';
 import type { RunMeta } from './run-meta.js';
 import { findSubmetric } from './submetrics.js';
-import type { LatencyStats, Summary } from './summary-schema.js';
+import { summarizeCache, summarizeCost, type CostInputs } from './summarize-cost.js';
+import { SUMMARY_VERSION, type Curve, type LatencyStats, type Summary } from './summary-schema.js';
 
-export interface SummarizeInputs {
+export interface SummarizeInputs extends CostInputs {
   ledger?: LedgerTotals | null;
   run?: RunMeta | null;
+  chaos?: ChaosLog | null;
 }
 
 const EMPTY_LATENCY: LatencyStats = { count: 0, min: null, max: null, mean: null, p50: null, p90: null, p95: null, p99: null, p999: null };
 
 function latency(acc: MetricAcc | undefined): LatencyStats {
   return acc?.hist ? statsMs(acc.hist) : EMPTY_LATENCY;
+}
+
+function curve(acc: MetricAcc | undefined): Curve {
+  return acc?.hist ? percentileCurve(acc.hist) : [];
 }
 
 function sorted<T>(map: Map<string, T>, by: (a: [string, T], b: [string, T]) => number): Record<string, T> {
@@ -51,6 +58,8 @@ function upstream(ledger: LedgerTotals | null | undefined): Summary['upstream'] 
   return {
     calls: ledger.calls,
     costUsd: roundUsd(ledger.costUsd),
+    failedCalls: ledger.failedCalls,
+    failedCostUsd: roundUsd(ledger.failedCostUsd),
     tokensIn: ledger.tokensIn,
     tokensOut: ledger.tokensOut,
     badLines: ledger.bad.count,
@@ -61,14 +70,28 @@ function upstream(ledger: LedgerTotals | null | undefined): Summary['upstream'] 
   };
 }
 
+function chaos(log: ChaosLog | null | undefined, startedAt: string | null): Summary['chaos'] {
+  if (!log) return null;
+  const origin = startedAt ? Date.parse(startedAt) : (log.events[0]?.timeMs ?? 0);
+  return {
+    events: log.events.map((e) => ({
+      t: round((e.timeMs - origin) / 1000, 3),
+      time: new Date(e.timeMs).toISOString(),
+      event: e.event,
+      id: e.id,
+      fault: e.fault,
+      scope: e.scope,
+    })),
+    badLines: log.bad.count,
+    dropped: log.dropped,
+  };
+}
+
 export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary {
   const m = (name: string) => agg.metrics.get(name);
   const run = runInfo(agg, inputs.run);
   const requests = countOf(m('http_reqs')?.sum ?? 0);
   const errors = m('http_req_failed')?.nonZero ?? 0;
-  const totalUsd = roundUsd(m('cost_usd')?.sum ?? 0);
-  const ledgerUsd = inputs.ledger ? roundUsd(inputs.ledger.costUsd) : null;
-  const cacheHit = m('cache_hit');
   const clamped = [...agg.metrics.values()].reduce((n, a) => n + (a.type === 'trend' || a.type === undefined ? (a.hist?.clamped ?? 0) : 0), 0);
 
   const thresholds = evaluateThresholds(agg.thresholds, (metric, tags) => {
@@ -77,7 +100,7 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
   }).map((t) => ({ ...t, observed: t.observed !== null && Number.isFinite(t.observed) ? t.observed : null }));
 
   return {
-    version: 1,
+    version: SUMMARY_VERSION,
     run,
     totals: {
       requests,
@@ -94,13 +117,9 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
       queue_ms: latency(m('queue_ms')),
       schedule_lag_ms: latency(m('schedule_lag')),
     },
-    cache: { lookups: cacheHit?.count ?? 0, hits: cacheHit?.nonZero ?? 0, hitRate: ratio(cacheHit?.nonZero ?? 0, cacheHit?.count ?? 0) },
-    cost: {
-      totalUsd,
-      per1kUsd: requests > 0 ? roundUsd((totalUsd / requests) * 1000) : null,
-      ledgerUsd,
-      differenceUsd: ledgerUsd === null ? null : roundUsd(ledgerUsd - totalUsd),
-    },
+    distributions: { ttft_ms: curve(m('ttft')), e2e_ms: curve(m('e2e')), itl_ms: curve(m('itl')) },
+    cache: summarizeCache(agg),
+    cost: summarizeCost(agg, requests, inputs),
     tokens: { in: m('tokens_in')?.sum ?? 0, out: m('tokens_out')?.sum ?? 0 },
     attempts: {
       mean: agg.attempts.count > 0 ? round(agg.attempts.sum / agg.attempts.count, 6) : null,
@@ -111,6 +130,8 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
     errors: sorted(agg.errors, byCountDesc),
     breakdowns: summarizeBreakdowns(agg),
     upstream: upstream(inputs.ledger),
+    chaos: chaos(inputs.chaos, run.startedAt),
+    gateway: inputs.gateway ? { ...inputs.gateway, attempts: { ...inputs.gateway.attempts } } : null,
     thresholds,
     ingest: {
       lines: agg.lines,
@@ -120,6 +141,7 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
       badLines: agg.bad.count,
       badLineSamples: agg.bad.samples.map((s) => ({ ...s })),
       clampedValues: clamped,
+      sources: agg.sources.map((x) => ({ ...x })),
     },
     timeseries: summarizeTimeseries(agg),
   };

@@ -1,5 +1,6 @@
 /**
- * summary.json, version 1: the stable shape `compare` and `gate` read. Conventions:
+ * summary.json, version 2: the stable shape `compare` and `gate` read (published as JSON Schema in
+ * docs/summary.schema.json; version 1 files are upgraded on read, see summary-read.ts). Conventions:
  * - times in milliseconds (`*_ms`), money in USD, rates as fractions 0–1;
  * - "no data" is null, never 0: a latency block with count 0 has null min/max/mean/percentiles,
  *   and a ratio with a zero denominator (errorRate without requests, hitRate without lookups) is null;
@@ -48,8 +49,23 @@ export const EndpointSummarySchema = z.strictObject({
   tokensOut: z.number(),
 });
 
+/** HDR-style percentile curve: value at percentiles 0, 50, 75, 87.5, … up to the resolution of the count. */
+export const CurveSchema = z.array(z.strictObject({ p: z.number().min(0).max(100), ms: z.number() }));
+export type Curve = z.output<typeof CurveSchema>;
+
+export const ChaosEventSchema = z.strictObject({
+  /** seconds since the run start */
+  t: z.number(),
+  time: z.string(),
+  event: z.enum(['start', 'stop']),
+  id: z.string(),
+  fault: z.string(),
+  scope: z.string(),
+});
+export type ChaosEventSummary = z.output<typeof ChaosEventSchema>;
+
 export const SummarySchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(2),
   run: z.strictObject({
     /** null when run.json did not say (a report built from a bare samples file) */
     spec: z.string().nullable(),
@@ -77,15 +93,44 @@ export const SummarySchema = z.strictObject({
     queue_ms: LatencyStatsSchema,
     schedule_lag_ms: LatencyStatsSchema,
   }),
-  cache: z.strictObject({ lookups: count, hits: count, hitRate: nullableNumber }),
+  /** HDR percentile curves of the latency metrics, for the distribution charts and overlays */
+  distributions: z.strictObject({ ttft_ms: CurveSchema, e2e_ms: CurveSchema, itl_ms: CurveSchema }),
+  cache: z.strictObject({
+    lookups: count,
+    hits: count,
+    hitRate: nullableNumber,
+    /** hits whose cached answer was stored for another intent; null when the samples cannot tell (no intent tags) */
+    falseHits: count.nullable(),
+    /** hits that could be checked for a false hit */
+    falseHitChecked: count,
+    /** falseHits / falseHitChecked; null when unknown */
+    falseHitRate: nullableNumber,
+  }),
   cost: z.strictObject({
-    /** sum of cost_usd as the client saw it */
+    /** sum of cost_usd as the client saw it (the gateway reports the serving attempt's cost) */
     totalUsd: z.number(),
     per1kUsd: nullableNumber,
+    /** standard deviation of the cost of one request (requests without cost_usd count as 0); for the gate's resampling */
+    perRequestSdUsd: nullableNumber,
     /** what the mock fleet's ledger billed (every upstream attempt); null without a ledger */
     ledgerUsd: nullableNumber,
     /** ledgerUsd − totalUsd; null without a ledger */
     differenceUsd: nullableNumber,
+    /** ledger cost of upstream calls that served nothing (error status, broken or abandoned stream); null without a ledger */
+    failedAttemptsUsd: nullableNumber,
+    /** differenceUsd − failedAttemptsUsd: what the reconciliation cannot explain (0 when it balances); null without a ledger */
+    unexplainedUsd: nullableNumber,
+    /** the gateway's own cost counter from metrics.prom; null without a snapshot of stormlab's gateway */
+    gatewayUsd: nullableNumber,
+    savedByCache: z.strictObject({
+      /** what the cache hits would have cost upstream; null when it cannot be estimated */
+      usd: nullableNumber,
+      requests: count,
+      tokensIn: z.number(),
+      tokensOut: z.number(),
+      /** how it was estimated, or why it could not be */
+      basis: z.string(),
+    }),
   }),
   tokens: z.strictObject({ in: z.number(), out: z.number() }),
   attempts: z.strictObject({ mean: nullableNumber, max: nullableNumber, retried: count }),
@@ -100,10 +145,27 @@ export const SummarySchema = z.strictObject({
     .strictObject({
       calls: count,
       costUsd: z.number(),
+      /** calls that served nothing, and what they cost */
+      failedCalls: count,
+      failedCostUsd: z.number(),
       tokensIn: z.number(),
       tokensOut: z.number(),
       badLines: count,
       byEndpoint: z.record(z.string(), EndpointSummarySchema),
+    })
+    .nullable(),
+  /** the mock fleet's chaos event log; null without chaos.ndjson */
+  chaos: z.strictObject({ events: z.array(ChaosEventSchema), badLines: count, dropped: count }).nullable(),
+  /** the gateway's /metrics snapshot at the end of the run; null without metrics.prom */
+  gateway: z
+    .strictObject({
+      series: count,
+      badLines: count,
+      requests: nullableNumber,
+      costUsd: nullableNumber,
+      failovers: nullableNumber,
+      truncations: nullableNumber,
+      attempts: z.record(z.string(), z.number()),
     })
     .nullable(),
   thresholds: z.array(z.strictObject({ key: z.string(), threshold: z.string(), ok: z.boolean(), observed: nullableNumber })),
@@ -118,6 +180,8 @@ export const SummarySchema = z.strictObject({
     badLineSamples: z.array(z.strictObject({ line: z.int().positive(), reason: z.string() })),
     /** latency values outside 0 … 1 h, recorded at the edge of the histogram range */
     clampedValues: count,
+    /** the sample inputs merged into this report (several runners), with their own counts */
+    sources: z.array(z.strictObject({ name: z.string(), lines: count, points: count, badLines: count })),
   }),
   /** one row per second of the run, gaps filled; t = whole seconds since the start */
   timeseries: z.array(
@@ -134,4 +198,4 @@ export const SummarySchema = z.strictObject({
   ),
 });
 export type Summary = z.output<typeof SummarySchema>;
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
