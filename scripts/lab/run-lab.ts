@@ -96,11 +96,13 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
 
   const runDir = makeRunDir(opts.out ?? defaultRunDir(spec.name));
   writeJson(runDir, 'spec.json', spec);
-  const startedAt = new Date();
   const lab = 'url' in spec.target ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] } : await startLab(spec, runDir, log);
   const headers = 'url' in spec.target ? spec.target.headers : {};
   const samples = join(runDir, 'samples.ndjson');
   let thresholdsOk = true;
+  // the run's clock starts with the load, not with the lab around it
+  const startedAt = new Date();
+  let endedAt = startedAt;
   try {
     log(`driver: ${driver}, ${spec.name} against ${lab.target}`);
     if (k6) {
@@ -111,6 +113,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       const result = await runDriver({ spec, target: lab.target, headers, out: samples });
       thresholdsOk = result.thresholds.every((t) => t.ok);
     }
+    endedAt = new Date();
     if (lab.procs.length > 0) await snapshotMetrics(lab.target, runDir);
   } finally {
     await Promise.all(lab.procs.map((p) => p.stop()));
@@ -122,7 +125,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     target: lab.target,
     seed: spec.workload.seed,
     startedAt: startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
+    endedAt: endedAt.toISOString(),
     thresholds: spec.thresholds,
   });
   const { summary } = await buildReport(runDir);
