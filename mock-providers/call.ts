@@ -1,7 +1,7 @@
 /**
  * One upstream call from arrival to its ledger line. The call ends exactly once: completed,
- * answered with an error, abandoned by the client, or cut by an outage; whichever comes first
- * stops its timers and writes the line.
+ * answered with an error, abandoned by the client, cut by a fault or an outage; whichever comes
+ * first stops its timers, frees its capacity slot and writes the line.
  */
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -23,17 +23,27 @@ export class Call {
   readonly arrivedWall = Date.now();
   model: string | null = null;
   stream = false;
+  key: string | null = null;
   tokensIn = 0;
   price: Pick<Price, 'input' | 'output'> | undefined;
   /** due times of the output tokens (ms after arrival) once planned */
   offsets: Float64Array | undefined;
   pacer: Pacer | undefined;
   fault: string | null = null;
+  /** the outage-hang fault holding this call, if any */
+  hangFault: string | null = null;
+  queueMs = 0;
+  /** performance.now() when the first content went out */
+  firstContentAt: number | null = null;
+  /** tokens sent when a fault cut the call (otherwise counted from the due times) */
+  tokensSent: number | null = null;
+  /** run once when the call ends (frees a capacity slot) */
+  onEnd: (() => void) | undefined;
   done = false;
 
   constructor(
     private readonly site: CallSite,
-    private readonly res: ServerResponse,
+    readonly res: ServerResponse,
     readonly requestId: string,
     readonly attempt: number | null,
   ) {
@@ -51,10 +61,12 @@ export class Call {
     this.done = true;
     this.pacer?.cancel();
     this.site.live.delete(this);
-    if (fault) this.fault = fault;
+    this.onEnd?.();
+    if (fault && !this.fault?.split(',').includes(fault)) this.fault = this.fault ? `${this.fault},${fault}` : fault;
     const durationMs = performance.now() - this.arrivedAt;
     const planned = this.offsets?.length ?? 0;
-    const tokensOut = outcome === 'ok' ? planned : this.offsets ? countDue(this.offsets, durationMs) : 0;
+    const tokensOut = this.tokensSent ?? (outcome === 'ok' ? planned : this.offsets ? countDue(this.offsets, durationMs) : 0);
+    const ms = (x: number): number => Math.round(x * 1000) / 1000;
     this.site.ledger.write({
       time: new Date(this.arrivedWall).toISOString(),
       endpoint: this.site.id,
@@ -69,9 +81,27 @@ export class Call {
       tokensIn: this.tokensIn,
       tokensOut,
       costUsd: this.price ? costUsd(this.price, this.tokensIn, tokensOut) : 0,
-      durationMs: Math.round(durationMs * 1000) / 1000,
+      ttftMs: this.firstContentAt === null ? null : ms(this.firstContentAt - this.arrivedAt),
+      queueMs: ms(this.queueMs),
+      durationMs: ms(durationMs),
       outcome,
     });
+  }
+
+  /**
+   * Close the connection without finishing the response (a cut, an outage, the end of a hang).
+   * `flush`: what was written still goes out first (FIN after the data, as a proxy that gives up
+   * mid-body); otherwise the socket is destroyed at once.
+   */
+  cut(fault: string, tokensSent?: number, flush = false): void {
+    if (this.done) return;
+    if (tokensSent !== undefined) this.tokensSent = tokensSent;
+    this.end('error', fault);
+    const socket = this.res.socket;
+    if (flush && socket && !socket.destroyed) {
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    } else this.res.destroy();
   }
 }
 

@@ -1,20 +1,30 @@
 /**
  * One mock endpoint (provider × region): a fastify app on its own http.Server, so an outage is
- * real — stop() closes the port (new connections are refused) and destroys the sockets of calls
- * in flight; start() listens again on the same port.
+ * real — while anything holds it down (stopEndpoint, an outage-refuse fault) the port is closed
+ * (new connections are refused) and the sockets of calls in flight are destroyed; when the last
+ * hold is released it listens again on the same port.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Rng, deriveSeed } from '../core/random.js';
 import { ATTEMPT_HEADER, ENDPOINT_HEADER, REQUEST_ID_HEADER } from './attribution.js';
 import { Call, parseAttempt, type CallSite } from './call.js';
-import { installErrorHandling } from './error-handler.js';
+import type { ChaosEngine } from './chaos/engine.js';
+import type { CallModifiers } from './chaos/faults/types.js';
+import { serveEmbeddings } from './embeddings/serve.js';
+import { faultFailure, installErrorHandling } from './error-handler.js';
 import { endpointId, type Provider, type Region } from './fleet-schema.js';
 import { FORMATS, type FormatName } from './formats/index.js';
+import type { ModelListing, Peek, RequestParts } from './formats/types.js';
+import { apiKey } from './keys.js';
 import type { Ledger } from './ledger.js';
+import { CapacityPool } from './limits/capacity.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 import { serve, type ServeSite } from './serve.js';
+
+const CALL = Symbol('stormlab.call');
 
 /** Thousands of clients connect at once in a load test; Node's default of 511 makes SYNs wait for retransmits. */
 const LISTEN_BACKLOG = 8192;
@@ -27,6 +37,7 @@ export interface EndpointInfo {
   format: FormatName;
   /** `http://127.0.0.1:PORT` (no trailing slash) */
   url: string;
+  /** chat models, then embedding models */
   models: string[];
 }
 
@@ -35,9 +46,13 @@ export interface Endpoint {
   readonly running: boolean;
   /** calls not yet ended */
   readonly inFlight: number;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** stop and release the app for good */
+  /** hold the port closed for `reason`; calls in flight are cut and ledgered with fault `label` */
+  hold(reason: string, label: string): Promise<void>;
+  /** drop a hold; the port opens again when none is left */
+  release(reason: string): Promise<void>;
+  /** close the connections of the calls an outage-hang fault holds */
+  endHung(faultId: string): void;
+  /** release for good */
   close(): Promise<void>;
 }
 
@@ -47,6 +62,7 @@ export interface EndpointOptions {
   region: Region;
   host: string;
   ledger: Ledger;
+  chaos: Pick<ChaosEngine, 'decide'>;
   /** 0 → any free port (the first start picks it; later starts reuse it) */
   port?: number;
 }
@@ -54,7 +70,6 @@ export interface EndpointOptions {
 export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const id = endpointId(o.provider.name, o.region.name);
   const format = FORMATS[o.provider.format];
-  const models = new Map(o.provider.models.map((m) => [m.name, m]));
   let seq = 0;
   const site: CallSite & ServeSite = {
     id,
@@ -64,10 +79,18 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     live: new Set<Call>(),
     seed: o.seed,
     latencyMultiplier: o.region.latencyMultiplier,
-    models,
+    format,
+    models: new Map(o.provider.models.map((m) => [m.name, m])),
+    embeddingModels: new Map(o.provider.embeddings.map((m) => [m.name, m])),
+    pools: new Map(o.provider.models.flatMap((m) => (m.capacity ? [[m.name, new CapacityPool(m.capacity)] as const] : []))),
+    limiter: new RateLimiter(),
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,
   };
+  const listing: ModelListing[] = [
+    ...o.provider.models.map((m) => ({ name: m.name, kind: 'chat' as const, maxOutputTokens: m.maxOutputTokens })),
+    ...o.provider.embeddings.map((m) => ({ name: m.name, kind: 'embedding' as const })),
+  ];
 
   let server!: Server;
   const app: FastifyInstance = Fastify({
@@ -77,33 +100,60 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     bodyLimit: 64 * 1024 * 1024,
     logger: false,
   });
-  const calls = new WeakMap<object, Call>();
+  /** the Call of a request, kept on the request itself (cheaper for the GC than a WeakMap at thousands of requests/s) */
+  type WithCall = FastifyRequest['raw'] & { [CALL]?: Call };
 
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header(ENDPOINT_HEADER, id).header(REQUEST_ID_HEADER, req.id);
+  installErrorHandling(app, format, id);
+  const marked = (reply: FastifyReply, req: FastifyRequest): FastifyReply => reply.header(ENDPOINT_HEADER, id).header(REQUEST_ID_HEADER, req.id);
+  app.get('/healthz', (req, reply) => marked(reply, req).send({ status: 'ok', endpoint: id }));
+  app.get(format.models.url, (req, reply) => marked(reply, req).send(format.models.body(listing, o.provider.name)));
+
+  const startCall = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    (req.raw as WithCall)[CALL] = new Call(site, reply.raw, req.id, parseAttempt(req.headers[ATTEMPT_HEADER]));
     done();
-  });
-  installErrorHandling(app, format);
-  app.get('/healthz', () => ({ status: 'ok', endpoint: id }));
-  app.get(format.models.url, () => format.models.body([...models.keys()], o.provider.name));
+  };
+
+  /** The faults decide first (on what can be read without validating); null → the call is answered already. */
+  const chaosFirst = (req: FastifyRequest, reply: FastifyReply, peek: (p: RequestParts) => Peek): { call: Call; parts: RequestParts; m: CallModifiers } | null => {
+    const call = (req.raw as WithCall)[CALL]!;
+    const query = req.query as Record<string, string | undefined>;
+    const parts: RequestParts = { body: req.body, params: req.params as Record<string, string | undefined>, query };
+    const p = peek(parts);
+    call.model = p.model;
+    call.stream = p.stream;
+    call.key = apiKey(req.headers, query);
+    const v = o.chaos.decide(site, p.model, call.key, p.stream);
+    if (v.faults.length > 0) call.fault = v.faults.join(',');
+    if (v.answer?.kind === 'hang') {
+      reply.hijack();
+      call.hangFault = v.answer.faultId;
+      if (call.done) reply.raw.destroy();
+      return null;
+    }
+    if (v.answer) throw faultFailure(format, v.answer.status, v.answer.retryAfterS);
+    return { call, parts, m: v.modifiers };
+  };
+
   for (const route of format.calls) {
     app.route({
       method: route.method,
       url: route.url,
-      onRequest: (req, reply, done) => {
-        calls.set(req.raw, new Call(site, reply.raw, req.id, parseAttempt(req.headers[ATTEMPT_HEADER])));
-        done();
-      },
+      onRequest: startCall,
       handler: (req, reply) => {
-        const call = calls.get(req.raw)!;
-        const body = req.body as { model?: unknown } | null | undefined;
-        if (typeof body?.model === 'string') call.model = body.model;
-        const parsed = route.parse({
-          body: req.body,
-          params: req.params as Record<string, string>,
-          query: req.query as Record<string, string>,
-        });
-        serve(site, call, parsed, route, reply);
+        const c = chaosFirst(req, reply, route.peek);
+        if (c) serve(site, c.call, route.parse(c.parts), route, c.parts, reply, c.m);
+      },
+    });
+  }
+  const emb = format.embeddings;
+  if (emb) {
+    app.route({
+      method: 'POST',
+      url: emb.url,
+      onRequest: startCall,
+      handler: (req, reply) => {
+        const c = chaosFirst(req, reply, emb.peek);
+        if (c) serveEmbeddings(site, c.call, emb.parse(c.parts), emb, reply, c.m);
       },
     });
   }
@@ -111,9 +161,11 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
 
   let port = o.port ?? 0;
   let running = false;
-  const info: EndpointInfo = { id, provider: o.provider.name, region: o.region.name, format: format.name, url: '', models: [...models.keys()] };
+  const info: EndpointInfo = { id, provider: o.provider.name, region: o.region.name, format: format.name, url: '', models: listing.map((m) => m.name) };
+  /** reason → the fault label calls in flight are cut with */
+  const holds = new Map<string, string>();
 
-  // start and stop run one at a time, in call order (a kill and a revival may be issued back to back)
+  // listening and closing run one at a time, in call order (a kill and a revival may come back to back)
   let queue: Promise<unknown> = Promise.resolve();
   const serial = (f: () => Promise<void>): Promise<void> => {
     const p = queue.then(f);
@@ -136,18 +188,22 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     info.url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
   };
 
-  const unlisten = async (): Promise<void> => {
+  const unlisten = async (label: string): Promise<void> => {
     if (!running) return;
     running = false;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const call of [...site.live]) call.end('error', 'endpoint_stopped');
+    for (const call of [...site.live]) call.cut(label);
     server.closeAllConnections();
     await closed;
   };
 
-  const start = (): Promise<void> => serial(listen);
-  const stop = (): Promise<void> => serial(unlisten);
-  await start();
+  const reconcile = (): Promise<void> =>
+    serial(async () => {
+      if (holds.size === 0) await listen();
+      else await unlisten(holds.values().next().value!);
+    });
+
+  await reconcile();
   return {
     info,
     get running() {
@@ -156,10 +212,20 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     get inFlight() {
       return site.live.size;
     },
-    start,
-    stop,
+    hold(reason, label) {
+      holds.set(reason, label);
+      return reconcile();
+    },
+    release(reason) {
+      holds.delete(reason);
+      return reconcile();
+    },
+    endHung(faultId) {
+      for (const call of [...site.live]) if (call.hangFault === faultId) call.cut('outage-hang');
+    },
     async close() {
-      await stop();
+      holds.set('(closed)', 'endpoint_stopped');
+      await reconcile();
       await app.close();
     },
   };

@@ -30,19 +30,34 @@ function loadError(file: string): StormlabError {
 }
 
 describe('fleet config', () => {
-  it('the default fleet: openai and azure in two regions each, three models, defaults filled in', () => {
+  it('the default fleet keeps the endpoints the gateway routes to, and adds three more providers', () => {
     const file = resolveFleetFile('default');
     expect(file).toMatch(/mock-providers[\\/]fleets[\\/]default\.yaml$/);
     expect(builtInFleets()).toContain('default');
     const fleet = loadFleet(file);
     expect(fleet.host).toBe('127.0.0.1');
     const ids = fleet.providers.flatMap((p) => p.regions.map((r) => `${p.name}/${r.name}`));
-    expect(ids).toEqual(['openai/us-east', 'openai/eu-west', 'azure/eastus', 'azure/westeurope']);
-    for (const p of fleet.providers) {
+    expect(ids.slice(0, 4)).toEqual(['openai/us-east', 'openai/eu-west', 'azure/eastus', 'azure/westeurope']);
+    expect(fleet.providers.map((p) => `${p.name}:${p.format}`)).toEqual(['openai:openai', 'azure:openai', 'anthropic:anthropic', 'google:gemini', 'deepseek:openai']);
+    for (const p of fleet.providers.slice(0, 2)) {
       expect(p.models.map((m) => m.name)).toEqual(['gpt-4.1-nano', 'gpt-4.1-mini', 'gpt-4.1']);
+      expect(p.models.map((m) => m.price)).toEqual([
+        { input: 0.1, cachedInput: 0.025, output: 0.4 },
+        { input: 0.4, cachedInput: 0.1, output: 1.6 },
+        { input: 2, cachedInput: 0.5, output: 8 },
+      ]);
     }
     expect(fleet.providers[0]!.regions[0]).toEqual({ name: 'us-east', latencyMultiplier: 1 });
-    expect(fleet.providers[0]!.models[1]!.price).toEqual({ input: 0.4, cachedInput: 0.1, output: 1.6 });
+    // a cheap, a mid and a frontier tier everywhere, priced for input, cached input and output
+    for (const p of fleet.providers) {
+      expect(p.models).toHaveLength(3);
+      for (const m of p.models) expect(m.price.cachedInput).toBeLessThan(m.price.input);
+      const outputs = p.models.map((m) => m.price.output);
+      expect([...outputs].sort((a, b) => a - b)).toEqual(outputs);
+    }
+    expect(fleet.providers.find((p) => p.name === 'deepseek')!.models[0]!.price.output).toBe(0.42);
+    expect(fleet.providers[0]!.embeddings.map((m) => m.name)).toEqual(['text-embedding-3-small', 'text-embedding-3-large']);
+    expect(fleet.providers[0]!.models[1]!.capacity).toEqual({ concurrency: 96, maxConcurrency: 192, itlSlowdown: 1, maxQueue: 1024 });
   });
 
   it('treats anything that is not a bare name as a path', () => {
@@ -77,7 +92,28 @@ describe('fleet config', () => {
 
   it('an unknown wire format lists the known ones', () => {
     const file = fleetFile('format.yaml', `providers:\n  - name: x\n    format: cohere\n    regions: [r]\n    models:${model('a')}\n`);
-    expect(loadError(file).details).toContainEqual(expect.objectContaining({ path: 'providers[0].format', expected: 'one of "openai"' }));
+    expect(loadError(file).details).toContainEqual(expect.objectContaining({ path: 'providers[0].format', expected: 'one of "openai", "anthropic", "gemini"' }));
+  });
+
+  it('embeddings on a format without an embeddings route are refused', () => {
+    const file = fleetFile('emb.yaml', `providers:\n  - name: x\n    format: anthropic\n    regions: [r]\n    models:${model('a')}\n    embeddings: [{ name: e, price: { input: 0.1 } }]\n`);
+    expect(loadError(file).details).toContainEqual(expect.objectContaining({ file, path: 'providers[0].embeddings', expected: expect.stringContaining('only openai') }));
+  });
+
+  it('a capacity whose maxConcurrency is below its knee is refused', () => {
+    const file = fleetFile('cap.yaml', `providers:\n  - name: x\n    format: openai\n    regions: [r]\n    models:${model('a')}\n        capacity: { concurrency: 8, maxConcurrency: 4 }\n`);
+    expect(loadError(file).details).toContainEqual(expect.objectContaining({ file, path: 'providers[0].models[0].capacity.maxConcurrency', expected: '>= concurrency (8)' }));
+  });
+
+  it('a chaos timeline in the fleet is checked: fault params and durations, then scope names', () => {
+    const head = `providers:\n  - name: openai\n    format: openai\n    regions: [us-east]\n    models:${model('a')}\nchaos:\n`;
+    const file = fleetFile('chaos.yaml', `${head}  - { at: 5s, for: 10s, fault: http-error, params: { statuses: [200] } }\n  - { at: soon, fault: latency }\n`);
+    const e = loadError(file);
+    expect(e.message).toContain(file);
+    expect(e.details).toContainEqual(expect.objectContaining({ file, path: 'chaos[0].params.statuses[0]', expected: '>= 400' }));
+    expect(e.details).toContainEqual(expect.objectContaining({ file, path: 'chaos[1].at', expected: 'a duration such as 500ms, 20s or 1m30s' }));
+    const names = fleetFile('chaos-names.yaml', `${head}  - { at: 1s, fault: latency, scope: { provider: opneai } }\n`);
+    expect(loadError(names).details).toContainEqual(expect.objectContaining({ file: names, path: 'chaos[0].scope.provider', expected: 'one of openai (not "opneai")' }));
   });
 
   it('a fleet file that does not exist is a clear error', () => {

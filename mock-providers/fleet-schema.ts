@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
 import { DistSchema } from '../core/dist-schema.js';
-import { FORMAT_NAMES } from './formats/names.js';
+import { unknownScopeNames } from './chaos/scope.js';
+import { ChaosTimelineSchema } from './chaos/timeline-schema.js';
+import { FORMAT_NAMES, FORMATS_WITH_EMBEDDINGS } from './formats/names.js';
 
 /** Provider and region names: they form endpoint ids and attribution marks, so no `/` or `:`. */
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'lowercase letters, digits, ".", "_" or "-"' });
@@ -34,6 +36,40 @@ export const PriceSchema = z.strictObject({
 });
 export type Price = z.output<typeof PriceSchema>;
 
+/**
+ * Requests and tokens per minute, per API key, per endpoint and model (a token bucket that refills
+ * continuously, as OpenAI's). A request takes its prompt tokens plus its max_tokens (or, without
+ * one, the completion it will get) from the token budget. Over budget → 429 with retry-after.
+ */
+export const RateLimitsSchema = z.strictObject({
+  rpm: z.int().positive().optional(),
+  tpm: z.int().positive().optional(),
+});
+export type RateLimits = z.output<typeof RateLimitsSchema>;
+
+/**
+ * How much load one endpoint's model takes before it slows down. Up to `concurrency` calls decode
+ * at full speed; past it each call's inter-token gaps grow by (in service / concurrency) ^
+ * itlSlowdown (1 = the tokens per second are shared, as batching on one GPU pool); past
+ * `maxConcurrency` calls wait in a FIFO queue (their TTFT grows by the wait); past `maxQueue`
+ * waiting calls they are refused with the API's overloaded error.
+ */
+export const CapacitySchema = z
+  .strictObject({
+    concurrency: z.int().positive(),
+    /** default 2 × concurrency */
+    maxConcurrency: z.int().positive().optional(),
+    itlSlowdown: z.number().nonnegative().default(1),
+    /** absent → the queue is unbounded */
+    maxQueue: z.int().nonnegative().optional(),
+  })
+  .transform((c, ctx) => {
+    const maxConcurrency = c.maxConcurrency ?? 2 * c.concurrency;
+    if (maxConcurrency < c.concurrency) ctx.addIssue({ code: 'custom', path: ['maxConcurrency'], message: `>= concurrency (${c.concurrency})` });
+    return { ...c, maxConcurrency };
+  });
+export type Capacity = z.output<typeof CapacitySchema>;
+
 export const ModelSchema = z.strictObject({
   name: z.string().regex(/^\S+$/, { message: 'a model name without spaces' }),
   price: PriceSchema,
@@ -47,8 +83,23 @@ export const ModelSchema = z.strictObject({
   prefillMsPerInputToken: z.number().nonnegative().default(0),
   /** the cap applied when a request sets no max_tokens */
   maxOutputTokens: z.int().positive().default(16_384),
+  rateLimits: RateLimitsSchema.optional(),
+  capacity: CapacitySchema.optional(),
 });
 export type ModelConfig = z.output<typeof ModelSchema>;
+
+/** An embedding model (`POST /v1/embeddings`; see embeddings/ for how vectors are made). */
+export const EmbeddingModelSchema = z.strictObject({
+  name: z.string().regex(/^\S+$/, { message: 'a model name without spaces' }),
+  price: z.strictObject({ input: usdPerMTok }),
+  /** vector length when the request asks for none */
+  dimensions: z.int().min(8).max(8192).default(1536),
+  /** time to answer, before the region multiplier and the per-token part */
+  latencyMs: DistSchema.default({ dist: 'lognormal', median: 30, sigma: 0.3 }),
+  msPerInputToken: z.number().nonnegative().default(0.002),
+  rateLimits: RateLimitsSchema.optional(),
+});
+export type EmbeddingModelConfig = z.output<typeof EmbeddingModelSchema>;
 
 export const ProviderSchema = z
   .strictObject({
@@ -56,14 +107,20 @@ export const ProviderSchema = z
     format: z.enum(FORMAT_NAMES),
     regions: z.array(RegionSchema).min(1),
     models: z.array(ModelSchema).min(1),
+    embeddings: z.array(EmbeddingModelSchema).default([]),
   })
   .superRefine((p, ctx) => {
-    const seen = new Map<string, number>();
-    p.models.forEach((m, i) => {
-      const first = seen.get(m.name);
-      if (first === undefined) seen.set(m.name, i);
-      else ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `a unique model name; "${m.name}" is already declared at models[${first}]` });
-    });
+    const seen = new Map<string, string>();
+    const check = (list: 'models' | 'embeddings', name: string, i: number): void => {
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, `${list}[${i}]`);
+      else ctx.addIssue({ code: 'custom', path: [list, i, 'name'], message: `a unique model name; "${name}" is already declared at ${first}` });
+    };
+    p.models.forEach((m, i) => check('models', m.name, i));
+    p.embeddings.forEach((m, i) => check('embeddings', m.name, i));
+    if (p.embeddings.length > 0 && !FORMATS_WITH_EMBEDDINGS.includes(p.format)) {
+      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(', ')} has an embeddings route)` });
+    }
   });
 export type Provider = z.output<typeof ProviderSchema>;
 
@@ -73,8 +130,16 @@ export const FleetSchema = z
     seed: z.int().nonnegative().default(1),
     host: z.string().min(1).default('127.0.0.1'),
     providers: z.array(ProviderSchema).min(1),
+    /** a chaos timeline that starts when the fleet starts */
+    chaos: ChaosTimelineSchema.default([]),
   })
   .superRefine((f, ctx) => {
+    const names = fleetNames(f);
+    f.chaos.forEach((ev, i) => {
+      for (const d of unknownScopeNames(ev.scope, names, '')) {
+        ctx.addIssue({ code: 'custom', path: ['chaos', i, ...d.path!.split('.')], message: `${d.expected ?? 'a name in this fleet'} (not "${d.received}")` });
+      }
+    });
     const seen = new Map<string, string>();
     f.providers.forEach((p, i) =>
       p.regions.forEach((r, j) => {
@@ -88,6 +153,16 @@ export const FleetSchema = z
   });
 export type Fleet = z.output<typeof FleetSchema>;
 export type FleetInput = z.input<typeof FleetSchema>;
+
+/** Provider, region and model names of a fleet (what a chaos scope may name). */
+export function fleetNames(f: Pick<Fleet, 'providers'>): { provider: Set<string>; region: Set<string>; model: Set<string> } {
+  const ps = f.providers;
+  return {
+    provider: new Set(ps.map((p) => p.name)),
+    region: new Set(ps.flatMap((p) => p.regions.map((r) => r.name))),
+    model: new Set(ps.flatMap((p) => [...p.models, ...p.embeddings].map((m) => m.name))),
+  };
+}
 
 export function endpointId(provider: string, region: string): string {
   return `${provider}/${region}`;

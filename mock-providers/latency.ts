@@ -39,13 +39,23 @@ export function planLatency(model: LatencyModel, shape: CallShape, rng: Rng): La
   return { ttftMs, itlMs, outputTokens, finishReason: drawn > cap ? 'length' : 'stop' };
 }
 
-/** Due time of every output token, in ms after arrival: [ttft, ttft+itl0, …]. */
-export function tokenOffsets(plan: LatencyPlan): Float64Array {
+export interface OffsetOptions {
+  /** ms added before the first token (time spent queueing for a slot) */
+  delayMs?: number;
+  /** scales the TTFT (a latency brownout) */
+  ttftMultiplier?: number;
+  /** scales every gap (load past the capacity knee, a slow-stream fault) */
+  itlMultiplier?: number;
+}
+
+/** Due time of every output token, in ms after arrival: [delay + ttft, … + itl0, …]. */
+export function tokenOffsets(plan: LatencyPlan, o: OffsetOptions = {}): Float64Array {
   const out = new Float64Array(plan.outputTokens);
-  let t = plan.ttftMs;
+  const k = o.itlMultiplier ?? 1;
+  let t = (o.delayMs ?? 0) + plan.ttftMs * (o.ttftMultiplier ?? 1);
   out[0] = t;
   for (let i = 1; i < out.length; i++) {
-    t += plan.itlMs[i - 1] ?? 0;
+    t += (plan.itlMs[i - 1] ?? 0) * k;
     out[i] = t;
   }
   return out;

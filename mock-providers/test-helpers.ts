@@ -29,6 +29,35 @@ export function testFleet(seed = 7): Fleet {
   });
 }
 
+const constModel = (name: string, ttft: number, itl: number, out: number) => ({
+  name,
+  price: { input: 1, cachedInput: 0.1, output: 2 },
+  ttftMs: { dist: 'constant', value: ttft },
+  itlMs: { dist: 'constant', value: itl },
+  outputTokens: { dist: 'constant', value: out },
+});
+
+/**
+ * One endpoint per wire format, quick constant latencies: `oai/r1` (openai: `gpt-x`, embeddings
+ * `emb-x` at 256 dimensions), `ant/r1` (anthropic: `claude-x`), `goo/r1` (gemini: `gemini-x`).
+ */
+export function sdkFleet(seed = 7): Fleet {
+  return FleetSchema.parse({
+    seed,
+    providers: [
+      {
+        name: 'oai',
+        format: 'openai',
+        regions: ['r1'],
+        models: [constModel('gpt-x', 30, 2, 12)],
+        embeddings: [{ name: 'emb-x', price: { input: 0.02 }, dimensions: 256, latencyMs: { dist: 'constant', value: 5 } }],
+      },
+      { name: 'ant', format: 'anthropic', regions: ['r1'], models: [constModel('claude-x', 30, 2, 12)] },
+      { name: 'goo', format: 'gemini', regions: ['r1'], models: [constModel('gemini-x', 30, 2, 12)] },
+    ],
+  });
+}
+
 /** The fields of an OpenAI chat.completion(.chunk) the tests read. */
 export interface ChatJson {
   id?: string;

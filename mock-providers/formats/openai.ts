@@ -1,9 +1,14 @@
-/** OpenAI Chat Completions: POST /v1/chat/completions (JSON or SSE), GET /v1/models, OpenAI's error shape. */
+/**
+ * OpenAI: POST /v1/chat/completions (JSON or SSE `data:` chunks ending in `[DONE]`),
+ * POST /v1/embeddings, GET /v1/models, OpenAI's error bodies and `x-ratelimit-*` headers.
+ */
 import { z } from 'zod';
 import type { ErrorCode } from '../../core/errors.js';
 import { chatPromptTokens } from '../../core/tokens.js';
+import { float32Base64 } from './float-base64.js';
+import { goDuration } from './rate-headers.js';
 import { parseBody } from './request-error.js';
-import type { CallRequest, FormatUnit, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
 const TextPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -20,6 +25,22 @@ export const ChatRequestSchema = z.object({
   max_completion_tokens: z.int().positive().nullish(),
   n: z.literal(1, { error: 'n = 1 (the mock returns one choice)' }).nullish(),
 });
+
+const EmbeddingInput = z.union(
+  [z.string().min(1), z.array(z.string().min(1)).min(1).max(2048), z.array(z.int()).min(1), z.array(z.array(z.int()).min(1)).min(1).max(2048)],
+  { error: 'a non-empty string, an array of strings, or token arrays' },
+);
+export const EmbeddingRequestSchema = z.object({
+  model: z.string().min(1),
+  input: EmbeddingInput,
+  encoding_format: z.enum(['float', 'base64']).nullish(),
+  dimensions: z.int().positive().nullish(),
+});
+
+function peek({ body }: RequestParts): Peek {
+  const b = body as { model?: unknown; stream?: unknown } | null | undefined;
+  return { model: typeof b?.model === 'string' ? b.model : null, stream: b?.stream === true };
+}
 
 function parse(body: unknown): CallRequest {
   const b = parseBody(ChatRequestSchema, body);
@@ -60,26 +81,39 @@ function stream(meta: ResponseMeta): StreamRenderer {
   };
 }
 
-const WIRE_CODES: Partial<Record<ErrorCode, string>> = { MOCK_MODEL_NOT_FOUND: 'model_not_found' };
+const WIRE_CODES: Partial<Record<ErrorCode, string>> = { MOCK_MODEL_NOT_FOUND: 'model_not_found', MOCK_RATE_LIMITED: 'rate_limit_exceeded' };
 
-function errorType(status: number): string {
+function errorType(w: WireError): string {
+  const { status } = w;
+  if (status === 429) return w.error.code === 'MOCK_RATE_LIMITED' ? (w.limit ?? 'requests') : 'rate_limit_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
-  if (status === 429) return 'rate_limit_error';
   return status >= 500 ? 'server_error' : 'invalid_request_error';
 }
 
-function errorBody({ status, error }: WireError): unknown {
-  const param = error.details[0]?.path;
+function errorBody(w: WireError): unknown {
+  const param = w.error.details[0]?.path;
   return {
     error: {
-      message: error.message,
-      type: errorType(status),
+      message: w.error.message,
+      type: errorType(w),
       param: param && param !== '(root)' ? param : null,
-      code: WIRE_CODES[error.code] ?? null,
+      code: WIRE_CODES[w.error.code] ?? null,
     },
   };
 }
+
+const MESSAGES: Record<number, string> = {
+  400: 'Bad request.',
+  401: 'Incorrect API key provided.',
+  403: 'You are not allowed to sample from this model.',
+  404: 'Not found.',
+  429: 'Rate limit reached for requests. Please try again later.',
+  500: 'The server had an error while processing your request. Sorry about that!',
+  502: 'Bad gateway.',
+  503: 'The engine is currently overloaded, please try again later.',
+  504: 'Gateway timeout.',
+};
 
 export const openai: FormatUnit = {
   name: 'openai',
@@ -87,6 +121,7 @@ export const openai: FormatUnit = {
     {
       method: 'POST',
       url: '/v1/chat/completions',
+      peek,
       parse: ({ body }) => parse(body),
       body: (meta, c) =>
         `${head(meta, 'chat.completion')}"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(c.text)},"refusal":null},` +
@@ -94,9 +129,41 @@ export const openai: FormatUnit = {
       stream,
     },
   ],
+  embeddings: {
+    url: '/v1/embeddings',
+    peek: (req) => ({ model: peek(req).model, stream: false }),
+    parse: ({ body }) => {
+      const b = parseBody(EmbeddingRequestSchema, body);
+      const input = b.input;
+      const inputs = typeof input === 'string' ? [input] : input.map((x) => (typeof x === 'string' ? x : Array.isArray(x) ? x.join(' ') : String(x)));
+      // a single token array is one input, not many
+      const one = Array.isArray(input) && input.length > 0 && typeof input[0] === 'number';
+      return { model: b.model, inputs: one ? [(input as number[]).join(' ')] : inputs, dimensions: b.dimensions ?? null, encoding: b.encoding_format ?? 'float' };
+    },
+    body: (meta, vectors, encoding, promptTokens) => {
+      const data = vectors.map((v, index) => ({ object: 'embedding', index, embedding: encoding === 'base64' ? float32Base64(v) : Array.from(v) }));
+      return JSON.stringify({ object: 'list', data, model: meta.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }, system_fingerprint: meta.fingerprint });
+    },
+  },
   models: {
     url: '/v1/models',
-    body: (models, provider) => ({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: provider })) }),
+    body: (models, provider) => ({ object: 'list', data: models.map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: provider })) }),
   },
   errorBody,
+  statusMessage: (status) => MESSAGES[status] ?? (status >= 500 ? MESSAGES[500]! : MESSAGES[400]!),
+  overloadedStatus: 503,
+  rateLimitHeaders: ({ requests, tokens }) => {
+    const h: Record<string, string> = {};
+    if (requests) {
+      h['x-ratelimit-limit-requests'] = String(requests.limit);
+      h['x-ratelimit-remaining-requests'] = String(requests.remaining);
+      h['x-ratelimit-reset-requests'] = goDuration(requests.resetMs);
+    }
+    if (tokens) {
+      h['x-ratelimit-limit-tokens'] = String(tokens.limit);
+      h['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+      h['x-ratelimit-reset-tokens'] = goDuration(tokens.resetMs);
+    }
+    return h;
+  },
 };

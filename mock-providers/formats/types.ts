@@ -1,8 +1,9 @@
 /**
- * What a wire format declares. A format is pure: it parses a request into a format-neutral
- * CallRequest, renders a completion (whole or as stream events), and shapes errors and the
- * model list. The endpoint engine does the HTTP, the timing, the ledger and the error handling,
- * so a new format (Anthropic Messages, Gemini) is one small file plus a line in formats/index.ts.
+ * What a wire format declares. A format is pure: it peeks at and parses a request into a
+ * format-neutral CallRequest, renders a completion (whole or as stream events), and shapes errors,
+ * rate-limit headers and the model list. The endpoint engine does the HTTP, the timing, the
+ * limits, the faults, the ledger and the error handling, so a format is one small file plus a line
+ * in formats/index.ts.
  */
 import type { StormlabError } from '../../core/errors.js';
 import type { ContentMessage } from '../content.js';
@@ -29,6 +30,12 @@ export interface RequestParts {
   query: Readonly<Record<string, string | undefined>>;
 }
 
+/** What the engine needs before validation (fault scopes match on the model; stream faults on `stream`). */
+export interface Peek {
+  model: string | null;
+  stream: boolean;
+}
+
 export interface ResponseMeta {
   /** format-neutral unique id carrying the endpoint (`stormlab:openai/us-east:1z`) */
   callId: string;
@@ -38,6 +45,7 @@ export interface ResponseMeta {
   /** arrival, Unix seconds */
   created: number;
   includeUsage: boolean;
+  promptTokens: number;
 }
 
 export interface Usage {
@@ -53,6 +61,8 @@ export interface Completion {
 
 /** Per-call stream renderer: the strings to write, ready for the socket. Keep `piece` cheap. */
 export interface StreamRenderer {
+  /** content-type of the stream (default: text/event-stream) */
+  contentType?: string;
   /** written together with the first piece (e.g. the role chunk) */
   head(): string;
   /** one content event for one token piece */
@@ -61,25 +71,71 @@ export interface StreamRenderer {
   tail(usage: Usage, finishReason: FinishReason): string;
 }
 
+/** One request/token budget as the rate-limit headers report it. */
+export interface LimitWindow {
+  limit: number;
+  remaining: number;
+  /** ms until the budget is full again */
+  resetMs: number;
+}
+
+export interface RateLimitState {
+  requests?: LimitWindow;
+  tokens?: LimitWindow;
+}
+
 export interface WireError {
   status: number;
   error: StormlabError;
+  /** extra response headers (retry-after, rate-limit state) */
+  headers?: Record<string, string>;
+  /** a 429 from the rate limiter: which budget ran out */
+  limit?: 'requests' | 'tokens';
 }
 
 export interface CallRoute {
   method: 'POST';
   url: string;
+  peek(req: RequestParts): Peek;
   /** validate and normalise; throw StormlabError (MOCK_BAD_REQUEST naming the field) on bad input */
   parse(req: RequestParts): CallRequest;
   body(meta: ResponseMeta, completion: Completion): string;
-  stream(meta: ResponseMeta): StreamRenderer;
+  stream(meta: ResponseMeta, req: RequestParts): StreamRenderer;
+}
+
+export interface EmbeddingRequest {
+  model: string;
+  inputs: string[];
+  /** null → the model's default */
+  dimensions: number | null;
+  encoding: 'float' | 'base64';
+}
+
+export interface EmbeddingRoute {
+  url: string;
+  peek(req: RequestParts): Peek;
+  parse(req: RequestParts): EmbeddingRequest;
+  body(meta: ResponseMeta, vectors: readonly Float32Array[], encoding: 'float' | 'base64', promptTokens: number): string;
+}
+
+export interface ModelListing {
+  name: string;
+  kind: 'chat' | 'embedding';
+  maxOutputTokens?: number;
 }
 
 export interface FormatUnit {
   name: FormatName;
   calls: CallRoute[];
+  embeddings?: EmbeddingRoute;
   /** the model-list route of this API */
-  models: { url: string; body(models: readonly string[], provider: string): unknown };
+  models: { url: string; body(models: readonly ModelListing[], provider: string): unknown };
   /** the JSON body of an error response in this API's shape */
   errorBody(e: WireError): unknown;
+  /** the message this API sends with a status it makes itself (server errors, overload, 429) */
+  statusMessage(status: number): string;
+  /** the status this API answers "overloaded" with (Anthropic 529, others 503) */
+  overloadedStatus: number;
+  /** rate-limit headers in this API's names; none when the API sends none */
+  rateLimitHeaders?(state: RateLimitState, nowMs: number): Record<string, string>;
 }

@@ -1,4 +1,4 @@
-import { loadFleet, resolveFleetFile, startFleet } from '../../mock-providers/index.js';
+import { loadFleet, loadTimeline, resolveFleetFile, startFleet } from '../../mock-providers/index.js';
 import { optString, type Command } from '../args.js';
 import { untilInterrupted } from '../lab/processes.js';
 
@@ -6,32 +6,50 @@ export const mocksCommand: Command = {
   name: 'mocks',
   summary: 'run the mock provider fleet alone until interrupted',
   help: `
-Usage: stormlab mocks [--fleet NAME|FILE] [--ledger FILE] [--json]
+Usage: stormlab mocks [--fleet NAME|FILE] [--ledger FILE] [--timeline FILE] [--chaos-log FILE] [--json]
 
-Starts one HTTP listener per provider × region of the fleet on loopback (free ports), prints one
-line per endpoint and serves until Ctrl-C.
+Starts one HTTP listener per provider × region of the fleet on loopback (free ports) and the
+fleet's control API (loopback only), prints where they listen and serves until Ctrl-C.
 
 Options:
   --fleet NAME|FILE   fleet YAML, or a name in mock-providers/fleets/ (default: default)
   --ledger FILE       append one NDJSON line per upstream call to FILE
-  --json              print the endpoints as one JSON array instead of lines
+  --timeline FILE     a chaos timeline (YAML list of {at, for, fault, scope, probability, params})
+                      started when the fleet is ready
+  --chaos-log FILE    append one NDJSON line per fault start and stop to FILE
+  --json              print {"control": URL, "endpoints": [...]} as one JSON line instead
   -h, --help          this help
 
-Output (one line per endpoint):
+Output (one line per endpoint, then the control API):
   <provider>/<region> <api-format> <url>
+  control <url>
+
+Control API (toxiproxy-style): GET /faults, POST /faults, DELETE /faults/{id}, POST /reset,
+POST /timeline {startAtMs?, events}, GET /endpoints, GET /events.
 `,
   options: {
     fleet: { type: 'string' },
     ledger: { type: 'string' },
+    timeline: { type: 'string' },
+    'chaos-log': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
     const fleet = loadFleet(resolveFleetFile(optString(values, 'fleet') ?? 'default'));
-    const running = await startFleet(fleet, { ledger: optString(values, 'ledger') });
-    if (values.json === true) io.stdout.write(`${JSON.stringify(running.endpoints)}\n`);
-    else for (const e of running.endpoints) io.stdout.write(`${e.id} ${e.format} ${e.url}\n`);
-    await untilInterrupted();
-    await running.close();
+    const timelineFile = optString(values, 'timeline');
+    const timeline = timelineFile ? loadTimeline(timelineFile, fleet) : undefined;
+    const running = await startFleet(fleet, { ledger: optString(values, 'ledger'), chaosLog: optString(values, 'chaos-log') });
+    try {
+      if (timeline) await running.applyTimeline(timeline);
+      if (values.json === true) io.stdout.write(`${JSON.stringify({ control: running.control, endpoints: running.endpoints })}\n`);
+      else {
+        for (const e of running.endpoints) io.stdout.write(`${e.id} ${e.format} ${e.url}\n`);
+        io.stdout.write(`control ${running.control}\n`);
+      }
+      await untilInterrupted();
+    } finally {
+      await running.close();
+    }
     return 0;
   },
 };

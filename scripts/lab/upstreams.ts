@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { parseYamlText, validate } from '../../core/config-file.js';
 import { StormlabError } from '../../core/errors.js';
 
-/** Either `stormlab mocks --json` output (an array of endpoints) or a plain `{ "<id>": "<url>" }` map. */
-const UpstreamsSchema = z.union([
-  z.array(z.looseObject({ id: z.string(), url: z.url() })),
-  z.record(z.string(), z.url()),
-]);
+const Endpoints = z.array(z.looseObject({ id: z.string(), url: z.url() }));
+
+/**
+ * `stormlab mocks --json` output (`{ "control": URL, "endpoints": [...] }`, or the bare endpoint
+ * array older versions printed) or a plain `{ "<id>": "<url>" }` map.
+ */
+const UpstreamsSchema = z.union([Endpoints, z.looseObject({ endpoints: Endpoints }), z.record(z.string(), z.url())]);
 
 export function upstreamUrlsFrom(endpoints: ReadonlyArray<{ id: string; url: string }>): Record<string, string> {
   return Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
@@ -28,5 +30,11 @@ export function readUpstreams(arg: string): Record<string, string> {
   }
   const source = inline ? '--upstreams' : arg;
   const value = validate(UpstreamsSchema, parseYamlText(text, source), source, 'upstreams');
-  return Array.isArray(value) ? upstreamUrlsFrom(value) : value;
+  if (Array.isArray(value)) return upstreamUrlsFrom(value);
+  if (isMocksObject(value)) return upstreamUrlsFrom(value.endpoints);
+  return value;
+}
+
+function isMocksObject(v: unknown): v is { endpoints: Array<{ id: string; url: string }> } {
+  return typeof v === 'object' && v !== null && Array.isArray((v as { endpoints?: unknown }).endpoints);
 }

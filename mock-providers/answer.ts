@@ -1,0 +1,95 @@
+/**
+ * Writing an answer on schedule, with the faults that shape it. Timing (see pacer.ts): a stream's
+ * status line, headers and first content go out together at TTFT, then one event per token; a
+ * whole body goes out when its last token is due. Every write goes straight to the socket (Nagle
+ * off, no buffering). The faults act here: a stream cut after k tokens (the data sent still
+ * arrives, then the connection closes), one malformed event, a non-stream body truncated (with a
+ * matching content-length) or cut short of its content-length.
+ */
+import type { OutgoingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { CallModifiers } from './chaos/faults/types.js';
+import type { Call } from './call.js';
+import type { StreamRenderer, Usage } from './formats/types.js';
+import type { FinishReason } from './latency.js';
+import { pace } from './pacer.js';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
+/** Break the JSON of every `data:` line of an event (keeping the event framing), or cut a bare JSON element in half. */
+export function corruptEvent(event: string): string {
+  if (!event.includes('data: ')) return event.slice(0, Math.ceil(event.length / 2));
+  return event.replace(/^data: (.*)$/gm, (_line, json: string) => `data: ${json.slice(0, Math.ceil(json.length / 2))}`);
+}
+
+/**
+ * Send a whole JSON body at `atMs` after arrival.
+ * @param cutShare with a cut fault: the share of the body sent before the connection closes (null: no cut)
+ */
+export function sendWhole(call: Call, headers: OutgoingHttpHeaders, atMs: number, body: string, m: CallModifiers, cutShare: number | null): void {
+  const res = call.res;
+  const send = (): void => {
+    call.firstContentAt = performance.now();
+    if (cutShare === null && m.truncateFraction === null) {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      call.end('ok');
+      return;
+    }
+    const bytes = Buffer.from(body);
+    if (cutShare !== null) {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': bytes.length });
+      res.write(bytes.subarray(0, Math.floor(bytes.length * cutShare)));
+      call.cut('stream-cut', undefined, true);
+      return;
+    }
+    const truncated = bytes.subarray(0, Math.max(1, Math.floor(bytes.length * m.truncateFraction!)));
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': truncated.length });
+    res.end(truncated);
+    call.end('error');
+  };
+  // due already (a zero-latency model): no timer
+  if (atMs <= performance.now() - call.arrivedAt) send();
+  else call.pacer = pace(call.arrivedAt, Float64Array.of(atMs), send);
+}
+
+export interface StreamAnswer {
+  pieces: readonly string[];
+  sse: StreamRenderer;
+  usage: Usage;
+  finishReason: FinishReason;
+}
+
+/** Stream one event per token at its due time (call.offsets), with cut and malformed-event faults. */
+export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAnswer, m: CallModifiers): void {
+  const res = call.res;
+  const offsets = call.offsets!;
+  const n = a.pieces.length;
+  const cutAt = m.cutAfterTokens !== null && m.cutAfterTokens < n ? m.cutAfterTokens : -1;
+  const stopAt = cutAt < 0 ? n : cutAt;
+  const bad = m.malformedAt ?? -1;
+  const streamHeaders = a.sse.contentType ? { ...SSE_HEADERS, 'content-type': a.sse.contentType } : SSE_HEADERS;
+  call.pacer = pace(call.arrivedAt, offsets, (from, to) => {
+    let out = from === 0 ? a.sse.head() : '';
+    const upTo = Math.min(to, stopAt);
+    for (let i = from; i < upTo; i++) {
+      const event = a.sse.piece(a.pieces[i]!);
+      out += i === bad ? corruptEvent(event) : event;
+    }
+    if (from === 0) {
+      res.writeHead(200, { ...headers, ...streamHeaders });
+      if (upTo > 0) call.firstContentAt = performance.now();
+    }
+    if (cutAt >= 0 && to > cutAt) {
+      if (out) res.write(out);
+      call.cut('stream-cut', cutAt, true);
+      return;
+    }
+    if (to < n) {
+      res.write(out);
+      return;
+    }
+    res.end(out + a.sse.tail(a.usage, a.finishReason));
+    call.end(bad >= 0 && bad < n ? 'error' : 'ok');
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:mocks`: what one mock process can take, printed as three figures.
+ *
+ *   1. concurrent SSE streams one mock process holds (goal ≥ 10,000): two client processes open
+ *      5,000 raw-socket streams each against one endpoint and hold them while tokens trickle;
+ *   2. realised − configured TTFT at 1,000 concurrent streams (goal p99 ≤ 2 ms), from the mock's
+ *      ledger (first content written) and from the clients (first content read);
+ *   3. non-stream completions per second, as a ratio to a bare fastify route answering a
+ *      same-size body from the same process (autocannon, same connections and duration).
+ *
+ * The mock runs in a child process, the stream clients in others; the whole run is bounded.
+ */
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { BENCH_MODELS, type BenchMessage, type ServerCpu, type ServerReady, type ServerStats, type StreamJob, type StreamResult } from './protocol.js';
+
+/** The part of autocannon's API the bench uses (it ships no types; typed here rather than declared globally). */
+interface CannonResult {
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+}
+type Cannon = (o: { url: string; method: 'POST'; headers: Record<string, string>; body: string; connections: number; duration: number }) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const STREAMS = 10_000;
+const CLIENTS = 2;
+const TTFT_STREAMS = 1_000;
+/** the TTFT phase runs this many times; the machine is shared, so the quietest run is reported beside the others */
+const TTFT_RUNS = 3;
+const THROUGHPUT_S = 3;
+/** bare and mock measured alternately this many times each (the machine's noise hits both alike) */
+const THROUGHPUT_ROUNDS = 2;
+const DEADLINE_MS = 170_000;
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+const children: ChildProcess[] = [];
+
+function child(file: string): ChildProcess {
+  const c = spawn(process.execPath, ['--import', 'tsx', here(file)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(c);
+  return c;
+}
+
+function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const on = (m: unknown): void => {
+      if ((m as BenchMessage).type !== type) return;
+      c.off('message', on);
+      c.off('exit', exit);
+      resolve(m as T);
+    };
+    const exit = (code: number | null): void => reject(new Error(`a bench process exited (code ${code}) while waiting for "${type}"`));
+    c.on('message', on);
+    c.once('exit', exit);
+  });
+}
+
+const ask = <T extends BenchMessage>(c: ChildProcess, m: BenchMessage, reply: T['type']): Promise<T> => {
+  const p = next<T>(c, reply);
+  c.send(m);
+  return p;
+};
+
+function pct(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+const ms = (x: number): string => `${x.toFixed(2)} ms`;
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+interface Rate {
+  perS: number;
+  /** CPU time the server process spent per request, µs */
+  cpuUs: number;
+}
+
+/** Requests per second against `url`, and the server's CPU time per request (robust to a busy machine). */
+async function rate(server: ChildProcess, url: string): Promise<Rate> {
+  const opts = {
+    url: `${url}/v1/chat/completions`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'Tell me about load testing.' }] }),
+    connections: 64,
+  };
+  await autocannon({ ...opts, duration: 1 });
+  const before = await ask<ServerCpu>(server, { type: 'cpu' }, 'cpu-used');
+  const r = await autocannon({ ...opts, duration: THROUGHPUT_S });
+  const after = await ask<ServerCpu>(server, { type: 'cpu' }, 'cpu-used');
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { perS: r.requests.average, cpuUs: (after.us - before.us) / Math.max(1, r.requests.total) };
+}
+
+async function streams(clients: ChildProcess[], url: string, model: keyof typeof BENCH_MODELS, total: number, rampMs: number): Promise<StreamResult> {
+  const each = Math.ceil(total / clients.length);
+  const results = await Promise.all(
+    clients.map((c, i) => {
+      const job: StreamJob = { type: 'streams', url, model, count: Math.min(each, total - i * each), rampMs, configuredTtftMs: BENCH_MODELS[model].ttftMs };
+      return ask<StreamResult>(c, job, 'streams-done');
+    }),
+  );
+  return results.reduce((a, r) => ({
+    ...a,
+    opened: a.opened + r.opened,
+    completed: a.completed + r.completed,
+    errors: a.errors + r.errors,
+    peakOpen: a.peakOpen + r.peakOpen,
+    ttftErrorsMs: a.ttftErrorsMs.concat(r.ttftErrorsMs),
+    maxGapMs: Math.max(a.maxGapMs, r.maxGapMs),
+    events: a.events + r.events,
+  }));
+}
+
+async function main(): Promise<void> {
+  const ulimit = execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim();
+  const fdLimit = ulimit === 'unlimited' ? Infinity : Number(ulimit);
+  // the mock needs a descriptor per stream (and a few hundred of its own); each client process as many as its share
+  const heldTarget = Math.min(STREAMS, fdLimit - 500);
+  const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`stormlab mock bench — node ${process.version}, ${availableParallelism()} CPUs, ulimit -n ${ulimit}, load average ${load()}`);
+  if (heldTarget < STREAMS) console.log(`  (ulimit -n ${ulimit} is too low for ${int(STREAMS)} streams; raise it with \`ulimit -n 20000\` before running. Trying ${int(heldTarget)}.)`);
+
+  const server = child('./server.ts');
+  const ready = await next<ServerReady>(server, 'ready');
+  const clients = Array.from({ length: CLIENTS }, () => child('./stream-client.ts'));
+  await Promise.all(clients.map((c) => next(c, 'ok')));
+
+  // 3 first, while nothing else is running
+  const bareRates: Rate[] = [];
+  const mockRates: Rate[] = [];
+  for (let i = 0; i < THROUGHPUT_ROUNDS; i++) {
+    bareRates.push(await rate(server, ready.bareUrl));
+    mockRates.push(await rate(server, ready.mockUrl));
+  }
+  const mean = (xs: Rate[], k: keyof Rate): number => xs.reduce((a, x) => a + x[k], 0) / xs.length;
+  const bare = mean(bareRates, 'perS');
+  const mock = mean(mockRates, 'perS');
+  const bareCpu = mean(bareRates, 'cpuUs');
+  const mockCpu = mean(mockRates, 'cpuUs');
+
+  // 2: TTFT accuracy at 1,000 concurrent streams (opened over 2 s; each lasts ~3 s, so all 1,000 overlap)
+  const runs: Array<{ t: StreamResult; ts: ServerStats }> = [];
+  for (let i = 0; i < TTFT_RUNS; i++) {
+    await ask(server, { type: 'reset' }, 'ok');
+    const t = await streams(clients.slice(0, 1), ready.mockUrl, 'ttft', TTFT_STREAMS, 2000);
+    runs.push({ t, ts: await ask<ServerStats>(server, { type: 'stats' }, 'stats') });
+  }
+  const best = runs.reduce((a, r) => (pct(r.ts.ttftErrorsMs, 0.99) < pct(a.ts.ttftErrorsMs, 0.99) ? r : a));
+
+  // 1: hold 10,000 streams (opened over 6 s; each lasts ~16 s)
+  await ask(server, { type: 'reset' }, 'ok');
+  const h = await streams(clients, ready.mockUrl, 'hold', heldTarget, 6000);
+  const hs = await ask<ServerStats>(server, { type: 'stats' }, 'stats');
+
+  const hold = BENCH_MODELS.hold;
+  console.log('');
+  console.log(`1. concurrent SSE streams held by one mock process: ${int(Math.min(h.peakOpen, hs.peakInFlight))} (goal ≥ 10,000)`);
+  console.log(`   ${int(h.opened)} opened by ${CLIENTS} client processes; peak in flight at the mock ${int(hs.peakInFlight)}, open and streaming at the clients ${int(h.peakOpen)};`);
+  console.log(`   ${int(h.completed)} ended with [DONE], ${int(h.errors)} broke; largest gap between events ${ms(h.maxGapMs)} (configured ITL ${hold.itlMs} ms); mock RSS ${int(hs.heapMb)} MB`);
+  const { t, ts } = best;
+  console.log(`2. TTFT error at ${int(TTFT_STREAMS)} concurrent streams (realised − configured ${BENCH_MODELS.ttft.ttftMs} ms; goal p99 ≤ 2 ms), quietest of ${TTFT_RUNS} runs:`);
+  console.log(`   at the mock (first content written): p50 ${ms(pct(ts.ttftErrorsMs, 0.5))}, p99 ${ms(pct(ts.ttftErrorsMs, 0.99))}, max ${ms(pct(ts.ttftErrorsMs, 1))} over ${int(ts.ttftErrorsMs.length)} streams`);
+  console.log(`   at the clients (first content read):  p50 ${ms(pct(t.ttftErrorsMs, 0.5))}, p99 ${ms(pct(t.ttftErrorsMs, 0.99))}, max ${ms(pct(t.ttftErrorsMs, 1))}; peak open ${int(t.peakOpen)}, ${int(t.errors)} broke`);
+  console.log(`   mock event-loop delay p99 ${ms(ts.loopDelayMs.p99)}, max ${ms(ts.loopDelayMs.max)}; p99 at the mock in each run: ${runs.map((r) => ms(pct(r.ts.ttftErrorsMs, 0.99))).join(', ')}`);
+  console.log(`3. non-stream completions/s: mock ${int(mock)}/s, bare fastify route ${int(bare)}/s (same ${ready.sampleBytes}-byte body) → ratio ${(mock / bare).toFixed(2)}`);
+  console.log(`   64 connections, ${THROUGHPUT_ROUNDS} alternating rounds of ${THROUGHPUT_S} s each: mock ${mockRates.map((r) => int(r.perS)).join(', ')}; bare ${bareRates.map((r) => int(r.perS)).join(', ')}`);
+  console.log(`   server CPU per request: mock ${mockCpu.toFixed(1)} µs, bare ${bareCpu.toFixed(1)} µs → CPU ratio ${(bareCpu / mockCpu).toFixed(2)} (what the ratio would be with the server alone on a core)`);
+
+  console.log(`(load average at the end: ${load()}; figures from a shared machine vary with what else runs on it)`);
+  await Promise.all([...clients, server].map((c) => ask(c, { type: 'close' }, 'ok').catch(() => undefined)));
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench:mocks did not finish within ${DEADLINE_MS / 1000} s`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+}, DEADLINE_MS);
+main()
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    clearTimeout(deadline);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  });

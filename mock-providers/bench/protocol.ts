@@ -1,0 +1,63 @@
+/** What the bench processes say to each other over IPC, and the models the bench fleet serves. */
+
+/** Constant latencies, so the configured TTFT of every call is known. */
+export const BENCH_MODELS = {
+  /** non-stream throughput: answers at once */
+  fast: { ttftMs: 0, itlMs: 0, outputTokens: 16 },
+  /** TTFT accuracy at 1,000 streams */
+  ttft: { ttftMs: 250, itlMs: 150, outputTokens: 20 },
+  /** 10,000 streams held open, tokens trickling */
+  hold: { ttftMs: 300, itlMs: 700, outputTokens: 24 },
+} as const;
+
+export interface ServerReady {
+  type: 'ready';
+  mockUrl: string;
+  bareUrl: string;
+  sampleBytes: number;
+}
+
+export interface ServerStats {
+  type: 'stats';
+  /** realised − configured TTFT of each `ttft` call, server side (ledger), ms */
+  ttftErrorsMs: number[];
+  peakInFlight: number;
+  inFlight: number;
+  outcomes: Record<string, Record<string, number>>;
+  heapMb: number;
+  at: number;
+  /** event-loop delay of the mock since the last reset (perf_hooks, 1 ms resolution), ms */
+  loopDelayMs: { p50: number; p99: number; max: number };
+}
+
+export interface StreamJob {
+  type: 'streams';
+  url: string;
+  model: string;
+  count: number;
+  /** open the streams evenly over this many ms */
+  rampMs: number;
+  configuredTtftMs: number;
+}
+
+export interface StreamResult {
+  type: 'streams-done';
+  opened: number;
+  completed: number;
+  errors: number;
+  /** streams open and receiving at the same time, at most */
+  peakOpen: number;
+  /** first content − request written − configured TTFT, client side, ms */
+  ttftErrorsMs: number[];
+  /** largest gap between two data events in any stream, ms */
+  maxGapMs: number;
+  events: number;
+}
+
+/** CPU time the mock process has used so far (process.cpuUsage), µs */
+export interface ServerCpu {
+  type: 'cpu-used';
+  us: number;
+}
+
+export type BenchMessage = ServerReady | ServerStats | ServerCpu | StreamJob | StreamResult | { type: 'reset' | 'stats' | 'cpu' | 'close' | 'ok' };
