@@ -30,6 +30,7 @@ describe('Recorder → NDJSON', () => {
     const result: SendResult = {
       interrupted: false,
       httpDurationMs: 120.25,
+      answer: '',
       outcome: {
         tags: { scenario: 'rt', class: 'chat', model: 'm', stream: 'true' },
         stream: true,

@@ -1,9 +1,10 @@
 /**
- * Turns results into sample lines: every point is written to the NDJSON output and kept in the
- * in-memory store the thresholds read. Points are timed at the request's intended start.
+ * Turns results into sample lines: every point is written to the NDJSON output, and the metrics
+ * the run needs in memory (those its thresholds name, and the schedule lag) are kept in the store
+ * the thresholds read. Points are timed at the request's intended start.
  */
 import { outcomeSamples, outcomeTags } from '../scenarios/outcome.js';
-import { METRICS, metricLine, pointLine, type MetricName, type TtftDefinition } from '../scenarios/samples.js';
+import { isoMicros, METRICS, metricLine, pointLineFrom, type MetricName, type TtftDefinition } from '../scenarios/samples.js';
 import { parseThresholdKey } from '../scenarios/thresholds.js';
 import type { Spec } from '../scenarios/spec-schema.js';
 import type { NdjsonWriter } from './ndjson.js';
@@ -15,6 +16,11 @@ export const DRIVER_METRICS: readonly MetricName[] = (Object.keys(METRICS) as Me
 
 export const TTFT_DEFINITION = 'first-content-chunk' satisfies TtftDefinition;
 
+/** The metrics a spec's thresholds read (a run keeps only these, plus schedule_lag, in memory). */
+export function thresholdMetrics(spec: Spec): Set<string> {
+  return new Set(Object.keys(spec.thresholds).map((k) => parseThresholdKey(k).metric));
+}
+
 export class Recorder {
   readonly store = new MetricStore();
 
@@ -22,6 +28,8 @@ export class Recorder {
     private readonly writer: NdjsonWriter,
     /** Unix epoch ms of the test's time zero */
     private readonly epochMs: number,
+    /** metrics to keep in `store`; all when absent */
+    private readonly keep?: ReadonlySet<string>,
   ) {}
 
   /** One Metric line per metric, with the spec's thresholds keyed exactly by that metric name. */
@@ -36,17 +44,28 @@ export class Recorder {
   }
 
   point(metric: MetricName, value: number, tags: Record<string, string>, offsetMs: number): void {
-    this.writer.write(pointLine(metric, value, tags, this.epochMs + offsetMs));
-    this.store.add(metric, value, tags);
+    this.emit(metric, value, tags, JSON.stringify(tags), isoMicros(this.epochMs + offsetMs));
+  }
+
+  private emit(metric: MetricName, value: number, tags: Record<string, string>, tagsJson: string, time: string): void {
+    this.writer.write(pointLineFrom(metric, value, tagsJson, time));
+    if (!this.keep || this.keep.has(metric)) this.store.add(metric, value, tags);
   }
 
   /** http_reqs, http_req_failed, http_req_duration and the custom metrics of one finished request. */
   result(r: SendResult, offsetMs: number): void {
     const o = r.outcome;
+    const time = isoMicros(this.epochMs + offsetMs);
     const tags = outcomeTags(o.tags, o.status, o.who, o.failure);
-    this.point('http_reqs', 1, tags, offsetMs);
-    this.point('http_req_failed', o.failure ? 1 : 0, tags, offsetMs);
-    this.point('http_req_duration', r.httpDurationMs, tags, offsetMs);
-    for (const s of outcomeSamples(o, TTFT_DEFINITION)) this.point(s.metric, s.value, s.tags, offsetMs);
+    const json = new Map<Record<string, string>, string>();
+    const jsonOf = (t: Record<string, string>): string => {
+      let j = json.get(t);
+      if (j === undefined) json.set(t, (j = JSON.stringify(t)));
+      return j;
+    };
+    this.emit('http_reqs', 1, tags, jsonOf(tags), time);
+    this.emit('http_req_failed', o.failure ? 1 : 0, tags, jsonOf(tags), time);
+    this.emit('http_req_duration', r.httpDurationMs, tags, jsonOf(tags), time);
+    for (const s of outcomeSamples(o, TTFT_DEFINITION)) this.emit(s.metric, s.value, s.tags, jsonOf(s.tags), time);
   }
 }

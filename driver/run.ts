@@ -1,53 +1,71 @@
 /**
- * The native open-model load driver: runs a spec without k6 and writes the same NDJSON samples.
+ * The native load driver: runs a spec without k6 and writes the same NDJSON samples.
  *
- * - Starts follow `arrivalOffsets` whether or not earlier requests finished. Each start records
- *   `schedule_lag` (actual − intended, ms). When `maxInFlight` requests are already in flight the
- *   start is dropped and counted (`dropped_iterations`), never queued.
- * - Request i is `planRequest(spec, i)` where i is the start's position in the schedule (dropped
- *   starts keep their index), so the same spec and seed always send the same request at the same
- *   offset.
+ * - Open model (arrival-rate executors) or closed model (constant-vus): see ./models.ts.
  * - Every latency counts from the intended start; every point is timed at it.
- * - Ends by itself after the last start once in-flight requests finish (each bounded by
- *   spec.timeout). `signal` stops it early; requests cut by the stop are `interrupted` and leave
- *   no samples. abortOnFail thresholds are checked once a second and stop it the same way.
+ * - `segment` runs one disjoint share of the schedule (k6 execution segments), so N processes
+ *   can split a spec; their NDJSON outputs merge (./merge.ts).
+ * - Ends by itself after the last start once in-flight iterations finish (bounded by
+ *   spec.timeout + 1 s, k6's gracefulStop). `signal` stops it early; requests cut by a stop are
+ *   `interrupted` and leave no samples. abortOnFail thresholds are checked once a second and
+ *   stop it the same way. Thresholds are evaluated at the end: `driverExitCode` is 99 when one
+ *   failed, as k6's.
+ * - A live progress line (rate, in-flight, errors, p99 so far) is drawn on a TTY only.
  */
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
-import { arrivalOffsets } from '../scenarios/schedule.js';
+import { isOpenModel } from '../scenarios/schedule.js';
+import { parseSegment, type SegmentInput } from '../scenarios/segment.js';
 import type { Spec } from '../scenarios/spec-schema.js';
 import type { ThresholdResult } from '../scenarios/thresholds.js';
-import { planRequest, scenarioName } from '../scenarios/workload.js';
-import { now, waitUntil } from './clock.js';
+import { planRequest } from '../scenarios/workload.js';
+import { now } from './clock.js';
+import { runIteration } from './iteration.js';
+import { runClosedModel, runOpenModel, segmentLimit, type RunState } from './models.js';
 import { NdjsonWriter } from './ndjson.js';
-import { Recorder, TTFT_DEFINITION } from './recorder.js';
-import { send, type SendResult } from './send.js';
+import { ProgressReporter, type Progress } from './progress.js';
+import { Recorder, thresholdMetrics, TTFT_DEFINITION } from './recorder.js';
+import type { SendResult } from './send.js';
+import { percentileOf } from './stats.js';
 import { abortBreach, evaluateAll, hasAbortingThresholds } from './thresholds.js';
 
 export interface DriverOptions {
   spec: Spec;
   /** base URL of the system under test; requests go to `<target>/v1/chat/completions` */
   target: string;
-  /** extra request headers (e.g. auth for a third-party gateway) */
+  /** extra request headers (e.g. auth for a third-party gateway); a class's own headers win */
   headers?: Record<string, string>;
   /** NDJSON destination: a file path (created, then closed) or a stream (flushed, left open) */
   out: string | NodeJS.WritableStream;
   signal?: AbortSignal;
+  /** run only this share of the schedule: `'0:1/3'`, `'1/3:2/3'`, `{ index: 0, count: 3 }` … (default: all) */
+  segment?: SegmentInput;
+  /** draw the live progress line: default when stdout and `progressStream` are TTYs */
+  progress?: boolean;
+  /** where the line goes (default process.stderr) */
+  progressStream?: NodeJS.WriteStream;
+  /** called once a second with the live numbers, TTY or not */
+  onProgress?: (p: Progress) => void;
 }
 
 export interface DriverResult {
-  /** requests sent (ok + errors; interrupted ones are not counted) */
+  /** requests sent (ok + errors; interrupted ones are not counted); a conversation counts each turn */
   requests: number;
   ok: number;
   errors: number;
-  /** starts dropped because maxInFlight requests were in flight */
+  /** starts dropped because the in-flight cap was reached (open model) */
   dropped: number;
-  /** requests cut short by `signal` or an abortOnFail threshold (no samples written) */
+  /** requests cut short by `signal`, an abortOnFail threshold or the end-of-run bound (no samples written) */
   interrupted: number;
   /** why the run stopped early, if it did */
   aborted?: 'signal' | 'threshold';
+  model: 'open' | 'closed';
+  /** the segment this process ran, e.g. `0:1` (all), `1/3:2/3` */
+  segment: string;
   startedAtMs: number;
   durationMs: number;
+  /** actual − intended start, ms (open model; undefined without starts) */
+  scheduleLag?: { p50: number; p99: number; max: number; count: number };
   ttftDefinition: 'first-content-chunk';
   thresholds: ThresholdResult[];
 }
@@ -57,18 +75,16 @@ export function chatCompletionsUrl(target: string): string {
   return `${target.replace(/\/+$/, '')}/v1/chat/completions`;
 }
 
-/** Starts in a row without yielding before the scheduler lets responses in (when running late). */
-const BURST = 16;
-/** Extra grace after the per-request timeout before stragglers are cut at the end. */
+/** Extra grace after the per-request timeout before stragglers are cut at the end (k6's gracefulStop). */
 const DRAIN_GRACE_MS = 1000;
 
 export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const { spec } = opts;
-  const maxInFlight = spec.arrival.maxInFlight;
+  const segment = parseSegment(opts.segment ?? { index: 0, count: 1 });
   const writer = new NdjsonWriter(opts.out);
   const startedAtMs = Date.now();
   const t0 = now();
-  const rec = new Recorder(writer, startedAtMs);
+  const rec = new Recorder(writer, startedAtMs, new Set([...thresholdMetrics(spec), 'schedule_lag']));
   rec.writeMetricLines(spec);
 
   const run = new AbortController();
@@ -82,61 +98,64 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   if (opts.signal?.aborted) stop('signal');
   opts.signal?.addEventListener('abort', onSignal, { once: true });
 
-  const dispatcher = new Agent({ connections: maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
+  const limit = segmentLimit(spec, segment);
+  const dispatcher = new Agent({ connections: limit, pipelining: 1, keepAliveTimeout: 30_000 });
   const ctx = { url: chatCompletionsUrl(opts.target), headers: opts.headers ?? {}, dispatcher, timeoutMs: spec.timeout, signal: run.signal };
-  const scenarioTags = { scenario: scenarioName(spec) };
   const counts = { ok: 0, errors: 0, dropped: 0, interrupted: 0 };
-  const inFlight = new Set<Promise<void>>();
+  let active = 0;
+  const stream = opts.progressStream ?? process.stderr;
+  const progress = new ProgressReporter(
+    { stream, draw: opts.progress ?? (process.stdout.isTTY === true && stream.isTTY === true && opts.out !== process.stdout), onProgress: opts.onProgress },
+    now,
+    () => ({ inFlight: active, ok: counts.ok, errors: counts.errors, dropped: counts.dropped }),
+  );
+
+  const finish = (r: SendResult, dueMs: number): void => {
+    // cut by a stop or by the end-of-run bound: not a result of the system under test
+    if (r.interrupted) {
+      counts.interrupted++;
+      return;
+    }
+    rec.result(r, dueMs - t0);
+    progress.onResult(r.outcome.failure ? undefined : r.outcome.e2eMs, r.outcome.failure ? undefined : r.outcome.ttftMs);
+    if (r.outcome.failure) counts.errors++;
+    else counts.ok++;
+  };
+  const state: RunState = {
+    spec,
+    ctx,
+    rec,
+    t0,
+    segment,
+    inFlight: new Set(),
+    counts,
+    iterate: async (index, dueMs) => {
+      active++;
+      progress.onStart();
+      try {
+        await runIteration(spec, ctx, planRequest(spec, index), dueMs, finish);
+      } finally {
+        active--;
+      }
+    },
+  };
 
   const watchdog = hasAbortingThresholds(spec)
     ? setInterval(() => {
         if (abortBreach(spec, rec.store, now() - t0)) stop('threshold');
       }, 1000)
     : undefined;
-
-  const finish = (r: SendResult, offset: number): void => {
-    if (r.interrupted && aborted) {
-      counts.interrupted++;
-      return;
-    }
-    // cut at the end because it outlived the drain bound: that is a timeout of the system under test
-    if (r.interrupted) r.outcome.failure = 'timeout';
-    rec.result(r, offset);
-    if (r.outcome.failure) counts.errors++;
-    else counts.ok++;
-  };
-
+  progress.start(t0);
+  const open = isOpenModel(spec.arrival);
   try {
-    let index = 0;
-    let burst = 0;
-    for (const offset of arrivalOffsets(spec.arrival)) {
-      const due = t0 + offset;
-      if (now() < due) {
-        burst = 0;
-        await waitUntil(due, run.signal);
-      } else if (++burst >= BURST) {
-        burst = 0;
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      if (run.signal.aborted) break;
-      const i = index++;
-      rec.point('schedule_lag', Math.max(0, now() - due), scenarioTags, offset);
-      if (inFlight.size >= maxInFlight) {
-        counts.dropped++;
-        rec.point('dropped_iterations', 1, scenarioTags, offset);
-        continue;
-      }
-      const p: Promise<void> = send(ctx, planRequest(spec, i), due)
-        .then((r) => finish(r, offset))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    }
-    await drain(inFlight, spec.timeout + DRAIN_GRACE_MS, run);
+    await (open ? runOpenModel(state) : runClosedModel(state));
+    await drain(state.inFlight, spec.timeout + DRAIN_GRACE_MS, run);
   } finally {
     if (watchdog) clearInterval(watchdog);
+    progress.stop();
     opts.signal?.removeEventListener('abort', onSignal);
     if (!run.signal.aborted) run.abort();
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(state.inFlight);
     await dispatcher.destroy().catch(() => undefined);
     await writer.close();
   }
@@ -147,16 +166,23 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
     errors: counts.errors,
     dropped: counts.dropped,
     interrupted: counts.interrupted,
+    model: open ? 'open' : 'closed',
+    segment: segment.label,
     startedAtMs,
     durationMs,
     ttftDefinition: TTFT_DEFINITION,
     thresholds: evaluateAll(spec, rec.store, durationMs),
   };
+  const lag = Float64Array.from(rec.store.values('schedule_lag')).sort();
+  if (lag.length > 0) {
+    const arr = Array.from(lag);
+    result.scheduleLag = { p50: percentileOf(arr, 50), p99: percentileOf(arr, 99), max: arr[arr.length - 1]!, count: arr.length };
+  }
   if (aborted) result.aborted = aborted;
   return result;
 }
 
-/** Wait for in-flight requests, at most `boundMs`; then cut the rest. */
+/** Wait for in-flight iterations, at most `boundMs`; then cut the rest. */
 async function drain(inFlight: Set<Promise<void>>, boundMs: number, run: AbortController): Promise<void> {
   if (inFlight.size === 0) return;
   let timer: NodeJS.Timeout | undefined;
@@ -168,7 +194,12 @@ async function drain(inFlight: Set<Promise<void>>, boundMs: number, run: AbortCo
   clearTimeout(timer);
 }
 
-/** True when every threshold passed (the CLI exits 99 otherwise). */
+/** True when every threshold passed. */
 export function thresholdsPassed(result: Pick<DriverResult, 'thresholds'>): boolean {
   return result.thresholds.every((t) => t.ok);
+}
+
+/** The process exit code k6 would give: 99 when a threshold failed, else 0. */
+export function driverExitCode(result: Pick<DriverResult, 'thresholds'>): number {
+  return thresholdsPassed(result) ? 0 : 99;
 }

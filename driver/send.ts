@@ -13,7 +13,7 @@ import { now } from './clock.js';
 
 export interface SendContext {
   url: string;
-  /** extra headers (auth for a third-party gateway); `x-request-id` is always the plan's */
+  /** extra headers (auth for a third-party gateway); the plan's own headers win, `x-request-id` is always the plan's */
   headers: Record<string, string>;
   dispatcher: Dispatcher;
   timeoutMs: number;
@@ -27,6 +27,8 @@ export interface SendResult {
   interrupted: boolean;
   /** actual send → end (k6's http_req_duration: the service time, without the schedule lag) */
   httpDurationMs: number;
+  /** the answer's text, kept for conversations (their next turn resends it); '' otherwise */
+  answer: string;
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -59,6 +61,10 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
   else ctx.signal.addEventListener('abort', onRunAbort, { once: true });
 
   const o: Outcome = { tags: plan.tags, stream: plan.stream, promptTokens: plan.promptTokens, status: 0, textLength: 0 };
+  if (plan.allowedRegions) o.allowedRegions = plan.allowedRegions;
+  if (plan.intent) o.intent = plan.intent;
+  const keepText = plan.conversation !== undefined;
+  let answer = '';
   let served: Served | undefined;
   let headers: Record<string, string | string[] | undefined> | undefined;
   let inBody = false;
@@ -67,7 +73,7 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
     const res = await request(ctx.url, {
       method: 'POST',
       dispatcher: ctx.dispatcher,
-      headers: { 'content-type': 'application/json', ...ctx.headers, 'x-request-id': plan.id },
+      headers: { 'content-type': 'application/json', ...ctx.headers, ...plan.headers, 'x-request-id': plan.id },
       body: JSON.stringify(plan.body),
       signal: ctl.signal,
       headersTimeout: ctx.timeoutMs,
@@ -86,13 +92,15 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
           o.usage = c.usage;
           o.textLength = c.text.length;
           served = c.served;
+          if (keepText) answer = c.text;
         } catch {
           o.failure = 'bad_body';
         }
       }
     } else {
-      const acc = await readStream(res.body);
+      const acc = await readStream(res.body, keepText);
       ended = now();
+      answer = acc.text;
       o.usage = acc.usage;
       o.textLength = acc.textLength;
       served = acc.served;
@@ -111,7 +119,7 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
   if (headers) o.who = attribution(headerGetter(headers), served);
   const end = ended ?? now();
   o.e2eMs = end - intendedMs;
-  return { outcome: o, interrupted: reason === 'interrupted', httpDurationMs: end - started };
+  return { outcome: o, interrupted: reason === 'interrupted', httpDurationMs: end - started, answer };
 }
 
 function classify(e: unknown, reason: 'timeout' | 'interrupted' | undefined, inBody: boolean, stream: boolean): FailureKind {
@@ -125,8 +133,8 @@ function classify(e: unknown, reason: 'timeout' | 'interrupted' | undefined, inB
 }
 
 /** Read an SSE body as it arrives, stamping each event with the time its bytes came in. */
-async function readStream(body: AsyncIterable<Uint8Array>): Promise<StreamAccumulator> {
-  const acc = new StreamAccumulator();
+async function readStream(body: AsyncIterable<Uint8Array>, keepText: boolean): Promise<StreamAccumulator> {
+  const acc = new StreamAccumulator(keepText);
   const parser = new SseParser();
   const decoder = new TextDecoder();
   for await (const chunk of body) {

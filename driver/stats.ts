@@ -11,11 +11,19 @@ interface Series {
   values: number[];
 }
 
+/** Tag sets are usually shared by several points of one request: their keys are computed once. */
+const keys = new WeakMap<Record<string, string>, string>();
+
 function tagKey(tags: Record<string, string>): string {
-  return Object.keys(tags)
-    .sort()
-    .map((k) => `${k}=${tags[k]}`)
-    .join('\u0000');
+  let k = keys.get(tags);
+  if (k === undefined) {
+    k = Object.keys(tags)
+      .sort()
+      .map((name) => `${name}=${tags[name]}`)
+      .join('\u0000');
+    keys.set(tags, k);
+  }
+  return k;
 }
 
 function kindOf(metric: string): 'counter' | 'gauge' | 'rate' | 'trend' {

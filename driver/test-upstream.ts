@@ -6,7 +6,8 @@
  * - `cut`: stream that ends cleanly but without [DONE]
  * - `reset`: stream whose socket is destroyed mid-way
  * - `boom`: HTTP 500 with an OpenAI error body
- * Headers: x-stormlab-provider/attempts/cache always; the region only via system_fingerprint.
+ * Headers: x-stormlab-provider/attempts/cache always; the region only via system_fingerprint; a
+ * request header `x-test-cache-source: <id>` makes a `plain` answer a semantic hit from that request.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 
@@ -17,10 +18,18 @@ export interface UpstreamTiming {
   delayMs: number;
 }
 
+export interface ReceivedRequest {
+  id: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: { model: string; stream?: boolean; messages: Array<{ role: string; content: string }> };
+}
+
 export interface TestUpstream {
   url: string;
   /** x-request-id of every request received */
   requestIds: string[];
+  /** every request received, in arrival order */
+  received: ReceivedRequest[];
   close(): Promise<void>;
 }
 
@@ -36,17 +45,22 @@ export async function startTestUpstream(timing: Partial<UpstreamTiming> = {}): P
   const t: UpstreamTiming = { ttftMs: 80, itlMs: 10, contentChunks: 5, delayMs: 50, ...timing };
   const app: FastifyInstance = Fastify({ logger: false });
   const requestIds: string[] = [];
+  const received: ReceivedRequest[] = [];
 
   app.post('/v1/chat/completions', async (req, reply) => {
-    const body = req.body as { model: string; stream?: boolean; messages: Array<{ content: string }> };
+    const body = req.body as ReceivedRequest['body'];
     requestIds.push(String(req.headers['x-request-id']));
+    received.push({ id: String(req.headers['x-request-id']), headers: req.headers, body });
     const headers = { 'x-stormlab-provider': 'acme', 'x-stormlab-attempts': '2', 'x-stormlab-cache': 'miss', 'x-request-id': String(req.headers['x-request-id']) };
     if (body.model === 'boom') {
       return reply.code(500).headers(headers).send({ error: { message: 'upstream exploded', type: 'server_error' } });
     }
     if (body.model === 'plain') {
       await sleep(t.delayMs);
-      return reply.headers({ ...headers, 'x-stormlab-cache': 'exact' }).send({
+      // a test can make the answer look reused from another request: x-test-cache-source → x-stormlab-cache-source
+      const source = req.headers['x-test-cache-source'];
+      const cache = typeof source === 'string' ? { 'x-stormlab-cache': 'semantic', 'x-stormlab-cache-source': source } : { 'x-stormlab-cache': 'exact' };
+      return reply.headers({ ...headers, ...cache }).send({
         id: 'chatcmpl-t',
         object: 'chat.completion',
         system_fingerprint: FINGERPRINT,
@@ -80,6 +94,7 @@ export async function startTestUpstream(timing: Partial<UpstreamTiming> = {}): P
   return {
     url: address,
     requestIds,
+    received,
     close: async () => {
       await app.close();
     },

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleSpec, bundleSpecs } from './bundle.js';
-import { loadSpec } from './load-spec.js';
+import { listSpecs, loadSpec } from './load-spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stormlab-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +35,36 @@ describe('bundleSpec', () => {
     const mjs = join(dir, 'baseline.mjs');
     copyFileSync(res!.file, mjs);
     await promisify(execFile)(process.execPath, ['--check', mjs]); // throws on a syntax error
+  });
+
+  it('bundles every built-in spec (stormlab bundle --all): each self-contained, data included, and parses', async () => {
+    const all = join(dir, 'all');
+    const results = await bundleSpecs('all', all);
+    expect(results.map((r) => basename(r.file, '.js'))).toEqual(listSpecs());
+    for (const r of results) {
+      const code = readFileSync(r.file, 'utf8');
+      const mods = importedModules(code);
+      expect(mods.every((m) => m === 'k6' || m.startsWith('k6/')), `${r.file}: ${mods.join(', ')}`).toBe(true);
+      expect(mods).not.toContain('k6/x/sse');
+      expect(code).not.toMatch(/\brequire\s*\(|from\s*["']zod["']|["']node:/);
+      expect(code).toContain('How do I cancel my subscription?'); // the prompt families ride along
+      expect(r.ttftDefinition).toBe('first-byte');
+      const mjs = `${r.file.slice(0, -3)}.mjs`;
+      copyFileSync(r.file, mjs);
+      await promisify(execFile)(process.execPath, ['--check', mjs]);
+    }
+    const soak = readFileSync(join(all, 'soak.js'), 'utf8');
+    expect(soak).toMatch(/My account id is AC-\d+/); // the dataset inlined into the spec
+  });
+
+  it('with { sse: true } imports k6/x/sse as well, for first-content-event TTFT', async () => {
+    const { spec } = loadSpec('baseline');
+    const r = await bundleSpec(spec, join(dir, 'sse', 'baseline.js'), { sse: true });
+    const code = readFileSync(r.file, 'utf8');
+    expect(r.ttftDefinition).toBe('first-content-chunk');
+    expect(importedModules(code)).toContain('k6/x/sse');
+    expect(importedModules(code).every((m) => m === 'k6' || m.startsWith('k6/'))).toBe(true);
+    expect(code).toContain('TTFT: first content event');
   });
 
   it('inlines the resolved (overridden) spec it is given', async () => {

@@ -23,6 +23,7 @@ describe('buildK6Options', () => {
       thresholds: { ttft: ['p(99)<3000'], e2e: ['p(99)<10000'], http_req_failed: ['rate<0.02'] },
     });
     const s = buildK6Options(spec).scenarios.baseline!;
+    if (s.executor === 'constant-vus') throw new Error('expected an arrival-rate scenario');
     expect(s.preAllocatedVUs).toBeGreaterThanOrEqual(1);
     expect(s.preAllocatedVUs).toBeLessThanOrEqual(256);
   });
@@ -46,5 +47,17 @@ describe('buildK6Options', () => {
     expect(wholeRates([2.5, 10], 1000)).toEqual({ rates: [5, 20], timeUnitMs: 2000 });
     expect(wholeRates([1 / 3], 1000)).toEqual({ rates: [1], timeUnitMs: 3000 });
     expect(wholeRates([0.1234567], 1000)).toEqual({ rates: [123], timeUnitMs: 1_000_000 }); // rounded at ×1000
+  });
+});
+
+describe('buildK6Options: closed model and Poisson', () => {
+  const classes = [{ name: 'c', model: 'm', promptTokens: { dist: 'constant', value: 9 }, maxTokens: { dist: 'constant', value: 9 } }];
+  it('maps constant-vus to k6 constant-vus', () => {
+    const spec = SpecSchema.parse({ name: 'closed', arrival: { executor: 'constant-vus', vus: 7, duration: '2m' }, workload: { classes }, timeout: '20s' });
+    expect(buildK6Options(spec).scenarios).toEqual({ closed: { executor: 'constant-vus', vus: 7, duration: '120s', gracefulStop: '20s' } });
+  });
+  it('runs a Poisson spec as the even schedule at the same rate (k6 has no Poisson executor)', () => {
+    const spec = SpecSchema.parse({ name: 'p', arrival: { executor: 'constant-arrival-rate', rate: 5, duration: '10s', poisson: true }, workload: { classes } });
+    expect(buildK6Options(spec).scenarios.p).toMatchObject({ executor: 'constant-arrival-rate', rate: 5, timeUnit: '1s', duration: '10s' });
   });
 });

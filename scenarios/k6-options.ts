@@ -4,7 +4,7 @@
  * tested here without k6.
  */
 import { formatDuration } from '../core/duration.js';
-import { peakRatePerSecond } from './schedule.js';
+import { concurrencyLimit, peakRatePerSecond } from './schedule.js';
 import type { Spec } from './spec-schema.js';
 import { scenarioName } from './workload.js';
 
@@ -24,7 +24,13 @@ export interface K6RampingArrival extends K6ScenarioBase {
   startRate: number;
   stages: Array<{ duration: string; target: number }>;
 }
-export type K6Scenario = K6ConstantArrival | K6RampingArrival;
+export interface K6ConstantVus {
+  executor: 'constant-vus';
+  vus: number;
+  duration: string;
+  gracefulStop: string;
+}
+export type K6Scenario = K6ConstantArrival | K6RampingArrival | K6ConstantVus;
 export type K6Threshold = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
 export interface K6Options {
@@ -51,19 +57,23 @@ export function wholeRates(rates: readonly number[], timeUnitMs: number): { rate
   return { rates: rates.map((r) => Math.round(r * 1000)), timeUnitMs: timeUnitMs * 1000 };
 }
 
-/** VUs to start with: a few seconds' worth of the peak rate, within maxInFlight. */
+/** VUs to start with: a few seconds' worth of the peak rate, within maxInFlight (the VUs for constant-vus). */
 export function preAllocatedVUs(spec: Spec): number {
-  return Math.min(spec.arrival.maxInFlight, Math.max(1, Math.ceil(peakRatePerSecond(spec.arrival) * 5)));
+  const limit = concurrencyLimit(spec.arrival);
+  if (spec.arrival.executor === 'constant-vus') return limit;
+  return Math.min(limit, Math.max(1, Math.ceil(peakRatePerSecond(spec.arrival) * 5)));
 }
 
+/**
+ * The spec's arrival as one k6 scenario. k6 has no Poisson executor: `poisson: true` runs the even
+ * schedule at the same rate (the k6 entry warns; the native driver runs the Poisson process).
+ */
 export function k6Scenario(spec: Spec): K6Scenario {
   const a = spec.arrival;
-  const base = {
-    preAllocatedVUs: preAllocatedVUs(spec),
-    maxVUs: a.maxInFlight,
-    // in-flight requests at the end may finish, up to the per-request timeout
-    gracefulStop: k6Duration(spec.timeout),
-  };
+  // in-flight iterations at the end may finish, up to the per-request timeout
+  const gracefulStop = k6Duration(spec.timeout);
+  if (a.executor === 'constant-vus') return { executor: a.executor, vus: a.vus, duration: k6Duration(a.duration), gracefulStop };
+  const base = { preAllocatedVUs: preAllocatedVUs(spec), maxVUs: a.maxInFlight, gracefulStop };
   if (a.executor === 'constant-arrival-rate') {
     const w = wholeRates([a.rate], a.timeUnit);
     return { executor: a.executor, rate: w.rates[0]!, timeUnit: k6Duration(w.timeUnitMs), duration: k6Duration(a.duration), ...base };

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../core/config-file.js';
 import { StormlabError, type ErrorDetail } from '../core/errors.js';
+import { inlineDatasets } from './dataset.js';
 import { totalDurationMs } from './schedule.js';
 import { SpecSchema, type Arrival, type Spec } from './spec-schema.js';
 
@@ -44,10 +45,14 @@ export function resolveSpecFile(nameOrPath: string): string {
   );
 }
 
-/** Load and validate a spec by name or path. */
+/**
+ * Load and validate a spec by name or path. Dataset prompt sources are read (relative to the
+ * spec file) and inlined as `items`, so the resolved spec — what a run directory keeps and what a
+ * k6 bundle embeds — is self-contained.
+ */
 export function loadSpec(nameOrPath: string): { spec: Spec; file: string } {
   const file = resolveSpecFile(nameOrPath);
-  return { spec: loadConfigFile(SpecSchema, file, 'scenario spec'), file };
+  return { spec: inlineDatasets(loadConfigFile(SpecSchema, file, 'scenario spec'), file), file };
 }
 
 export interface SpecOverrides {
@@ -67,10 +72,13 @@ function usage(path: string, expected: string, received: unknown): StormlabError
 /**
  * Apply command-line overrides to a parsed spec (returns a new spec; the input is untouched).
  * - `rate`: the arrival becomes constant-arrival-rate at `rate` per second (timeUnit 1s), for
- *   `durationMs` if given, else for the spec's total duration; maxInFlight is kept.
- * - `durationMs` alone: constant → its duration; ramping → every stage scaled by the same
- *   factor (stage boundaries rounded to whole ms; the total is exact).
- * - `seed`: workload.seed.
+ *   `durationMs` if given, else for the spec's total duration; maxInFlight and poisson are kept
+ *   (a closed-model spec gets the defaults: 512, even).
+ * - `durationMs` alone: constant and constant-vus → their duration; ramping → every stage scaled
+ *   by the same factor (stage boundaries rounded to whole ms; the total is exact).
+ * - `seed`: workload.seed (which also reseeds Poisson arrivals).
+ * Whenever the total duration changes, the chaos timeline is scaled by the same factor (a fault
+ * 20 s into a 60 s spec starts 1 s into a 3 s run), so a short run still meets every fault.
  */
 export function applyOverrides(spec: Spec, o: SpecOverrides): Spec {
   if (o.durationMs !== undefined && !(Number.isFinite(o.durationMs) && o.durationMs > 0)) {
@@ -84,22 +92,36 @@ export function applyOverrides(spec: Spec, o: SpecOverrides): Spec {
   }
   let arrival: Arrival = spec.arrival;
   if (o.rate !== undefined) {
+    const open = spec.arrival.executor === 'constant-vus' ? { maxInFlight: 512, poisson: false } : spec.arrival;
     arrival = {
       executor: 'constant-arrival-rate',
       rate: o.rate,
       timeUnit: 1000,
       duration: o.durationMs ?? totalDurationMs(spec.arrival),
-      maxInFlight: spec.arrival.maxInFlight,
+      maxInFlight: open.maxInFlight,
+      poisson: open.poisson,
     };
   } else if (o.durationMs !== undefined) {
     arrival = withDuration(spec.arrival, o.durationMs);
   }
   const workload = o.seed !== undefined ? { ...spec.workload, seed: o.seed } : spec.workload;
-  return { ...spec, arrival, workload };
+  const before = totalDurationMs(spec.arrival);
+  const after = totalDurationMs(arrival);
+  const chaos = before > 0 && after !== before ? scaleChaos(spec.chaos, after / before) : spec.chaos;
+  return { ...spec, arrival, workload, chaos };
+}
+
+/** A chaos timeline with every offset and length multiplied by `factor` (whole ms, lengths ≥ 1 ms). */
+export function scaleChaos(chaos: Spec['chaos'], factor: number): Spec['chaos'] {
+  return chaos.map((e) => {
+    const scaled = { ...e, at: Math.round(e.at * factor) };
+    if (e.for !== undefined) scaled.for = Math.max(1, Math.round(e.for * factor));
+    return scaled;
+  });
 }
 
 function withDuration(arrival: Arrival, durationMs: number): Arrival {
-  if (arrival.executor === 'constant-arrival-rate') return { ...arrival, duration: durationMs };
+  if (arrival.executor !== 'ramping-arrival-rate') return { ...arrival, duration: durationMs };
   const total = totalDurationMs(arrival);
   const n = arrival.stages.length;
   // scale the cumulative stage boundaries, so rounding never drifts and the last one is exact

@@ -57,6 +57,11 @@ export interface Outcome {
   ttftMs?: number;
   itlMs?: number;
   e2eMs?: number;
+  /** residency: regions allowed to serve it */
+  allowedRegions?: readonly string[];
+  /** the request's intent label, and that of the request whose cached answer was reused */
+  intent?: string;
+  cacheSourceIntent?: string;
 }
 
 export interface Sample {
@@ -72,7 +77,9 @@ export interface Sample {
  * - attempts, cache_hit: whenever a response arrived;
  * - tokens_in/out: from `usage` when the response has it, else (successes only) the drawn prompt
  *   size and the received text / 4;
- * - cost_usd: only when the response carried `usage.cost_usd`.
+ * - cost_usd: only when the response carried `usage.cost_usd`;
+ * - residency_violation: when the class has a residency and the response names its region;
+ * - cache_false_hit: on cache hits of an intent-labelled request whose source intent is known.
  */
 export function outcomeSamples(o: Outcome, ttftDefinition: TtftDefinition): Sample[] {
   const tags = outcomeTags(o.tags, o.status, o.who, o.failure);
@@ -89,7 +96,10 @@ export function outcomeSamples(o: Outcome, ttftDefinition: TtftDefinition): Samp
   }
   if (o.who) {
     add('attempts', o.who.attempts);
-    add('cache_hit', o.who.cache !== undefined && o.who.cache !== 'miss' ? 1 : 0);
+    const hit = o.who.cache !== undefined && o.who.cache !== 'miss';
+    add('cache_hit', hit ? 1 : 0);
+    if (hit && o.intent !== undefined && o.cacheSourceIntent !== undefined) add('cache_false_hit', o.cacheSourceIntent === o.intent ? 0 : 1);
+    if (o.allowedRegions && o.who.region) add('residency_violation', o.allowedRegions.includes(o.who.region) ? 0 : 1);
   }
   if (o.usage) {
     add('tokens_in', o.usage.promptTokens);

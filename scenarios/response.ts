@@ -28,6 +28,8 @@ export interface Attribution {
   upstream?: string;
   /** `x-request-id` as echoed */
   requestId?: string;
+  /** `x-stormlab-cache-source`: on a cache hit, the `x-request-id` of the request whose answer was reused */
+  cacheSource?: string;
 }
 
 export type HeaderGetter = (name: string) => string | undefined;
@@ -117,7 +119,11 @@ export function readCompletion(body: unknown): Completion {
  * passes a clock; k6, which sees the body whole, passes nothing).
  */
 export class StreamAccumulator {
+  /** keep the content text (conversations resend it); otherwise only its length is counted */
+  constructor(private readonly keepText = false) {}
   done = false;
+  /** the content, when kept */
+  text = '';
   contentChunks = 0;
   textLength = 0;
   firstContentMs: number | undefined;
@@ -150,6 +156,7 @@ export class StreamAccumulator {
     if (text.length === 0) return;
     this.contentChunks++;
     this.textLength += text.length;
+    if (this.keepText) this.text += text;
     if (atMs !== undefined) {
       this.firstContentMs ??= atMs;
       this.lastContentMs = atMs;
@@ -178,5 +185,7 @@ export function attribution(get: HeaderGetter, served?: Served): Attribution {
   if (upstream) out.upstream = upstream;
   const rid = get('x-request-id');
   if (rid) out.requestId = rid;
+  const source = get('x-stormlab-cache-source');
+  if (source) out.cacheSource = source;
   return out;
 }

@@ -19,13 +19,23 @@ export const METRICS = {
   http_req_duration: { type: 'trend', contains: 'time' },
   dropped_iterations: { type: 'counter', contains: 'default' },
   schedule_lag: { type: 'trend', contains: 'time' },
+  /** on cache hits whose source request is known: 1 when the reused answer was for another intent */
+  cache_false_hit: { type: 'rate', contains: 'default' },
+  /** requests of a class with `residency`: 1 when served from a region outside the allowed ones */
+  residency_violation: { type: 'rate', contains: 'default' },
 } as const;
 
 export type MetricName = keyof typeof METRICS;
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
 /** Tag keys with a meaning across the project. Values are strings, as in k6. */
-export const TAG_KEYS = ['scenario', 'class', 'provider', 'region', 'model', 'status', 'cache', 'stream', 'error'] as const;
+export const TAG_KEYS = [
+  'scenario', 'class', 'provider', 'region', 'model', 'status', 'cache', 'stream', 'error',
+  // set when the request class sets them (scenarios/class-schema.ts)
+  'tenant', 'feature', 'tier', 'priority', 'residency', 'intent', 'turn',
+  // on ttft points: how TTFT was measured
+  'ttft_def',
+] as const;
 export type TagKey = (typeof TAG_KEYS)[number];
 export type Tags = Partial<Record<TagKey, string>> & Record<string, string>;
 
@@ -60,6 +70,15 @@ export function metricLine(name: MetricName, thresholds: string[] = []): string 
 export function pointLine(metric: string, value: number, tags: Tags, timeMs: number): string {
   const line: PointLine = { type: 'Point', metric, data: { time: isoMicros(timeMs), value, tags } };
   return JSON.stringify(line);
+}
+
+/**
+ * The same line as `pointLine`, from parts already serialized: `timeIso` from `isoMicros`,
+ * `tagsJson` from `JSON.stringify(tags)`. For writers that emit several points per event (the
+ * driver: a dozen per request, all at one time, over two or three tag sets).
+ */
+export function pointLineFrom(metric: string, value: number, tagsJson: string, timeIso: string): string {
+  return `{"type":"Point","metric":${JSON.stringify(metric)},"data":{"time":"${timeIso}","value":${JSON.stringify(value)},"tags":${tagsJson}}}`;
 }
 
 /** RFC 3339 with microseconds, like k6 (`2026-11-21T17:36:00.123456Z`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrivalOffsets, expectedIterations, peakRatePerSecond, totalDurationMs } from './schedule.js';
+import { arrivalOffsets, concurrencyLimit, expectedIterations, peakRatePerSecond, totalDurationMs } from './schedule.js';
 import type { Arrival } from './spec-schema.js';
 
 const constant = (rate: number, duration: number, timeUnit = 1000): Arrival => ({
@@ -8,6 +8,7 @@ const constant = (rate: number, duration: number, timeUnit = 1000): Arrival => (
   duration,
   timeUnit,
   maxInFlight: 10,
+  poisson: false,
 });
 const ramping = (startRate: number, stages: Array<[number, number]>, timeUnit = 1000): Arrival => ({
   executor: 'ramping-arrival-rate',
@@ -15,6 +16,7 @@ const ramping = (startRate: number, stages: Array<[number, number]>, timeUnit = 
   stages: stages.map(([duration, target]) => ({ duration, target })),
   timeUnit,
   maxInFlight: 10,
+  poisson: false,
 });
 
 describe('constant-arrival-rate', () => {
@@ -79,5 +81,56 @@ describe('ramping-arrival-rate', () => {
       [900, 1],
     ], 700);
     expect([...arrivalOffsets(a)]).toHaveLength(expectedIterations(a));
+  });
+});
+
+describe('poisson arrivals', () => {
+  const poisson = (a: Arrival): Arrival => ({ ...a, poisson: true }) as Arrival;
+
+  it('are seeded: the same seed gives the same starts, another seed others', () => {
+    const a = poisson(constant(50, 10_000));
+    const x = [...arrivalOffsets(a, 7)];
+    expect([...arrivalOffsets(a, 7)]).toEqual(x);
+    expect([...arrivalOffsets(a, 8)]).not.toEqual(x);
+    expect(expectedIterations(a, 7)).toBe(x.length);
+  });
+
+  it('have the mean rate and exponential gaps (coefficient of variation ≈ 1)', () => {
+    const a = poisson(constant(100, 100_000)); // 10,000 expected
+    const offs = [...arrivalOffsets(a, 3)];
+    expect(offs.length).toBeGreaterThan(9700);
+    expect(offs.length).toBeLessThan(10_300);
+    expect(offs.every((o, i) => o >= 0 && o < 100_000 && (i === 0 || o >= offs[i - 1]!))).toBe(true);
+    const gaps = offs.slice(1).map((o, i) => o - offs[i]!);
+    const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
+    const sd = Math.sqrt(gaps.reduce((s, g) => s + (g - mean) ** 2, 0) / gaps.length);
+    expect(mean).toBeCloseTo(10, 0);
+    expect(sd / mean).toBeGreaterThan(0.95);
+    expect(sd / mean).toBeLessThan(1.05);
+    // an even schedule has no spread at all
+    const even = [...arrivalOffsets(constant(100, 1000))];
+    expect(new Set(even.slice(1).map((o, i) => Math.round((o - even[i]!) * 1e6))).size).toBe(1);
+  });
+
+  it('follow a ramping rate (non-homogeneous): density in each stage as planned', () => {
+    const a = poisson(ramping(0, [[20_000, 100], [20_000, 100]])); // area 1000 + 2000
+    const offs = [...arrivalOffsets(a, 5)];
+    expect(offs.length).toBeGreaterThan(2850);
+    expect(offs.length).toBeLessThan(3150);
+    const firstHalfOfRamp = offs.filter((o) => o < 10_000).length; // area 250
+    expect(firstHalfOfRamp).toBeGreaterThan(200);
+    expect(firstHalfOfRamp).toBeLessThan(300);
+    expect(offs.at(-1)!).toBeLessThanOrEqual(40_000);
+  });
+});
+
+describe('constant-vus (closed model)', () => {
+  it('has no arrival schedule; its duration and concurrency are known', () => {
+    const a: Arrival = { executor: 'constant-vus', vus: 4, duration: 5000 };
+    expect(() => [...arrivalOffsets(a)]).toThrow(/closed model/);
+    expect(() => expectedIterations(a)).toThrow(/closed model/);
+    expect(totalDurationMs(a)).toBe(5000);
+    expect(concurrencyLimit(a)).toBe(4);
+    expect(concurrencyLimit(constant(1, 1000))).toBe(10);
   });
 });

@@ -7,12 +7,27 @@
 import { z } from 'zod';
 import { durationMs } from '../core/duration-schema.js';
 import { DistSchema } from '../core/dist-schema.js';
-
+import { ChaosTimelineSchema } from '../mock-providers/chaos/timeline-schema.js';
+import { ArrivalSchema } from './arrival-schema.js';
+import { RequestClassSchema } from './class-schema.js';
 import { THRESHOLD_RE } from './thresholds.js';
 
 export { DistSchema, type Dist } from '../core/dist-schema.js';
+export { ChaosTimelineSchema, type ChaosEvent, type ChaosTimeline } from '../mock-providers/chaos/timeline-schema.js';
+export { ArrivalSchema, StageSchema, type Arrival } from './arrival-schema.js';
+export {
+  RequestClassSchema,
+  PromptSourceSchema,
+  ConversationSchema,
+  DatasetItemSchema,
+  ResidencySchema,
+  type RequestClass,
+  type PromptSource,
+  type Conversation,
+  type DatasetItem,
+} from './class-schema.js';
 
-const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'lowercase letters, digits, ".", "_" or "-"' });
+export const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'lowercase letters, digits, ".", "_" or "-"' });
 
 export const TargetSchema = z.union([
   z.strictObject({
@@ -28,66 +43,54 @@ export const TargetSchema = z.union([
 ]);
 export type Target = z.output<typeof TargetSchema>;
 
-const common = {
-  /** how many requests may be in flight before new starts are dropped (k6: maxVUs) */
-  maxInFlight: z.int().positive().default(512),
-  timeUnit: durationMs.default(1000),
-};
-
-export const StageSchema = z.strictObject({ duration: durationMs, target: z.number().nonnegative() });
-
-export const ArrivalSchema = z.discriminatedUnion('executor', [
-  z.strictObject({
-    executor: z.literal('constant-arrival-rate'),
-    rate: z.number().positive(),
-    duration: durationMs,
-    ...common,
-  }),
-  z.strictObject({
-    executor: z.literal('ramping-arrival-rate'),
-    startRate: z.number().nonnegative().default(0),
-    stages: z.array(StageSchema).min(1),
-    ...common,
-  }),
-]);
-export type Arrival = z.output<typeof ArrivalSchema>;
-
-export const RequestClassSchema = z.strictObject({
-  name,
-  weight: z.number().positive().default(1),
-  model: z.string().min(1),
-  /** fraction of requests of this class sent with `stream: true` */
-  streamRatio: z.number().min(0).max(1).default(1),
-  promptTokens: DistSchema,
-  maxTokens: DistSchema,
-});
-export type RequestClass = z.output<typeof RequestClassSchema>;
-
 export const WorkloadSchema = z.strictObject({
-  seed: z.int().nonnegative().default(1),
-  classes: z.array(RequestClassSchema).min(1),
+  seed: z.int().nonnegative().max(0xffffffff).default(1),
+  classes: z
+    .array(RequestClassSchema)
+    .min(1)
+    .superRefine((classes, ctx) => {
+      const seen = new Set<string>();
+      classes.forEach((c, i) => {
+        if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `a class name used once (${c.name} repeats)` });
+        seen.add(c.name);
+      });
+    }),
 });
 export type Workload = z.output<typeof WorkloadSchema>;
 
+const thresholdText = z.string().regex(THRESHOLD_RE, { message: 'a k6 threshold such as "p(99)<2000" or "rate<0.01"' });
+
 export const ThresholdSchema = z.union([
-  z.string().regex(THRESHOLD_RE, { message: 'a k6 threshold such as "p(99)<2000" or "rate<0.01"' }),
+  thresholdText,
   z.strictObject({
-    threshold: z.string().regex(THRESHOLD_RE, { message: 'a k6 threshold such as "p(99)<2000" or "rate<0.01"' }),
+    threshold: thresholdText,
+    /** stop the run as soon as this threshold is crossed (k6 semantics) */
     abortOnFail: z.boolean().default(false),
+    /** do not abort before this much of the run has passed */
     delayAbortEval: durationMs.optional(),
   }),
 ]);
 
 export const SpecSchema = z.strictObject({
-  name,
+  name: nameSchema,
   description: z.string().default(''),
   target: TargetSchema.default({ gateway: 'default', fleet: 'default' }),
   arrival: ArrivalSchema,
   workload: WorkloadSchema,
-  /** k6 thresholds keyed by metric (optionally with a tag filter: `ttft{class:chat}`) */
-  thresholds: z.record(z.string().regex(/^[a-z_][a-z0-9_]*(\{[^}]+\})?$/, { message: 'a metric name, optionally with {tag:value}' }), z.array(ThresholdSchema)).default({}),
+  /**
+   * k6 thresholds (the SLOs) keyed by metric, optionally with a tag filter:
+   * `ttft{class:chat}`, `http_req_failed{tenant:acme,priority:interactive}`.
+   */
+  thresholds: z
+    .record(z.string().regex(/^[a-z_][a-z0-9_]*(\{[^}]+\})?$/, { message: 'a metric name, optionally with {tag:value}' }), z.array(ThresholdSchema))
+    .default({}),
   /** per-request timeout */
   timeout: durationMs.default(60_000),
+  /**
+   * faults to inject into the mock fleet during the run, offsets from the start of the load
+   * (mock-providers/chaos/timeline-schema.ts); the lab applies them through the fleet
+   */
+  chaos: ChaosTimelineSchema.default([]),
 });
 export type Spec = z.output<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;

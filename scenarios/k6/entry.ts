@@ -1,39 +1,44 @@
 /**
  * The k6 entry: esbuild bundles it per spec (scenarios/bundle.ts), the spec inlined through the
- * virtual module `stormlab:spec`. It plans request `iterationInTest` exactly as the native driver
- * does and records the same metrics and tags.
+ * virtual module `stormlab:spec`, the workload data through its JSON import. Iteration
+ * `iterationInTest` is planned exactly as the native driver plans it and records the same
+ * metrics and tags; a conversation's turns run one after another in the same iteration.
  *
- * What stock k6 cannot see: it receives a streamed body whole, so
- * - `ttft` is TIME TO FIRST BYTE (`res.timings.waiting`), not the first content chunk; every ttft
- *   point carries the tag `ttft_def: first-byte` so the report states the definition it used;
- * - `itl` is `res.timings.receiving` (first byte → last byte) spread over the gaps between the
- *   content chunks: a per-request mean, like the driver's, but from byte timing;
- * - a truncated stream still counts as a success in k6's own `http_req_failed`; our metrics tag it
- *   `error: truncated_stream`.
+ * TTFT: stock k6 sees a streamed body whole, so `ttft` is time to first byte and every ttft point
+ * says so (`ttft_def: first-byte`); a bundle built with `{ sse: true }` for a k6 with xk6-sse
+ * times the first content event (`ttft_def: first-content-chunk`). See ./send.ts.
+ * A truncated stream counts in k6's own `http_req_failed` as a success; our metrics tag it
+ * `error: truncated_stream`.
  *
  * Env: STORMLAB_TARGET (base URL; defaults to the spec's `target.url`), STORMLAB_HEADERS (JSON
  * object of extra request headers, optional).
  */
 import exec from 'k6/execution';
-import http from 'k6/http';
+import { sleep } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import spec from 'stormlab:spec';
 import { buildK6Options } from '../k6-options.js';
-import { httpFailure, outcomeSamples, type FailureKind, type Outcome } from '../outcome.js';
-import { attribution, headerGetter, readCompletion, StreamAccumulator, type Served } from '../response.js';
+import { outcomeSamples } from '../outcome.js';
 import type { MetricName } from '../samples.js';
-import { parseSse } from '../sse.js';
-import { planRequest } from '../workload.js';
+import { hasNextTurn, intentOfRequestId, nextTurn, planRequest } from '../workload.js';
+import { send, TTFT_DEF, type SendTarget } from './send.js';
 
 export const options: Options = buildK6Options(spec);
 
-const target = (__ENV.STORMLAB_TARGET || ('url' in spec.target ? spec.target.url : '')).replace(/\/+$/, '');
-if (!target) throw new Error('set STORMLAB_TARGET to the base URL of the system under test');
-const url = `${target}/v1/chat/completions`;
-const extraHeaders: Record<string, string> = {
-  ...('headers' in spec.target ? spec.target.headers : {}),
-  ...(__ENV.STORMLAB_HEADERS ? (JSON.parse(__ENV.STORMLAB_HEADERS) as Record<string, string>) : {}),
+if (spec.arrival.executor !== 'constant-vus' && spec.arrival.poisson) {
+  console.warn(`spec ${spec.name}: k6 has no Poisson executor; this bundle starts iterations evenly at the same rate`);
+}
+
+const base = (__ENV.STORMLAB_TARGET || ('url' in spec.target ? spec.target.url : '')).replace(/\/+$/, '');
+if (!base) throw new Error('set STORMLAB_TARGET to the base URL of the system under test');
+const target: SendTarget = {
+  url: `${base}/v1/chat/completions`,
+  headers: {
+    ...('headers' in spec.target ? spec.target.headers : {}),
+    ...(__ENV.STORMLAB_HEADERS ? (JSON.parse(__ENV.STORMLAB_HEADERS) as Record<string, string>) : {}),
+  },
+  timeoutMs: spec.timeout,
 };
 
 const metrics: Partial<Record<MetricName, Trend | Counter | Rate>> = {
@@ -45,55 +50,20 @@ const metrics: Partial<Record<MetricName, Trend | Counter | Rate>> = {
   cost_usd: new Counter('cost_usd'),
   attempts: new Trend('attempts'),
   cache_hit: new Rate('cache_hit'),
+  cache_false_hit: new Rate('cache_false_hit'),
+  residency_violation: new Rate('residency_violation'),
 };
 
-/** k6 error codes → our `error` tag (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */
-function networkFailure(code: number): FailureKind {
-  if (code === 1050) return 'timeout';
-  if ((code >= 1100 && code < 1200) || (code >= 1210 && code < 1220)) return 'connect';
-  return 'network';
-}
-
 export default function (): void {
-  const plan = planRequest(spec, exec.scenario.iterationInTest);
-  const res = http.post(url, JSON.stringify(plan.body), {
-    headers: { 'content-type': 'application/json', 'x-request-id': plan.id, ...extraHeaders },
-    tags: plan.tags,
-    timeout: spec.timeout,
-    responseType: 'text',
-  });
-  const o: Outcome = {
-    tags: plan.tags,
-    stream: plan.stream,
-    promptTokens: plan.promptTokens,
-    status: res.status,
-    textLength: 0,
-    e2eMs: res.timings.duration,
-  };
-  if (res.status === 0) o.failure = networkFailure(res.error_code);
-  else o.failure = httpFailure(res.status);
-  const body = typeof res.body === 'string' ? res.body : '';
-  let served: Served | undefined;
-  if (!o.failure && plan.stream) {
-    const acc = new StreamAccumulator();
-    for (const ev of parseSse(body)) acc.feed(ev.data);
-    o.usage = acc.usage;
-    o.textLength = acc.textLength;
-    served = acc.served;
-    if (acc.error !== undefined) o.failure = 'stream_error';
-    else if (!acc.done) o.failure = 'truncated_stream';
-    o.ttftMs = res.timings.waiting;
-    if (acc.contentChunks >= 2) o.itlMs = res.timings.receiving / (acc.contentChunks - 1);
-  } else if (!o.failure) {
-    try {
-      const c = readCompletion(JSON.parse(body));
-      o.usage = c.usage;
-      o.textLength = c.text.length;
-      served = c.served;
-    } catch {
-      o.failure = 'bad_body';
-    }
+  let plan = planRequest(spec, exec.scenario.iterationInTest);
+  for (;;) {
+    const { outcome, answer } = send(plan, target);
+    const source = outcome.who?.cacheSource;
+    if (source && outcome.intent) outcome.cacheSourceIntent = intentOfRequestId(spec, source);
+    for (const s of outcomeSamples(outcome, TTFT_DEF)) metrics[s.metric]?.add(s.value, s.tags);
+    // a conversation goes on only after a good answer
+    if (outcome.failure || !hasNextTurn(plan) || !plan.conversation) return;
+    sleep(plan.conversation.thinkTimeMs / 1000);
+    plan = nextTurn(spec, plan, answer);
   }
-  if (res.status !== 0) o.who = attribution(headerGetter(res.headers), served);
-  for (const s of outcomeSamples(o, 'first-byte')) metrics[s.metric]?.add(s.value, s.tags);
 }
