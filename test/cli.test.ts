@@ -36,6 +36,9 @@ describe('stormlab CLI: help and usage', () => {
     const duration = await cli('run', 'baseline', '--duration', 'ten seconds');
     expect(duration.code).toBe(2);
     expect(duration.stderr).toContain('--duration');
+    const segment = await cli('run', 'baseline', '--segment', '2/3:1/3');
+    expect(segment.code).toBe(2);
+    expect(segment.stderr).toContain('segment');
     const driver = await cli('run', 'baseline', '--driver', 'locust');
     expect(driver.code).toBe(2);
     expect(driver.stderr).toContain('native | k6');

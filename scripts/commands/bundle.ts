@@ -17,11 +17,15 @@ inlined; the only imports left are k6's own modules. Run it with
 
 Options:
   --all            every built-in spec in scenarios/specs/
+  --sse            time TTFT at the first content event with xk6-sse (k6/x/sse); the bundle
+                   then needs a k6 built with that extension. Without it, stock k6 times TTFT
+                   at the first byte, and the samples say so.
   --out-dir DIR    where to write (default: dist/k6)
   -h, --help       this help
 `,
   options: {
     all: { type: 'boolean' },
+    sse: { type: 'boolean' },
     'out-dir': { type: 'string' },
   },
   async run({ values, positionals }, io) {
@@ -30,8 +34,8 @@ Options:
     const outDir = optString(values, 'out-dir') ?? join('dist', 'k6');
     for (const name of names) {
       const { spec } = loadSpec(name);
-      const r = await bundleSpec(spec, join(outDir, `${spec.name}.js`));
-      io.stdout.write(`${relative(process.cwd(), r.file)} (${(r.bytes / 1024).toFixed(1)} KiB)\n`);
+      const r = await bundleSpec(spec, join(outDir, `${spec.name}.js`), { sse: values.sse === true });
+      io.stdout.write(`${relative(process.cwd(), r.file)} (${(r.bytes / 1024).toFixed(1)} KiB, TTFT at the ${r.ttftDefinition})\n`);
     }
     return 0;
   },

@@ -8,7 +8,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a scenario against the lab (fleet + gateway) or an external URL, and report',
   help: `
-Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6]
+Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6] [--segment S]
 
 Starts the mock fleet and the reference gateway on free loopback ports, runs the scenario in an
 open model, stops everything and writes a run directory with samples, the upstream ledger, the
@@ -24,6 +24,10 @@ Options:
   --out DIR          run directory (default: runs/<timestamp>-<spec>)
   --target URL       drive an external OpenAI-compatible base URL instead of starting ours
   --driver native|k6 the built-in driver (default) or k6 on PATH (k6 run --out json=…)
+  --sse              with --driver k6: TTFT at the first content event (needs k6 built with xk6-sse)
+  --segment S        run only this share of the schedule, as k6 execution segments (0:1/3, 1/3:2/3,
+                     2/3:1); run one per machine against the same --target, then merge the runs
+                     with \`stormlab report run-a run-b run-c --out merged\`
   -h, --help         this help
 
 Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failure.
@@ -35,6 +39,8 @@ Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failur
     out: { type: 'string' },
     target: { type: 'string' },
     driver: { type: 'string' },
+    sse: { type: 'boolean' },
+    segment: { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [spec, ...extra] = positionals;
@@ -57,6 +63,8 @@ Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failur
       out: optString(values, 'out'),
       target,
       driver,
+      sse: values.sse === true,
+      segment: optString(values, 'segment'),
       log: (l) => io.stderr.write(`· ${l}\n`),
     });
     io.stdout.write(`${renderTerminalSummary(result.summary)}\n`);

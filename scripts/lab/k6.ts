@@ -31,8 +31,9 @@ export function requireK6(): string {
 }
 
 /** `k6 run --out json=<samples> -e STORMLAB_TARGET=<url> <bundle>`; resolves with k6's exit code (99 = thresholds crossed). */
-export function runK6(opts: { k6: string; bundle: string; samples: string; target: string; headers?: Record<string, string> }): Promise<number> {
+export function runK6(opts: { k6: string; bundle: string; samples: string; target: string; headers?: Record<string, string>; segment?: string }): Promise<number> {
   const args = ['run', '--quiet', '--out', `json=${opts.samples}`, '-e', `STORMLAB_TARGET=${opts.target}`];
+  if (opts.segment) args.push('--execution-segment', opts.segment);
   if (opts.headers && Object.keys(opts.headers).length > 0) args.push('-e', `STORMLAB_HEADERS=${JSON.stringify(opts.headers)}`);
   args.push(opts.bundle);
   return new Promise((resolve, reject) => {
