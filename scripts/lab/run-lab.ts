@@ -150,7 +150,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       const code = await runK6({ k6, bundle: bundle.file, samples, target: lab.target, headers, segment: opts.segment });
       thresholdsOk = code !== 99;
     } else {
-      const result = await runDriver({ spec, target: lab.target, headers, out: samples, segment: opts.segment, progress: true });
+      const result = await runDriver({ spec, target: lab.target, headers, out: samples, segment: opts.segment });
       thresholdsOk = driverExitCode(result) === 0;
     }
     endedAt = new Date();
