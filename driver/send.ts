@@ -5,8 +5,8 @@
  * (no coordinated omission).
  */
 import { request, type Dispatcher } from 'undici';
-import { httpFailure, type FailureKind, type Outcome } from '../scenarios/outcome.js';
-import { attribution, headerGetter, readCompletion, StreamAccumulator, type Served } from '../scenarios/response.js';
+import { finishCompletion, finishStream, httpFailure, type FailureKind, type Outcome } from '../scenarios/outcome.js';
+import { attribution, headerGetter, StreamAccumulator, type Served } from '../scenarios/response.js';
 import { SseParser } from '../scenarios/sse.js';
 import type { PlannedRequest } from '../scenarios/workload.js';
 import { now } from './clock.js';
@@ -87,27 +87,17 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
       const text = await res.body.text();
       ended = now();
       if (!o.failure) {
-        try {
-          const c = readCompletion(JSON.parse(text));
-          o.usage = c.usage;
-          o.textLength = c.text.length;
-          served = c.served;
-          if (keepText) answer = c.text;
-        } catch {
-          o.failure = 'bad_body';
-        }
+        const c = finishCompletion(o, text);
+        served = c.served;
+        if (keepText) answer = c.text;
       }
     } else {
       const acc = await readStream(res.body, keepText);
       ended = now();
       answer = acc.text;
-      o.usage = acc.usage;
-      o.textLength = acc.textLength;
-      served = acc.served;
+      served = finishStream(o, acc);
       if (acc.firstContentMs !== undefined) o.ttftMs = acc.firstContentMs - intendedMs;
       o.itlMs = acc.meanItlMs();
-      if (acc.error !== undefined) o.failure = 'stream_error';
-      else if (!acc.done) o.failure = 'truncated_stream';
     }
   } catch (e) {
     ended = now();

@@ -4,7 +4,7 @@
  * their outputs agree. Pure TS (k6-safe).
  */
 import { CHARS_PER_TOKEN } from '../core/tokens.js';
-import type { Attribution, Usage } from './response.js';
+import { readCompletion, type Attribution, type Served, type StreamAccumulator, type Usage } from './response.js';
 import { TTFT_DEF_TAG, type MetricName, type TtftDefinition } from './samples.js';
 import type { RequestTags } from './workload.js';
 
@@ -110,4 +110,26 @@ export function outcomeSamples(o: Outcome, ttftDefinition: TtftDefinition): Samp
     add('tokens_out', Math.ceil(o.textLength / CHARS_PER_TOKEN));
   }
   return out;
+}
+
+/** A stream's events folded into the outcome; `truncated_stream` / `stream_error` decided here for every runner. */
+export function finishStream(o: Outcome, acc: StreamAccumulator): Served | undefined {
+  o.usage = acc.usage;
+  o.textLength = acc.textLength;
+  if (acc.error !== undefined) o.failure = 'stream_error';
+  else if (!acc.done) o.failure = 'truncated_stream';
+  return acc.served;
+}
+
+/** A whole (non-stream) answer body read into the outcome; a body that is not a completion is `bad_body`. */
+export function finishCompletion(o: Outcome, body: string): { served?: Served; text: string } {
+  try {
+    const c = readCompletion(JSON.parse(body));
+    o.usage = c.usage;
+    o.textLength = c.text.length;
+    return { served: c.served, text: c.text };
+  } catch {
+    o.failure = 'bad_body';
+    return { text: '' };
+  }
 }

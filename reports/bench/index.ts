@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { mulberry32 } from '../../core/random.js';
 import { createAggregate } from '../aggregate.js';
 import { ingestInto, ingestSamples } from '../ingest.js';
 import { summarize } from '../summarize.js';
@@ -26,18 +27,6 @@ const POINTS_PER_REQUEST = 11;
 const T0 = Date.UTC(2026, 10, 21, 17, 36, 0);
 
 type Layout = 'stormlab' | 'k6' | 'spaced';
-
-/** mulberry32, inline: the generator must cost little next to the ingest it feeds. */
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TAG_SETS: string[] = [];
 for (const [provider, region] of [['openai', 'us-east'], ['openai', 'eu-west'], ['azure', 'eastus'], ['azure', 'westeurope']]) {
@@ -57,7 +46,7 @@ function line(layout: Layout, metric: string, time: string, value: number, tags:
 
 /** Batches of sample lines for `points` points, generated on the fly. */
 function* sampleBatches(points: number, layout: Layout = 'stormlab', seed = 1): Generator<string[]> {
-  const r = rand(seed);
+  const r = mulberry32(seed);
   const requests = Math.ceil(points / POINTS_PER_REQUEST);
   let emitted = 0;
   let batch: string[] = [];

@@ -9,8 +9,8 @@
 import http from 'k6/http';
 import type { SseClient, SseEvent } from 'k6/x/sse';
 import sse from 'stormlab:sse';
-import { httpFailure, type FailureKind, type Outcome } from '../outcome.js';
-import { attribution, headerGetter, readCompletion, StreamAccumulator, type Served } from '../response.js';
+import { finishCompletion, finishStream, httpFailure, type FailureKind, type Outcome } from '../outcome.js';
+import { attribution, headerGetter, StreamAccumulator, type Served } from '../response.js';
 import type { TtftDefinition } from '../samples.js';
 import { parseSse } from '../sse.js';
 import type { PlannedRequest } from '../workload.js';
@@ -48,15 +48,6 @@ function headersOf(plan: PlannedRequest, t: SendTarget): Record<string, string> 
   return { 'content-type': 'application/json', ...t.headers, ...plan.headers, 'x-request-id': plan.id };
 }
 
-/** A stream's events folded; `truncated_stream` / `stream_error` decided here for both paths. */
-function finishStream(o: Outcome, acc: StreamAccumulator): Served | undefined {
-  o.usage = acc.usage;
-  o.textLength = acc.textLength;
-  if (acc.error !== undefined) o.failure = 'stream_error';
-  else if (!acc.done) o.failure = 'truncated_stream';
-  return acc.served;
-}
-
 export function sendHttp(plan: PlannedRequest, t: SendTarget): Sent {
   const keep = plan.conversation !== undefined;
   const res = http.post(t.url, JSON.stringify(plan.body), {
@@ -80,15 +71,9 @@ export function sendHttp(plan: PlannedRequest, t: SendTarget): Sent {
     o.ttftMs = res.timings.waiting;
     if (acc.contentChunks >= 2) o.itlMs = res.timings.receiving / (acc.contentChunks - 1);
   } else if (!o.failure) {
-    try {
-      const c = readCompletion(JSON.parse(body));
-      o.usage = c.usage;
-      o.textLength = c.text.length;
-      served = c.served;
-      if (keep) answer = c.text;
-    } catch {
-      o.failure = 'bad_body';
-    }
+    const c = finishCompletion(o, body);
+    served = c.served;
+    if (keep) answer = c.text;
   }
   if (res.status !== 0) o.who = attribution(headerGetter(res.headers), served);
   return { outcome: o, answer };

@@ -35,7 +35,7 @@ Options:
     for (const name of names) {
       const { spec } = loadSpec(name);
       const r = await bundleSpec(spec, join(outDir, `${spec.name}.js`), { sse: values.sse === true });
-      io.stdout.write(`${relative(process.cwd(), r.file)} (${(r.bytes / 1024).toFixed(1)} KiB, TTFT at the ${r.ttftDefinition})\n`);
+      io.stdout.write(`${relative(process.cwd(), r.file)} (${(r.bytes / 1024).toFixed(1)} KiB, TTFT: ${r.ttftDefinition})\n`);
     }
     return 0;
   },
