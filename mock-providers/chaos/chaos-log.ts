@@ -10,10 +10,8 @@ import type { ChaosScope } from './timeline-schema.js';
 export type FaultSource = 'timeline' | 'api' | 'fleet';
 export type StopReason = 'expired' | 'removed' | 'reset' | 'closed';
 
-export interface ChaosLogEntry {
-  /** ISO time of the start or stop */
-  time: string;
-  event: 'start' | 'stop';
+/** What identifies a fault wherever it is listed: the chaos log, the control API, the engine. */
+export interface FaultCore {
   /** the fault's id (unique in the fleet) */
   id: string;
   fault: FaultName;
@@ -22,6 +20,12 @@ export interface ChaosLogEntry {
   params: unknown;
   /** where it came from: a timeline (`--timeline`, POST /timeline, applyTimeline), the fleet YAML, or the control API */
   source: FaultSource;
+}
+
+export interface ChaosLogEntry extends FaultCore {
+  /** ISO time of the start or stop */
+  time: string;
+  event: 'start' | 'stop';
   /** timeline faults: the planned offset from the timeline start, ms */
   atMs?: number;
   /** stop: why it stopped */

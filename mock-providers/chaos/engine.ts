@@ -7,7 +7,7 @@
  */
 import { StormlabError } from '../../core/errors.js';
 import { deriveSeed, Rng } from '../../core/random.js';
-import type { ChaosLog, ChaosLogEntry, FaultSource, StopReason } from './chaos-log.js';
+import type { ChaosLog, ChaosLogEntry, FaultCore, FaultSource, StopReason } from './chaos-log.js';
 import { FAULTS } from './faults/index.js';
 import type { FaultName } from './faults/names.js';
 import { NO_MODIFIERS, type CallModifiers } from './faults/types.js';
@@ -15,13 +15,7 @@ import { scopeMatches, unknownScopeNames, type FleetNames } from './scope.js';
 import type { ChaosEvent, ChaosScope, FaultSpec } from './timeline-schema.js';
 
 /** A fault as listed by the control API and `RunningFleet.faults()`. */
-export interface FaultInfo {
-  id: string;
-  fault: FaultName;
-  scope: ChaosScope;
-  probability: number;
-  params: unknown;
-  source: FaultSource;
+export interface FaultInfo extends FaultCore {
   state: 'scheduled' | 'active';
   /** ISO */
   startsAt: string;
@@ -54,13 +48,7 @@ export interface ChaosHooks {
   endHung(faultId: string): void;
 }
 
-interface Entry {
-  id: string;
-  fault: FaultName;
-  scope: ChaosScope;
-  probability: number;
-  params: unknown;
-  source: FaultSource;
+interface Entry extends FaultCore {
   atMs?: number;
   startsAtMs: number;
   endsAtMs: number | null;
