@@ -6,7 +6,7 @@
  * arrives, then the connection closes), one malformed event, a non-stream body truncated (with a
  * matching content-length) or cut short of its content-length.
  */
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CallModifiers } from './chaos/faults/types.js';
 import type { Call } from './call.js';
@@ -15,6 +15,26 @@ import type { FinishReason } from './latency.js';
 import { pace } from './pacer.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
+/**
+ * res.write corks the socket until the next tick (so its pieces share a syscall); uncork now, so
+ * the bytes reach the kernel in this wake and a timestamp taken after it is honest.
+ */
+function writeNow(res: ServerResponse, chunk: string | Buffer): void {
+  res.write(chunk);
+  res.socket?.uncork();
+}
+
+/**
+ * A later event of a stream whose head res.write already sent: framed as an HTTP/1.1 chunk and
+ * written straight to the socket in one write (res.write would cork, queue four pieces and a
+ * next-tick uncork per event). Without chunked encoding (an HTTP/1.0 client) res.write frames it.
+ */
+function writeEvent(res: ServerResponse, chunk: string): void {
+  const socket = res.socket;
+  if (!socket || !res.chunkedEncoding) return writeNow(res, chunk);
+  if (!socket.destroyed) socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+}
 
 /** Break the JSON of every `data:` line of an event (keeping the event framing), or cut a bare JSON element in half. */
 export function corruptEvent(event: string): string {
@@ -29,23 +49,25 @@ export function corruptEvent(event: string): string {
 export function sendWhole(call: Call, headers: OutgoingHttpHeaders, atMs: number, body: string, m: CallModifiers, cutShare: number | null): void {
   const res = call.res;
   const send = (): void => {
-    call.firstContentAt = performance.now();
     if (cutShare === null && m.truncateFraction === null) {
       res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
+      call.firstContentAt = performance.now();
       call.end('ok');
       return;
     }
     const bytes = Buffer.from(body);
     if (cutShare !== null) {
       res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': bytes.length });
-      res.write(bytes.subarray(0, Math.floor(bytes.length * cutShare)));
+      writeNow(res, bytes.subarray(0, Math.floor(bytes.length * cutShare)));
+      call.firstContentAt = performance.now();
       call.cut('stream-cut', undefined, true);
       return;
     }
     const truncated = bytes.subarray(0, Math.max(1, Math.floor(bytes.length * m.truncateFraction!)));
     res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': truncated.length });
     res.end(truncated);
+    call.firstContentAt = performance.now();
     call.end('error');
   };
   // due already (a zero-latency model): no timer
@@ -76,20 +98,23 @@ export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAn
       const event = a.sse.piece(a.pieces[i]!);
       out += i === bad ? corruptEvent(event) : event;
     }
-    if (from === 0) {
-      res.writeHead(200, { ...headers, ...streamHeaders });
-      if (upTo > 0) call.firstContentAt = performance.now();
-    }
+    if (from === 0) res.writeHead(200, { ...headers, ...streamHeaders });
+    // the first content's time is taken once its bytes are handed to the socket
+    const first = from === 0 && upTo > 0;
     if (cutAt >= 0 && to > cutAt) {
-      if (out) res.write(out);
+      if (out) writeNow(res, out);
+      if (first) call.firstContentAt = performance.now();
       call.cut('stream-cut', cutAt, true);
       return;
     }
     if (to < n) {
-      res.write(out);
+      if (from === 0) writeNow(res, out);
+      else writeEvent(res, out);
+      if (first) call.firstContentAt = performance.now();
       return;
     }
     res.end(out + a.sse.tail(a.usage, a.finishReason));
+    if (first) call.firstContentAt = performance.now();
     call.end(bad >= 0 && bad < n ? 'error' : 'ok');
   });
 }

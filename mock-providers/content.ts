@@ -27,23 +27,30 @@ export function messagesKey(messages: readonly ContentMessage[]): number {
 
 const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 
+/** every piece there can be, built once: a call picks from these and allocates no strings */
+const piecesOf = (list: readonly string[], suffix: string): { plain: string[]; capital: string[] } => {
+  const plain = list.map((w) => `${w}${suffix}`);
+  return { plain, capital: plain.map(cap) };
+};
+const WORD = piecesOf(WORDS, ' ');
+const LAST = piecesOf(WORDS, '.');
+const ENDING = piecesOf(ENDINGS, '. ');
+
 /** Exactly `n` pieces of four characters each; the same inputs give the same pieces. */
 export function completionPieces(seed: number, model: string, messages: readonly ContentMessage[], n: number): string[] {
   const rng = new Rng(deriveSeed(seed, 'content', model, messagesKey(messages)));
-  const pick = (list: readonly string[]): string => list[Math.floor(rng.uniform() * list.length)] ?? list[0]!;
+  const pick = (set: { plain: string[]; capital: string[] }, capital: boolean): string => {
+    const list = capital ? set.capital : set.plain;
+    return list[Math.floor(rng.uniform() * list.length)] ?? list[0]!;
+  };
   const pieces = new Array<string>(n);
   let untilStop = rng.int(6, 14);
   let start = true;
   for (let i = 0; i < n; i++) {
-    const last = i === n - 1;
-    let piece: string;
-    if (last) piece = `${pick(WORDS)}.`;
-    else if (--untilStop === 0) {
-      piece = `${pick(ENDINGS)}. `;
-      untilStop = rng.int(6, 14);
-    } else piece = `${pick(WORDS)} `;
-    pieces[i] = start ? cap(piece) : piece;
-    start = piece.endsWith('. ');
+    const ending = i !== n - 1 && --untilStop === 0;
+    pieces[i] = pick(i === n - 1 ? LAST : ending ? ENDING : WORD, start);
+    if (ending) untilStop = rng.int(6, 14);
+    start = ending;
   }
   return pieces;
 }

@@ -10,6 +10,7 @@ import { ChaosEngine, type FaultInfo } from './chaos/engine.js';
 import type { ChaosEvent, FaultSpec } from './chaos/timeline-schema.js';
 import { startControl, type ControlOptions, type ControlServer } from './control/server.js';
 import { createEndpoint, type Endpoint, type EndpointInfo } from './endpoint.js';
+import { reserveFds } from './fd-table.js';
 import { fleetNames, type Fleet } from './fleet-schema.js';
 import { createLedger, type LedgerSinkOption } from './ledger.js';
 
@@ -22,7 +23,15 @@ export interface StartFleetOptions {
   host?: string;
   /** the control API: false → none; default a free port on 127.0.0.1 */
   control?: false | ControlOptions;
+  /**
+   * grow the process's descriptor table to this many before serving (fd-table.ts), so crossing
+   * 256, 512, 1024… open connections does not stall the event loop; capped by `ulimit -n`, once
+   * per process; 0 → leave it. Default 16,384.
+   */
+  reserveFds?: number;
 }
+
+const RESERVE_FDS = 16_384;
 
 export interface RunningFleet {
   /** in fleet order (providers, then their regions); `url` stays valid across stop/start */
@@ -60,6 +69,7 @@ export interface RunningFleet {
 const MANUAL = '(stopEndpoint)';
 
 export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Promise<RunningFleet> {
+  await reserveFds(opts.reserveFds ?? RESERVE_FDS);
   const ledger = createLedger(opts.ledger);
   const log = createChaosLog(opts.chaosLog);
   const host = opts.host ?? fleet.host;

@@ -1,5 +1,6 @@
 /** The mock provider fleet: public API. */
 export { startFleet, type RunningFleet, type StartFleetOptions } from './fleet.js';
+export { reserveFds, fdTableSize } from './fd-table.js';
 export type { EndpointInfo } from './endpoint.js';
 export {
   FleetSchema,

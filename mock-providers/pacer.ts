@@ -1,14 +1,15 @@
 /**
- * Writes on schedule. Each call has absolute due times (ms after its arrival); one timer per call
- * wakes at the next due time and hands over every piece that is due by then in one batch. Under
- * event-loop lag the pieces that fell behind go out together on the next wake instead of
- * drifting later and later (the schedule, not the previous write, is the clock), and a call
- * never has more than one timer. Nothing is written before its due time.
+ * Writes on schedule. Each call has absolute due times (ms after its arrival); the call holds one
+ * timer on the shared scheduler (scheduler.ts), set to its next due time, and each wake hands over
+ * every piece that is due by then in one batch. Under event-loop lag the pieces that fell behind
+ * go out together on the next wake instead of drifting later and later (the schedule, not the
+ * previous write, is the clock). Nothing is written before its due time.
  */
 import { performance } from 'node:perf_hooks';
+import { scheduler as shared, type Scheduler } from './scheduler.js';
 
 export interface Pacer {
-  /** stop: no more emits, the timer is cleared */
+  /** stop: no more emits, the timer is cancelled */
   cancel(): void;
   /** how many pieces were due by now (emitted or not) */
   dueCount(): number;
@@ -19,35 +20,31 @@ export interface Pacer {
  * @param offsets  non-decreasing due times, ms after startMs
  * @param emit     called with [from, to) of the pieces due now; `to === offsets.length` is the last call
  */
-export function pace(startMs: number, offsets: Float64Array, emit: (from: number, to: number) => void): Pacer {
+export function pace(startMs: number, offsets: Float64Array, emit: (from: number, to: number) => void, scheduler: Scheduler = shared): Pacer {
   const n = offsets.length;
   let next = 0;
-  let timer: NodeJS.Timeout | undefined;
   let cancelled = false;
 
   const tick = (): void => {
-    timer = undefined;
     if (cancelled) return;
-    const now = performance.now() - startMs;
+    // absolute times, compared as the scheduler compares them
+    const now = performance.now();
     let to = next;
-    while (to < n && offsets[to]! <= now) to++;
+    while (to < n && startMs + offsets[to]! <= now) to++;
     if (to > next) {
       const from = next;
       next = to;
       emit(from, to);
     }
-    if (next < n && !cancelled) {
-      // whole milliseconds keep Node's timer lists few; the loop above re-checks on early wakes
-      timer = setTimeout(tick, Math.max(1, Math.ceil(offsets[next]! - (performance.now() - startMs))));
-    }
+    if (next < n && !cancelled) timer.set(startMs + offsets[next]!);
   };
+  const timer = scheduler.timer(tick);
   if (n > 0) tick();
 
   return {
     cancel() {
       cancelled = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      timer.cancel();
     },
     dueCount() {
       const now = performance.now() - startMs;
