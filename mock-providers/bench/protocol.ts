@@ -21,6 +21,8 @@ export interface ServerStats {
   type: 'stats';
   /** realised − configured TTFT of each `ttft` call, server side (ledger), ms */
   ttftErrorsMs: number[];
+  /** the same for the bare streaming route (the yardstick), ms */
+  bareTtftErrorsMs: number[];
   peakInFlight: number;
   inFlight: number;
   outcomes: Record<string, Record<string, number>>;

@@ -1,10 +1,14 @@
 /**
  * Bench child: one mock fleet process (one endpoint, three constant-latency models, no limits)
- * and, in the same process, a bare fastify route answering a same-size JSON body — the
- * throughput yardstick. Talks to the orchestrator over IPC: a ready message with the URLs, then
- * stats on request (realised TTFT of the `ttft` model from the ledger, in-flight peaks).
+ * and, in the same process, a bare fastify route — the yardstick: a same-size JSON body at once
+ * (throughput), or the `ttft` model's SSE schedule on plain setTimeout (TTFT error). Talks to the orchestrator over IPC: a ready message with the URLs, then
+ * stats on request (realised TTFT of the `ttft` model from the ledger, in-flight peaks); a full GC
+ * before each phase (reset).
  */
+import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import Fastify from 'fastify';
 import { FleetSchema } from '../fleet-schema.js';
 import { startFleet } from '../fleet.js';
@@ -31,6 +35,33 @@ const fleetConfig = FleetSchema.parse({
 });
 
 const ttft: number[] = [];
+/** realised − configured TTFT of the bare streaming route, ms */
+const bareTtft: number[] = [];
+
+/**
+ * The TTFT yardstick: what a hand-written fastify route does — the `ttft` model's schedule
+ * (first event at its TTFT, one every ITL after) on plain setTimeout, OpenAI-shaped chunks,
+ * nothing else. Its error is what this machine and Node's timers allow a server that does
+ * almost no work per event; the mock's error is compared with it.
+ */
+const { ttftMs: BARE_TTFT, itlMs: BARE_ITL, outputTokens: BARE_TOKENS } = BENCH_MODELS.ttft;
+const bareEvent = (i: number): string =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bare', object: 'chat.completion.chunk', created: 0, model: 'ttft', choices: [{ index: 0, delta: { content: `tok${i} ` }, finish_reason: null }] })}\n\n`;
+function bareStream(res: ServerResponse, arrived: number): void {
+  let i = 0;
+  const tick = (): void => {
+    if (res.destroyed) return;
+    if (i === 0) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(bareEvent(0));
+      res.socket?.uncork();
+      bareTtft.push(performance.now() - arrived - BARE_TTFT);
+    } else if (i < BARE_TOKENS) res.write(bareEvent(i));
+    if (++i >= BARE_TOKENS) return void res.end('data: [DONE]\n\n');
+    setTimeout(tick, Math.max(0, arrived + BARE_TTFT + i * BARE_ITL - performance.now()));
+  };
+  setTimeout(tick, BARE_TTFT);
+}
 const outcomes = new Map<string, Record<string, number>>();
 const onLedger = (e: LedgerEntry): void => {
   const byModel = outcomes.get(e.model ?? '') ?? {};
@@ -45,12 +76,21 @@ const mockUrl = fleet.endpoints[0]!.url;
 // the yardstick: the same kind of body the mock sends, precomputed
 const sample = await (await fetch(`${mockUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'warm up' }] }) })).text();
 const bare = Fastify({ logger: false });
-bare.post('/v1/chat/completions', (_req, reply) => {
+bare.post('/v1/chat/completions', (req, reply) => {
+  if ((req.body as { stream?: boolean } | null)?.stream === true) {
+    const arrived = performance.now();
+    reply.hijack();
+    return bareStream(reply.raw, arrived);
+  }
   void reply.type('application/json').send(sample);
 });
 await bare.listen({ port: 0, host: '127.0.0.1', backlog: 8192 });
 const bareAddr = bare.server.address();
 const bareUrl = `http://127.0.0.1:${typeof bareAddr === 'object' && bareAddr ? bareAddr.port : 0}`;
+
+// a full collection between phases, so one phase's garbage is not collected in the next one's window
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 let peak = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -61,13 +101,15 @@ const send = (m: BenchMessage): void => void process.send?.(m);
 process.on('message', (raw) => {
   const m = raw as BenchMessage;
   if (m.type === 'reset') {
+    collect();
     peak = 0;
     loopDelay.reset();
     ttft.length = 0;
+    bareTtft.length = 0;
     outcomes.clear();
     send({ type: 'ok' });
   } else if (m.type === 'stats') {
-    send({ type: 'stats', ttftErrorsMs: ttft, peakInFlight: peak, inFlight: fleet.inFlight(), outcomes: Object.fromEntries(outcomes), heapMb: process.memoryUsage().rss / 1e6, at: performance.now(), loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+    send({ type: 'stats', ttftErrorsMs: ttft, bareTtftErrorsMs: bareTtft, peakInFlight: peak, inFlight: fleet.inFlight(), outcomes: Object.fromEntries(outcomes), heapMb: process.memoryUsage().rss / 1e6, at: performance.now(), loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu-used', us: u.user + u.system });
