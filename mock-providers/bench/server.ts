@@ -1,9 +1,10 @@
 /**
  * Bench child: one mock fleet process (one endpoint, three constant-latency models, no limits)
  * and, in the same process, a bare fastify route — the yardstick: a same-size JSON body at once
- * (throughput), or the `ttft` model's SSE schedule on plain setTimeout (TTFT error). Talks to the orchestrator over IPC: a ready message with the URLs, then
- * stats on request (realised TTFT of the `ttft` model from the ledger, in-flight peaks); a full GC
- * before each phase (reset).
+ * (throughput), or the `ttft` model's SSE schedule with almost no work per event (TTFT error).
+ * Talks to the orchestrator over IPC: a ready message with the URLs, then stats on request
+ * (realised TTFT of the `ttft` model from the ledger and of the yardstick, in-flight peaks); a full
+ * GC before each phase (reset).
  */
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ import { runInNewContext } from 'node:vm';
 import Fastify from 'fastify';
 import { FleetSchema } from '../fleet-schema.js';
 import { startFleet } from '../fleet.js';
+import { Scheduler } from '../scheduler.js';
 import type { LedgerEntry } from '../ledger.js';
 import { BENCH_MODELS, type BenchMessage, type ServerReady } from './protocol.js';
 
@@ -39,17 +41,19 @@ const ttft: number[] = [];
 const bareTtft: number[] = [];
 
 /**
- * The TTFT yardstick: what a hand-written fastify route does — the `ttft` model's schedule
- * (first event at its TTFT, one every ITL after) on plain setTimeout, OpenAI-shaped chunks,
- * nothing else. Its error is what this machine and Node's timers allow a server that does
- * almost no work per event; the mock's error is compared with it.
+ * The TTFT yardstick: a bare route doing almost nothing per event — the `ttft` model's schedule
+ * (first event at its TTFT, one every ITL after), OpenAI-shaped chunks built on the spot, timed by
+ * the same kind of scheduler the mock uses (its own instance, no GC pacing). Its error is what this
+ * machine, this process and Node allow; the mock's error is compared with it. (Plain setTimeout
+ * would not do: it fires up to 1 ms early or late, so its errors are not comparable.)
  */
 const { ttftMs: BARE_TTFT, itlMs: BARE_ITL, outputTokens: BARE_TOKENS } = BENCH_MODELS.ttft;
+const bareClock = new Scheduler();
 const bareEvent = (i: number): string =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bare', object: 'chat.completion.chunk', created: 0, model: 'ttft', choices: [{ index: 0, delta: { content: `tok${i} ` }, finish_reason: null }] })}\n\n`;
 function bareStream(res: ServerResponse, arrived: number): void {
   let i = 0;
-  const tick = (): void => {
+  const timer = bareClock.timer(() => {
     if (res.destroyed) return;
     if (i === 0) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -58,10 +62,11 @@ function bareStream(res: ServerResponse, arrived: number): void {
       bareTtft.push(performance.now() - arrived - BARE_TTFT);
     } else if (i < BARE_TOKENS) res.write(bareEvent(i));
     if (++i >= BARE_TOKENS) return void res.end('data: [DONE]\n\n');
-    setTimeout(tick, Math.max(0, arrived + BARE_TTFT + i * BARE_ITL - performance.now()));
-  };
-  setTimeout(tick, BARE_TTFT);
+    timer.set(arrived + BARE_TTFT + i * BARE_ITL);
+  });
+  timer.set(arrived + BARE_TTFT);
 }
+
 const outcomes = new Map<string, Record<string, number>>();
 const onLedger = (e: LedgerEntry): void => {
   const byModel = outcomes.get(e.model ?? '') ?? {};
