@@ -20,13 +20,15 @@ const YOUNG_LIMIT = 512 * 1024;
 /** look at most this often */
 const CHECK_EVERY_MS = 5;
 
-type MinorGc = (options: { type: 'minor' }) => void;
+/** V8's gc(): a full collection, or a young-generation one with `{ type: 'minor' }` */
+export type ExposedGc = (options?: { type: 'minor' | 'major' }) => void;
 
-function minorGc(): MinorGc | null {
+/** V8's gc function, taken from a fresh context with `--expose-gc` set for that moment only (no global `gc` left behind); null where that fails */
+export function exposedGc(): ExposedGc | null {
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as MinorGc) : null;
+    return typeof gc === 'function' ? (gc as ExposedGc) : null;
   } catch {
     return null;
   } finally {
@@ -41,7 +43,7 @@ function youngBytes(): number {
 
 /** A hook for the scheduler: `(now, pending)` after each batch; null when GC cannot be paced here. */
 export function youngGenPacer(): ((now: number, pending: number) => void) | null {
-  const gc = minorGc();
+  const gc = exposedGc();
   if (!gc) return null;
   let last = -Infinity;
   return (now, pending) => {

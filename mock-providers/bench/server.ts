@@ -8,11 +8,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Fastify from 'fastify';
 import { FleetSchema } from '../fleet-schema.js';
 import { startFleet } from '../fleet.js';
+import { exposedGc } from '../gc-pacing.js';
 import { Scheduler } from '../scheduler.js';
 import type { LedgerEntry } from '../ledger.js';
 import { BENCH_MODELS, type BenchMessage, type ServerReady } from './protocol.js';
@@ -94,8 +93,8 @@ const bareAddr = bare.server.address();
 const bareUrl = `http://127.0.0.1:${typeof bareAddr === 'object' && bareAddr ? bareAddr.port : 0}`;
 
 // a full collection between phases, so one phase's garbage is not collected in the next one's window
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
+const fullGc = exposedGc();
+const collect = (): void => fullGc?.();
 
 let peak = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
