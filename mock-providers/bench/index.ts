@@ -6,8 +6,8 @@
  *   2. realised − configured TTFT at 1,000 concurrent streams (goal p99 ≤ 2 ms), from the mock's
  *      ledger (first content handed to the socket) and from the clients (first content read),
  *      beside a yardstick run alternately with it — a bare fastify route streaming the same
- *      schedule with almost no work per event, on the same kind of scheduler — and with the share of the cores each process, the rest of
- *      the machine and the hypervisor (steal) took;
+ *      schedule with almost no work per event, on the same kind of scheduler — and with the share
+ *      of the cores each process, the rest of the machine and the hypervisor (steal) took;
  *   3. non-stream completions per second, as a ratio to a bare fastify route answering a
  *      same-size body from the same process (autocannon, same connections and duration).
  *
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const mockCpu = mean(mockRates, 'cpuUs');
 
   // 2: TTFT accuracy at 1,000 concurrent streams (opened over 2 s; each lasts ~3 s, so all 1,000 overlap),
-  // the mock and the bare setTimeout route alternately, so the machine's noise hits both alike
+  // the mock and the yardstick route alternately, so the machine's noise hits both alike
   type TtftRun = { t: StreamResult; errors: number[]; ts: ServerStats; cpu: CpuShare | null };
   const ttftRun = async (url: string, pick: (s: ServerStats) => number[]): Promise<TtftRun> => {
     await ask(server, { type: 'reset' }, 'ok');

@@ -59,7 +59,7 @@ function bareStream(res: ServerResponse, arrived: number): void {
       res.write(bareEvent(0));
       res.socket?.uncork();
       bareTtft.push(performance.now() - arrived - BARE_TTFT);
-    } else if (i < BARE_TOKENS) res.write(bareEvent(i));
+    } else res.write(bareEvent(i));
     if (++i >= BARE_TOKENS) return void res.end('data: [DONE]\n\n');
     timer.set(arrived + BARE_TTFT + i * BARE_ITL);
   });
