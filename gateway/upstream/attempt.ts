@@ -1,57 +1,151 @@
+/**
+ * One attempt: send the request to one target, and hold the answer until it is worth committing
+ * to — the whole body for a non-stream request, the first content event of a stream. Every
+ * failure up to that point is an outcome (never a throw), so failover stays invisible.
+ */
 import type { Dispatcher } from 'undici';
-import { classifyError, parseRetryAfterMs } from './classify.js';
-import type { AttemptDispatch, AttemptOutcome, UpstreamReply } from './types.js';
+import type { DecodeContext, StreamItem } from '../domain/format.js';
+import type { ChatCompletion } from '../domain/openai.js';
+import type { Answer } from '../domain/answer.js';
+import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
+import type { RequestContext } from '../pipeline/context.js';
+import { retryAfterFromHeaders } from '../resilience/retry-after.js';
+import { childTraceparent } from '../telemetry/trace.js';
+import { joinPath } from './pool.js';
+import { classifyFailure, TtftTimeout } from './failure.js';
+import { hasContent, prime, streamItems } from './stream.js';
 
-function outcomeOf(status: number): AttemptOutcome {
-  if (status >= 200 && status < 300) return 'ok';
+export interface AttemptRun {
+  readonly result: AttemptResult;
+  readonly answer?: Answer;
+}
+
+export interface AttemptOptions {
+  /** continue this assistant text (assistant prefill) */
+  readonly prefill?: string;
+  /** hold a stream longer than its first content (cascade confidence) */
+  readonly enough?: (head: readonly StreamItem[]) => boolean;
+}
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+function statusOutcome(status: number): AttemptOutcome {
   if (status === 429) return '429';
   if (status >= 500) return '5xx';
   if (status >= 400) return '4xx';
-  return 'invalid'; // 1xx/3xx: not something an OpenAI-compatible endpoint answers
+  return 'invalid';
 }
 
-const DISCARD_LIMIT_BYTES = 64 * 1024;
-
-function toReply(res: Dispatcher.ResponseData): UpstreamReply {
-  return {
-    statusCode: res.statusCode,
-    headers: res.headers,
-    body: res.body,
-    // read a short remainder so the connection is reused; a long or stuck one is destroyed
-    discard: () => {
-      if (!res.body.destroyed) res.body.dump({ limit: DISCARD_LIMIT_BYTES }).catch(() => undefined);
-    },
-  };
-}
-
-/**
- * The innermost step: send one attempt to its upstream over the upstream's Pool and classify
- * what came back by status. Errors (refused, reset, timeouts, abort) become outcomes, not throws.
- */
-export function sendAttempt(): AttemptDispatch {
-  return async (attempt) => {
-    const { call, target, n } = attempt;
-    const upstream = target.upstream;
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await upstream.pool.request({
-        method: 'POST',
-        path: upstream.chatPath,
-        headers: {
-          ...upstream.headers,
-          'content-type': 'application/json',
-          accept: call.stream ? 'text/event-stream' : 'application/json',
-          'x-request-id': call.id,
-          'x-stormlab-attempt': String(n),
-        },
-        body: call.upstreamBody(upstream.format, target.model),
-        signal: call.signal,
-      });
-    } catch (error) {
-      return { attempt, error, ...classifyError(error, call, 'headers') };
+async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  let size = 0;
+  const parts: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      break;
     }
-    const outcome = outcomeOf(res.statusCode);
-    const retryAfterMs = outcome === '429' ? parseRetryAfterMs(res.headers['retry-after']) : undefined;
-    return { attempt, outcome, reply: toReply(res), detail: `HTTP ${res.statusCode}`, retryAfterMs };
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export function decodeContext(ctx: RequestContext, target: Target): DecodeContext {
+  return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs: ctx.request.logprobs === true };
+}
+
+export async function sendAttempt(ctx: RequestContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
+  const { upstream } = target;
+  const format = upstream.format;
+  const t = ctx.route.timeouts;
+  const started = performance.now();
+  const local = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, local.signal]);
+  const ttftTimer = setTimeout(() => local.abort(new TtftTimeout(t.ttftMs)), Math.min(t.ttftMs, ctx.remainingMs()));
+  const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
+  const fail = (error: unknown, phase: 'headers' | 'body'): AttemptRun => {
+    clearTimeout(ttftTimer);
+    const timedOut = local.signal.aborted ? local.signal.reason : error;
+    return { result: { target, n, ...classifyFailure(timedOut, { ...failCtx, abortCause: ctx.abortCause }, phase) } };
+  };
+
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await upstream.pool.request({
+      method: 'POST',
+      path: joinPath(upstream.basePath, format.chatPath(target.model, ctx.stream)),
+      headers: {
+        ...upstream.headers,
+        'content-type': 'application/json',
+        accept: ctx.stream ? 'text/event-stream' : 'application/json',
+        'x-request-id': ctx.id,
+        // the attempt's number within the request, for upstream-side accounting (the mock fleet's ledger)
+        'x-stormlab-attempt': String(n),
+        traceparent: childTraceparent(ctx.trace),
+      },
+      body: format.encodeChat(ctx.request, { model: target.model, prefill: opts.prefill }),
+      signal,
+      headersTimeout: t.firstByteMs,
+      bodyTimeout: t.idleMs,
+    });
+  } catch (error) {
+    return fail(error, 'headers');
+  }
+
+  const status = res.statusCode;
+  if (status < 200 || status >= 300) {
+    let text = '';
+    try {
+      text = await readText(res.body, ERROR_BODY_LIMIT);
+    } catch {
+      // the status says enough
+    }
+    clearTimeout(ttftTimer);
+    const upstreamError = format.decodeError(status, text);
+    let outcome = statusOutcome(status);
+    if (upstreamError.kind === 'context_length') outcome = 'context_length';
+    const retryAfterMs = retryAfterFromHeaders(res.headers, Date.now());
+    return { result: { target, n, outcome, status, detail: `HTTP ${status}`, upstreamError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } };
+  }
+
+  const dctx = decodeContext(ctx, target);
+  if (!ctx.stream) {
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (error) {
+      return fail(error, 'body');
+    }
+    clearTimeout(ttftTimer);
+    let completion: ChatCompletion | undefined;
+    try {
+      completion = format.decodeChat(JSON.parse(text), dctx);
+    } catch {
+      completion = undefined;
+    }
+    if (!completion) return { result: { target, n, outcome: 'invalid', status, detail: 'response body is not a chat completion' } };
+    return { result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started }, answer: { kind: 'json', completion } };
+  }
+
+  const batches = streamItems(res.body as AsyncIterable<Buffer>, format.streamDecoder(dctx));
+  const release = (): void => {
+    void batches.return(undefined).catch(() => undefined);
+    if (!res.body.destroyed) res.body.destroy();
+  };
+  const primed = await prime(batches, opts.enough ?? hasContent);
+  clearTimeout(ttftTimer);
+  if (!primed.ok) {
+    release();
+    const f = primed.failure;
+    if (f.kind === 'error') return fail(f.error, 'body');
+    if (f.kind === 'empty') return { result: { target, n, outcome: 'invalid', status, detail: 'stream ended before any content' } };
+    if (f.item.kind === 'malformed') return { result: { target, n, outcome: 'invalid', status, detail: `malformed event: ${f.item.detail}` } };
+    const kind = f.item.error.kind;
+    const outcome: AttemptOutcome = kind === 'rate_limit' ? '429' : kind === 'overloaded' || kind === 'server' ? '5xx' : kind === 'context_length' ? 'context_length' : '4xx';
+    return { result: { target, n, outcome, status, detail: `error event: ${f.item.error.body.error.message}`, upstreamError: f.item.error } };
+  }
+  return {
+    result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started },
+    answer: { kind: 'stream', head: primed.head, rest: batches, release },
   };
 }

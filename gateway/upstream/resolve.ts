@@ -1,5 +1,5 @@
 import { StormlabError } from '../../core/errors.js';
-import type { UpstreamConfig } from '../config-schema.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 
 export interface ResolvedUpstream {
   config: UpstreamConfig;

@@ -1,0 +1,118 @@
+/**
+ * The gateway, composed: config → upstream pools, breakers, routes, keys, metrics → a fastify
+ * app with the front door (chat, embeddings, models) and the ops endpoints. Composition only.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { StormlabError } from '../core/errors.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { Upstream } from './domain/types.js';
+import { getFormat } from './formats/registry.js';
+import { registerChat, requestId } from './http/chat.js';
+import { InFlight } from './http/drain.js';
+import { registerEmbeddings } from './http/embeddings.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { createKeyStore } from './http/keys.js';
+import { registerModels } from './http/models.js';
+import { registerOps } from './http/ops.js';
+import type { PipelineDeps } from './pipeline/deps.js';
+import { buildRouteTable } from './pipeline/route-table.js';
+import { Breaker as CircuitBreaker } from './resilience/breaker.js';
+import { Cooldowns } from './resilience/cooldown.js';
+import { RetryBudget } from './resilience/retry-budget.js';
+import { createAccountant } from './telemetry/accounting.js';
+import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
+import { closeUpstreams, createUpstream } from './upstream/pool.js';
+import { resolveUpstreams } from './upstream/resolve.js';
+
+/** On close, how long in-flight requests may take to finish before their connections are cut. */
+const DRAIN_MS = 10_000;
+const BREAKER_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export interface BuildGatewayOptions {
+  /** URLs for upstreams the config leaves without one, keyed by upstream id (e.g. from `stormlab mocks --json`) */
+  upstreamUrls?: Readonly<Record<string, string>>;
+  /** fastify logger: false (default), true, or pino options */
+  logger?: FastifyServerOptions['logger'];
+  /** uniform [0, 1) for strategies and jitter (default Math.random) */
+  random?: () => number;
+  env?: NodeJS.ProcessEnv;
+}
+
+function upstreamsOf(config: GatewayConfig, opts: BuildGatewayOptions): Map<string, Upstream> {
+  const resolved = resolveUpstreams(config.upstreams, opts.upstreamUrls);
+  return new Map(
+    resolved.map((r) => [r.config.id, createUpstream(r.config, r.url, r.apiKey, getFormat(r.config.format), config.timeouts.connectMs)]),
+  );
+}
+
+function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstreams: Map<string, Upstream>, metrics: GatewayMetrics): PipelineDeps {
+  const random = opts.random ?? Math.random;
+  const cooldowns = new Cooldowns();
+  const routes = buildRouteTable(config, {
+    upstreams,
+    random,
+    breaker: (key, upstream, model) => {
+      const labels = { upstream: upstream.id, model };
+      metrics.breakerState.set(labels, 0);
+      return new CircuitBreaker(config.breaker, {
+        onTransition: (_from, to) => {
+          metrics.breakerState.set(labels, BREAKER_LEVEL[to]);
+          metrics.breakerTransitions.inc({ ...labels, to });
+        },
+      });
+    },
+  });
+  return {
+    routes,
+    routeNames: [...routes.keys()].map((m) => JSON.stringify(m)).join(', '),
+    keys: createKeyStore(config.keys, opts.env),
+    limits: config.requests,
+    retry: config.retry,
+    budget: new RetryBudget(config.retry.budget),
+    cooldowns,
+    metrics,
+    account: createAccountant(metrics),
+    random,
+    waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now), target.breaker.waitMs?.(now) ?? 0),
+  };
+}
+
+/** Build the gateway app (not listening). Throws SL_UPSTREAM_UNRESOLVED if an upstream has no URL. */
+export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOptions = {}): Promise<FastifyInstance> {
+  const upstreams = upstreamsOf(config, opts);
+  const metrics = createGatewayMetrics();
+  const deps = pipelineDeps(config, opts, upstreams, metrics);
+  const inFlight = new InFlight();
+  let draining = false;
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    disableRequestLogging: true,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
+    bodyLimit: config.requests.maxBodyBytes,
+    return503OnClosing: false,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (draining) {
+      reply.header('retry-after', '1').header('connection', 'close');
+      throw new StormlabError('GW_DRAINING', 'the gateway is shutting down; retry on another instance');
+    }
+  });
+  // Graceful close: new requests get 503 in the one error shape, in-flight ones get DRAIN_MS to
+  // finish, then every connection is cut and the upstream pools are destroyed.
+  app.addHook('preClose', async () => {
+    draining = true;
+    await inFlight.idle(DRAIN_MS);
+    app.server.closeAllConnections();
+  });
+  app.addHook('onClose', async () => closeUpstreams(upstreams.values()));
+
+  registerErrorHandling(app);
+  registerChat(app, deps, inFlight);
+  registerEmbeddings(app, deps);
+  registerModels(app, deps.routes);
+  registerOps(app, metrics.registry);
+  return app;
+}

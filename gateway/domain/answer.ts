@@ -1,0 +1,22 @@
+import type { StreamItem } from './format.js';
+import type { ChatCompletion } from './openai.js';
+import type { Target } from './types.js';
+
+/** A committed answer: a complete completion, or a stream primed up to its first content. */
+export type Answer =
+  | { readonly kind: 'json'; readonly completion: ChatCompletion }
+  | {
+      readonly kind: 'stream';
+      /** items read while priming, first content included */
+      readonly head: StreamItem[];
+      readonly rest: AsyncIterator<StreamItem[]>;
+      /** stop reading and release the connection */
+      release(): void;
+    };
+
+/** The answer the request will be served with, the target it came from, and its in-flight release. */
+export interface Committed {
+  readonly answer: Answer;
+  readonly target: Target;
+  leave(): void;
+}

@@ -1,0 +1,78 @@
+/**
+ * POST /v1/embeddings: auth, parse, route by model, then the route's targets in the strategy's
+ * order until one answers (breakers respected, every attempt counted). The answer is OpenAI's
+ * embeddings list with `usage.cost_usd`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { formatPath } from '../../core/config-file.js';
+import { StormlabError } from '../../core/errors.js';
+import { EmbeddingsRequestSchema, type EmbeddingsRequest } from '../domain/request.js';
+import type { Target } from '../domain/types.js';
+import { RequestContext } from '../pipeline/context.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { authenticate } from '../pipeline/stages/authenticate.js';
+import { exhaustedError } from '../pipeline/exhausted.js';
+import { traceFrom } from '../telemetry/trace.js';
+import { embed } from '../upstream/embed.js';
+import { UpstreamClientError } from './upstream-client-error.js';
+
+function parseEmbeddings(body: unknown): EmbeddingsRequest {
+  const r = EmbeddingsRequestSchema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue ? formatPath(issue.path) : '(root)';
+  throw new StormlabError('GW_BAD_REQUEST', issue ? `${path}: ${issue.message}` : 'invalid request body', [{ path, expected: issue?.message }]);
+}
+
+export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): void {
+  app.post('/v1/embeddings', async (request, reply) => {
+    const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
+    ctx.http = { headers: request.headers, body: request.body };
+    authenticate(ctx, deps);
+    const body = parseEmbeddings(request.body);
+    const route = deps.routes.get(body.model);
+    if (!route) throw new StormlabError('GW_NO_UPSTREAM', `no route serves model "${body.model}"`, [{ path: 'model', expected: `one of ${deps.routeNames}` }]);
+    if (ctx.principal.models && !ctx.principal.models.includes(route.model)) {
+      throw new StormlabError('GW_FORBIDDEN', `this key may not use model "${route.model}"`, [{ path: 'model' }]);
+    }
+    ctx.route = route;
+    ctx.setDeadline(route.timeouts.totalMs);
+    reply.raw.once('close', () => ctx.dispose());
+    const targets = route.targets.filter((t) => t.upstream.format.embeddingsPath !== undefined);
+    for (const target of targets.slice(0, deps.retry.maxAttempts)) {
+      const now = performance.now();
+      if (!target.breaker.tryAcquire(now)) {
+        ctx.skipped.push(target);
+        continue;
+      }
+      const r = await embed(ctx, target, body, ctx.attempts.length + 1);
+      ctx.attempts.push(r.result);
+      deps.metrics.attempts.inc({ upstream: target.upstream.id, model: target.model, outcome: r.result.outcome });
+      target.breaker.record(r.result.outcome === 'ok' || r.result.outcome === '4xx', performance.now());
+      if (r.result.outcome === '4xx' && r.result.upstreamError) throw new UpstreamClientError(r.result.status ?? 400, r.result.upstreamError.body);
+      if (r.json) return reply.headers(headersFor(ctx, target)).send(priced(r.json, target, deps));
+      if (ctx.signal.aborted) break;
+    }
+    throw exhaustedError(ctx, deps);
+  });
+}
+
+function headersFor(ctx: RequestContext, t: Target): Record<string, string> {
+  return {
+    'x-gateway-route': ctx.route.model,
+    'x-gateway-upstream': t.upstream.id,
+    'x-gateway-provider': t.upstream.provider,
+    'x-gateway-region': t.upstream.region,
+    'x-gateway-model': t.model,
+    'x-gateway-attempts': String(ctx.attempts.length),
+  };
+}
+
+function priced(json: Record<string, unknown>, target: Target, deps: PipelineDeps): Record<string, unknown> {
+  const usage = json.usage as Record<string, unknown> | undefined;
+  if (usage && typeof usage.prompt_tokens === 'number') {
+    const cost = deps.account({ prompt_tokens: usage.prompt_tokens, completion_tokens: 0 }, target);
+    if (cost !== undefined) usage.cost_usd = cost;
+  }
+  return json;
+}

@@ -1,0 +1,112 @@
+/**
+ * One client request on its way through the stages: what was asked, by whom, the route and
+ * the candidates chosen for it, the attempts made so far, and how it ended. One AbortSignal
+ * fires when the client goes away or the deadline passes; every upstream request listens to it.
+ */
+import type { ChatRequest } from '../domain/request.js';
+import type { RoutingInput } from '../domain/strategy.js';
+import type { AttemptResult, Principal, Target } from '../domain/types.js';
+import type { OpenAIUsage } from '../domain/openai.js';
+import type { Route } from '../domain/route.js';
+import type { TraceContext } from '../telemetry/trace.js';
+
+export type AbortCause = 'client' | 'deadline';
+
+/** How a request ended, as settle records it. */
+export interface Outcome {
+  /** HTTP status sent (499 when the client left first) */
+  status: number;
+  /** catalog code of the error, when it failed */
+  errorCode?: string;
+  /** the target whose answer was sent */
+  served?: Target;
+  usage?: OpenAIUsage;
+  costUsd?: number;
+  /** ms from the request's arrival to the first content sent */
+  ttftMs?: number;
+  /** the stream ended with an explicit error event after content had gone out */
+  truncated?: string;
+  /** the answer was continued on another upstream after a cut */
+  continued?: boolean;
+  /** characters of answer text streamed to the client (to bill a stream cut before its usage) */
+  streamedChars?: number;
+}
+
+export class RequestContext implements RoutingInput {
+  readonly attempts: AttemptResult[] = [];
+  /** candidates passed over without an attempt (breaker open, cooling down) */
+  readonly skipped: Target[] = [];
+  readonly outcome: Outcome = { status: 0 };
+  /** targets to try, best first (select and candidates fill it) */
+  candidates: Target[] = [];
+  route!: Route;
+  principal!: Principal;
+  request!: ChatRequest;
+  feature: string | undefined;
+  clientRegion: string | undefined;
+  /** 0 = P0 (real time) … 2 = P2 (batch) */
+  priority = 1;
+  promptTokens = 0;
+  maxTokens: number | undefined;
+  /** how long a client should wait before retrying (ms), for a 429/503 of the gateway's own */
+  retryAfterMs: number | undefined;
+  /** the HTTP request as received (headers, parsed JSON body) */
+  http!: { headers: Readonly<Record<string, string | string[] | undefined>>; body: unknown };
+  private cause: AbortCause | undefined;
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private deadlineMs = 0;
+
+  constructor(
+    readonly id: string,
+    readonly trace: TraceContext,
+    /** performance.now() at arrival */
+    readonly startedAt: number,
+  ) {}
+
+  get stream(): boolean {
+    return this.request.stream === true;
+  }
+
+  /** the client asked for the usage chunk (`stream_options.include_usage`) */
+  get clientWantsUsage(): boolean {
+    return this.request.stream_options?.include_usage === true;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get abortCause(): AbortCause | undefined {
+    return this.cause;
+  }
+
+  /** Start the deadline clock: the request is aborted `totalMs` after arrival. */
+  setDeadline(totalMs: number): void {
+    this.deadlineMs = totalMs;
+    clearTimeout(this.timer);
+    const left = Math.max(0, this.startedAt + totalMs - performance.now());
+    this.timer = setTimeout(() => this.abort('deadline'), left);
+    this.timer.unref();
+  }
+
+  /** ms left until the deadline */
+  remainingMs(now = performance.now()): number {
+    return this.deadlineMs === 0 ? Number.POSITIVE_INFINITY : Math.max(0, this.startedAt + this.deadlineMs - now);
+  }
+
+  get totalMs(): number {
+    return this.deadlineMs;
+  }
+
+  abort(cause: AbortCause): void {
+    if (this.cause) return;
+    this.cause = cause;
+    this.controller.abort(new Error(cause === 'client' ? 'client closed the request' : `request exceeded ${this.deadlineMs}ms`));
+  }
+
+  /** Stop the deadline clock (the response is complete or abandoned). */
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

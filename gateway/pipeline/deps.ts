@@ -1,0 +1,27 @@
+/** What the stages need from the running gateway, built once by app.ts. */
+import type { Route } from '../domain/route.js';
+import type { Target } from '../domain/types.js';
+import type { KeyStore } from '../http/keys.js';
+import type { RetryBudget } from '../resilience/retry-budget.js';
+import type { RetryConfig } from '../resilience/decide.js';
+import type { Cooldowns } from '../resilience/cooldown.js';
+import type { Accountant } from '../telemetry/accounting.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { GatewayConfig } from '../config/schema.js';
+
+export interface PipelineDeps {
+  readonly routes: ReadonlyMap<string, Route>;
+  /** the routed model names, quoted, for error messages */
+  readonly routeNames: string;
+  readonly keys: KeyStore;
+  readonly limits: GatewayConfig['requests'];
+  readonly retry: RetryConfig;
+  readonly budget: RetryBudget;
+  readonly cooldowns: Cooldowns;
+  readonly metrics: GatewayMetrics;
+  readonly account: Accountant;
+  /** uniform [0, 1) for jitter */
+  readonly random: () => number;
+  /** ms until a target may be tried again (breaker cool-down or 429 cool-down), 0 if now */
+  waitMs(target: Target, now: number): number;
+}

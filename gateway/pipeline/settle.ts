@@ -1,0 +1,49 @@
+/**
+ * settle: runs exactly once per request, when the response is over (sent, failed, or the
+ * client left): bill a stream cut before its usage arrived for what was generated, feed the
+ * serving target's TTFT average, release its in-flight count, count the request, log one line.
+ */
+import { CHARS_PER_TOKEN } from '../../core/tokens.js';
+import type { RequestContext } from './context.js';
+import type { PipelineDeps } from './deps.js';
+
+/** Weight of the newest observation in a target's TTFT moving average. */
+const EMA_ALPHA = 0.2;
+
+export interface SettleHooks {
+  /** the serving target's in-flight count, released once */
+  leave?(): void;
+  /** the one log line (telemetry/log.ts) */
+  log?(ctx: RequestContext, durationMs: number): void;
+}
+
+export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHooks): void {
+  ctx.dispose();
+  const o = ctx.outcome;
+  const served = o.served;
+  const now = performance.now();
+  const stream = ctx.request?.stream === true ? 'true' : 'false';
+  const model = ctx.route?.model ?? '';
+  if (served) {
+    if (!o.usage && o.streamedChars !== undefined) {
+      // a stream cut or abandoned before its usage chunk: bill what was generated
+      const completion = Math.ceil(o.streamedChars / CHARS_PER_TOKEN);
+      o.usage = { prompt_tokens: ctx.promptTokens, completion_tokens: completion, total_tokens: ctx.promptTokens + completion };
+      o.costUsd = deps.account(o.usage, served);
+    }
+    const ttft = ctx.attempts.find((a) => a.target === served && a.outcome === 'ok')?.ttftMs;
+    if (ttft !== undefined) {
+      const s = served.stats;
+      s.ttftEmaMs = s.ttftEmaMs === undefined ? ttft : s.ttftEmaMs + EMA_ALPHA * (ttft - s.ttftEmaMs);
+      s.observed += 1;
+    }
+    const labels = { model, provider: served.upstream.provider, region: served.upstream.region };
+    if (o.ttftMs !== undefined) deps.metrics.ttft.observe(labels, o.ttftMs / 1000);
+    deps.metrics.decisions.inc({ model, strategy: ctx.route.strategy.name, provider: labels.provider, region: labels.region, target_model: served.model });
+  }
+  hooks.leave?.();
+  const durationMs = now - ctx.startedAt;
+  deps.metrics.requests.inc({ model, status: String(o.status), stream });
+  deps.metrics.duration.observe({ model, stream }, durationMs / 1000);
+  hooks.log?.(ctx, durationMs);
+}

@@ -1,0 +1,120 @@
+/**
+ * failover: walk the candidates, one attempt at a time (breaker → send → prime), until one
+ * answer is committed. After a failure the retry policy (resilience/decide.ts) says whether to
+ * retry the same target (a one-off 5xx; a 429 whose Retry-After is sooner than any fallback),
+ * move on (and cool a rate-limited target down), try a larger-context target, or stop. One
+ * attempt counter spans the whole request: failing over does not restart the retry cycle.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AttemptOutcome, AttemptResult, Target } from '../../domain/types.js';
+import { backoffMs } from '../../resilience/backoff.js';
+import { decide } from '../../resilience/decide.js';
+import { sendAttempt, type AttemptOptions } from '../../upstream/attempt.js';
+import type { Committed } from '../../domain/answer.js';
+import type { RequestContext } from '../context.js';
+import type { PipelineDeps } from '../deps.js';
+import { exhaustedError } from '../exhausted.js';
+
+/** Outcomes that count against a target's breaker; 429 and the client leaving count neither way. */
+const FAILURE: ReadonlySet<AttemptOutcome> = new Set(['connect', 'reset', 'timeout', '5xx', 'invalid']);
+const NEUTRAL: ReadonlySet<AttemptOutcome> = new Set(['429', 'aborted', 'skipped']);
+
+function recordBreaker(target: Target, outcome: AttemptOutcome, now: number): void {
+  if (NEUTRAL.has(outcome)) target.breaker.release();
+  else target.breaker.record(!FAILURE.has(outcome), now);
+}
+
+/** Count a target as busy with this request (least-busy reads it) until it is released. */
+export function occupy(ctx: RequestContext, target: Target): () => void {
+  const tokens = ctx.promptTokens + (ctx.maxTokens ?? 0);
+  target.stats.inFlight += 1;
+  target.stats.inFlightTokens += tokens;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    target.stats.inFlight -= 1;
+    target.stats.inFlightTokens -= tokens;
+  };
+}
+
+/** One attempt on one target, with the breaker told and the attempt counted. */
+export async function tryTarget(ctx: RequestContext, deps: PipelineDeps, target: Target, n: number, opts?: AttemptOptions) {
+  const leave = occupy(ctx, target);
+  const run = await sendAttempt(ctx, target, n, opts);
+  ctx.attempts.push(run.result);
+  deps.metrics.attempts.inc({ upstream: target.upstream.id, model: target.model, outcome: run.result.outcome });
+  recordBreaker(target, run.result.outcome, performance.now());
+  if (!run.answer) leave();
+  return { run, leave };
+}
+
+export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: AttemptOptions = {}): Promise<Committed> {
+  const { retry } = deps;
+  let queue: readonly Target[] = ctx.candidates;
+  let inContextFallback = false;
+  let i = 0;
+  let n = 0;
+  let same = 0;
+  let stopReason: string | undefined;
+  while (i < queue.length && !ctx.signal.aborted) {
+    const target = queue[i] as Target;
+    const now = performance.now();
+    if (deps.cooldowns.isCooling(target.key, now) || !target.breaker.tryAcquire(now)) {
+      ctx.skipped.push(target);
+      i += 1;
+      same = 0;
+      continue;
+    }
+    if (n > 0 && !deps.budget.tryRetry(now)) {
+      target.breaker.release();
+      stopReason = 'the gateway retry budget is spent';
+      break;
+    }
+    n += 1;
+    const { run, leave } = await tryTarget(ctx, deps, target, n, opts);
+    if (run.answer) return { answer: run.answer, target, leave };
+    if (ctx.signal.aborted || n >= retry.maxAttempts) break;
+
+    const r: AttemptResult = run.result;
+    const next = queue[i + 1];
+    const after = performance.now();
+    const d = decide({
+      outcome: r.outcome,
+      retryAfterMs: r.retryAfterMs,
+      sameTargetRetries: same,
+      attemptsLeft: retry.maxAttempts - n,
+      remainingMs: ctx.remainingMs(after),
+      fallbackAvailable: next !== undefined || (!inContextFallback && ctx.route.contextFallback.length > 0 && r.outcome === 'context_length'),
+      fallbackExpectedMs: next?.stats.ttftEmaMs,
+      budgetAllows: deps.budget.canRetry(after),
+      backoffMs: backoffMs(same, retry.backoff, deps.random),
+      sameTargetRetryLimit: retry.sameTargetRetries,
+    });
+    if (d.action === 'stop') {
+      stopReason = d.reason;
+      break;
+    }
+    if (d.action === 'retry-same') {
+      same += 1;
+      try {
+        await sleep(d.delayMs, undefined, { signal: ctx.signal });
+      } catch {
+        break; // the client left or the deadline passed while waiting
+      }
+      continue;
+    }
+    same = 0;
+    if (d.action === 'larger-context') {
+      if (inContextFallback || ctx.route.contextFallback.length === 0) break; // the provider's own 400 goes back as is
+      inContextFallback = true;
+      queue = ctx.route.contextFallback;
+      i = 0;
+      continue;
+    }
+    if (d.coolDownMs !== undefined && d.coolDownMs > 0) deps.cooldowns.coolFor(target.key, after, d.coolDownMs);
+    if (next) deps.metrics.failovers.inc({ from: target.upstream.id, to: next.upstream.id, reason: r.outcome });
+    i += 1;
+  }
+  throw exhaustedError(ctx, deps, stopReason);
+}

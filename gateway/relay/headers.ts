@@ -1,0 +1,16 @@
+/** The response headers that make each routing decision visible. */
+import type { Target } from '../domain/types.js';
+import type { RequestContext } from '../pipeline/context.js';
+
+export function decisionHeaders(ctx: RequestContext, served: Target): Record<string, string> {
+  return {
+    'x-request-id': ctx.id,
+    'x-gateway-route': ctx.route.model,
+    'x-gateway-strategy': ctx.route.strategy.name,
+    'x-gateway-upstream': served.upstream.id,
+    'x-gateway-provider': served.upstream.provider,
+    'x-gateway-region': served.upstream.region,
+    'x-gateway-model': served.model,
+    'x-gateway-attempts': String(ctx.attempts.length),
+  };
+}

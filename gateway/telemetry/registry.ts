@@ -1,0 +1,151 @@
+/**
+ * A small Prometheus registry: counters, gauges and histograms with labels, rendered in the
+ * text exposition format (version 0.0.4). One registry per gateway instance.
+ */
+export type Labels = Readonly<Record<string, string>>;
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+function labelText(names: readonly string[], values: readonly string[], extra = ''): string {
+  const parts = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`);
+  if (extra) parts.push(extra);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+abstract class Metric<Child> {
+  protected readonly children = new Map<string, { values: string[]; child: Child }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
+  protected abstract create(): Child;
+  protected abstract renderChild(values: readonly string[], child: Child): string[];
+
+  protected child(labels: Labels): Child {
+    const values = this.labelNames.map((n) => labels[n] ?? '');
+    const key = values.join('\u0000');
+    let entry = this.children.get(key);
+    if (!entry) {
+      entry = { values, child: this.create() };
+      this.children.set(key, entry);
+    }
+    return entry.child;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    for (const { values, child } of this.children.values()) lines.push(...this.renderChild(values, child));
+    return lines.join('\n');
+  }
+}
+
+export class Counter extends Metric<{ value: number }> {
+  readonly type = 'counter';
+  protected create() {
+    return { value: 0 };
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    if (by < 0) throw new RangeError(`counter ${this.name} cannot decrease`);
+    this.child(labels).value += by;
+  }
+  get(labels: Labels = {}): number {
+    return this.child(labels).value;
+  }
+  protected renderChild(values: readonly string[], c: { value: number }): string[] {
+    return [`${this.name}${labelText(this.labelNames, values)} ${formatValue(c.value)}`];
+  }
+}
+
+export class Gauge extends Metric<{ value: number }> {
+  readonly type = 'gauge';
+  protected create() {
+    return { value: 0 };
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    this.child(labels).value += by;
+  }
+  dec(labels: Labels = {}, by = 1): void {
+    this.child(labels).value -= by;
+  }
+  set(labels: Labels, value: number): void {
+    this.child(labels).value = value;
+  }
+  get(labels: Labels = {}): number {
+    return this.child(labels).value;
+  }
+  protected renderChild(values: readonly string[], c: { value: number }): string[] {
+    return [`${this.name}${labelText(this.labelNames, values)} ${formatValue(c.value)}`];
+  }
+}
+
+interface HistogramChild {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+export class Histogram extends Metric<HistogramChild> {
+  readonly type = 'histogram';
+  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
+    super(name, help, labelNames);
+    if (buckets.some((b, i) => i > 0 && b <= (buckets[i - 1] as number))) throw new RangeError(`${name}: buckets must increase`);
+  }
+  protected create(): HistogramChild {
+    return { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+  }
+  observe(labels: Labels, value: number): void {
+    const c = this.child(labels);
+    c.sum += value;
+    c.count += 1;
+    const i = this.buckets.findIndex((b) => value <= b);
+    if (i >= 0) c.counts[i] = (c.counts[i] ?? 0) + 1;
+  }
+  protected renderChild(values: readonly string[], c: HistogramChild): string[] {
+    const lines: string[] = [];
+    let cumulative = 0;
+    this.buckets.forEach((b, i) => {
+      cumulative += c.counts[i] ?? 0;
+      lines.push(`${this.name}_bucket${labelText(this.labelNames, values, `le="${formatValue(b)}"`)} ${cumulative}`);
+    });
+    lines.push(`${this.name}_bucket${labelText(this.labelNames, values, 'le="+Inf"')} ${c.count}`);
+    lines.push(`${this.name}_sum${labelText(this.labelNames, values)} ${formatValue(c.sum)}`);
+    lines.push(`${this.name}_count${labelText(this.labelNames, values)} ${c.count}`);
+    return lines;
+  }
+}
+
+export class Registry {
+  private readonly metrics = new Map<string, Metric<unknown>>();
+
+  private add<M extends Metric<unknown>>(m: M): M {
+    if (this.metrics.has(m.name)) throw new Error(`metric ${m.name} is registered twice`);
+    this.metrics.set(m.name, m);
+    return m;
+  }
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return this.add(new Counter(name, help, labelNames));
+  }
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+    return this.add(new Gauge(name, help, labelNames));
+  }
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
+    return this.add(new Histogram(name, help, labelNames, buckets));
+  }
+  /** The text exposition of every metric, ending in a newline. */
+  render(): string {
+    return `${[...this.metrics.values()].map((m) => m.render()).join('\n')}\n`;
+  }
+}

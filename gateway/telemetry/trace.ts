@@ -1,0 +1,35 @@
+/**
+ * W3C Trace Context: accept the client's `traceparent` (or start a trace), and give each
+ * upstream attempt a child span id so the trace continues upstream.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface TraceContext {
+  readonly traceId: string;
+  /** the caller's span (the parent of ours), when the client sent one */
+  readonly parentId: string | undefined;
+  /** this request's span id */
+  readonly spanId: string;
+  readonly flags: string;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** From a `traceparent` header (malformed or all-zero ids start a new trace, as the spec says). */
+export function traceFrom(header: string | string[] | undefined): TraceContext {
+  const value = Array.isArray(header) ? header[0] : header;
+  const m = value ? TRACEPARENT.exec(value.trim().toLowerCase()) : null;
+  if (m && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN) {
+    return { traceId: m[1] as string, parentId: m[2], spanId: hex(8), flags: m[3] as string };
+  }
+  return { traceId: hex(16), parentId: undefined, spanId: hex(8), flags: '01' };
+}
+
+/** The `traceparent` to send upstream: our trace, a fresh span for the attempt. */
+export function childTraceparent(trace: TraceContext): string {
+  return `00-${trace.traceId}-${hex(8)}-${trace.flags}`;
+}

@@ -1,0 +1,66 @@
+/** An upstream SSE body as batches of translated stream items, and holding it until first content. */
+import type { StreamDecoder, StreamItem } from '../domain/format.js';
+import { parseSseEvent, SseSplitter } from '../sse.js';
+
+/** Body bytes → SSE events → the adapter's items, one batch per body chunk (none empty). */
+export async function* streamItems(body: AsyncIterable<Buffer>, decoder: StreamDecoder): AsyncGenerator<StreamItem[]> {
+  const splitter = new SseSplitter();
+  for await (const bytes of body) {
+    let batch: StreamItem[] | undefined;
+    for (const raw of splitter.push(bytes)) {
+      const event = parseSseEvent(raw);
+      if (!event) continue;
+      const items = decoder.push(event);
+      if (items.length === 0) continue;
+      if (batch) batch.push(...items);
+      else batch = items;
+    }
+    if (batch) yield batch;
+  }
+  const rest = splitter.flush();
+  const event = rest === undefined ? undefined : parseSseEvent(rest);
+  const last = [...(event ? decoder.push(event) : []), ...decoder.end()];
+  if (last.length > 0) yield last;
+}
+
+/** Why holding a stream stopped before it could be committed. */
+export type PrimeFailure =
+  | { kind: 'error'; error: unknown }
+  | { kind: 'item'; item: Extract<StreamItem, { kind: 'error' | 'malformed' }> }
+  | { kind: 'empty' };
+
+export type PrimeResult = { ok: true; head: StreamItem[] } | { ok: false; failure: PrimeFailure };
+
+/**
+ * Read batches until the answer has begun: a content-bearing chunk, or `done` (an answer with
+ * no content, e.g. `max_tokens: 1` cut before any text). `enough` may ask to hold longer (a
+ * cascade's confidence check). An upstream error or a malformed event first is a failure, so
+ * the attempt can still fail over invisibly to the client.
+ */
+export async function prime(
+  batches: AsyncIterator<StreamItem[]>,
+  enough: (head: readonly StreamItem[]) => boolean = hasContent,
+): Promise<PrimeResult> {
+  const head: StreamItem[] = [];
+  for (;;) {
+    let next: IteratorResult<StreamItem[]>;
+    try {
+      next = await batches.next();
+    } catch (error) {
+      return { ok: false, failure: { kind: 'error', error } };
+    }
+    if (next.done) return head.some(isDone) ? { ok: true, head } : { ok: false, failure: { kind: 'empty' } };
+    for (const item of next.value) {
+      if (item.kind === 'error' || item.kind === 'malformed') return { ok: false, failure: { kind: 'item', item } };
+      head.push(item);
+    }
+    if (head.some(isDone) || enough(head)) return { ok: true, head };
+  }
+}
+
+const isDone = (i: StreamItem): boolean => i.kind === 'done';
+
+export function hasContent(head: readonly StreamItem[]): boolean {
+  for (const i of head) if (i.kind === 'chunk' && i.content) return true;
+  return false;
+}

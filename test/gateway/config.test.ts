@@ -1,0 +1,75 @@
+/** Bad gateway config → an error naming the file, the field path and what was expected; exit 2. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+const base = `
+upstreams:
+  - { id: oai/a, provider: oai, region: a }
+  - { id: oai/b, provider: oai, region: b }
+prices:
+  m1: { input: 1, output: 2 }
+`;
+
+const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp }> = [
+  {
+    name: 'an unknown strategy option',
+    yaml: `${base}routes:\n  - { model: m1, strategy: { type: least-latency, smoothing: 3 }, targets: [{ upstream: oai/a }] }\n`,
+    path: /routes\[0\]\.strategy\.smoothing/,
+    expected: /unknown key/,
+  },
+  {
+    name: 'an unknown strategy',
+    yaml: `${base}routes:\n  - { model: m1, strategy: fastest, targets: [{ upstream: oai/a }] }\n`,
+    path: /routes\[0\]\.strategy/,
+    expected: /priority/,
+  },
+  {
+    name: 'weights not summing to 100',
+    yaml: `${base}routes:\n  - { model: m1, strategy: weighted, targets: [{ upstream: oai/a, weight: 70 }, { upstream: oai/b, weight: 20 }] }\n`,
+    path: /routes\[0\]\.targets/,
+    expected: /100/,
+  },
+  {
+    name: 'an unknown upstream',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/c }] }\n`,
+    path: /routes\[0\]\.targets\[0\]\.upstream/,
+    expected: /oai\/a/,
+  },
+  {
+    name: 'a missing price',
+    yaml: `${base}routes:\n  - { model: m9, targets: [{ upstream: oai/a }] }\n`,
+    path: /routes\[0\]\.model/,
+    expected: /price for "m9"/,
+  },
+  {
+    name: 'a key without key material',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\nkeys:\n  - { id: k1, tenant: t }\n`,
+    path: /keys\[0\]\.key/,
+    expected: /exactly one of key, keyEnv or sha256/,
+  },
+  {
+    name: 'a breaker rate out of range',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\nbreaker: { errorRate: 5 }\n`,
+    path: /breaker\.errorRate/,
+    expected: /1/,
+  },
+];
+
+describe('bad gateway config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stormlab-gwcfg-'));
+  for (const c of cases) {
+    it(`${c.name}: names file, path and expectation; exit 2`, async () => {
+      const file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(file, c.yaml);
+      const r = await cli('gateway', '--config', file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(c.path);
+      expect(r.stderr).toMatch(c.expected);
+      expect(r.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack trace
+    });
+  }
+});
