@@ -1,3 +1,4 @@
+import { parseRetryAfterMs as parseRetryAfter } from '../resilience/retry-after.js';
 import type { Call } from './call.js';
 import type { AttemptOutcome } from './types.js';
 
@@ -26,12 +27,7 @@ export function classifyError(error: unknown, call: Call, phase: 'headers' | 'bo
   return { outcome: phase === 'headers' ? 'connect' : 'reset', detail: code };
 }
 
-/** `retry-after` as seconds or an HTTP date, in milliseconds. */
+/** `retry-after` as seconds or an HTTP date, in milliseconds (one implementation: resilience/retry-after.ts). */
 export function parseRetryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  const secs = Number(v);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return parseRetryAfter(value, now);
 }
