@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { FORMAT_NAMES } from './formats/registry.js';
 import { PricesSchema, priceFor } from './prices.js';
-import { STRATEGY_NAMES } from './routing/registry.js';
 
 const port = z.int().min(0).max(65535);
 const ms = z.int().positive();
@@ -45,7 +44,8 @@ export const RouteSchema = z
   .strictObject({
     /** the model name clients ask for */
     model: z.string().min(1),
-    strategy: z.enum(STRATEGY_NAMES).default('priority'),
+    /** the routing/registry.ts strategies take over with the new pipeline; this table serves priority only */
+    strategy: z.enum(['priority']).default('priority'),
     targets: z.array(TargetSchema).min(1),
   })
   .transform((r) => ({

@@ -18,7 +18,15 @@ export { loadGatewayConfig, resolveGatewayConfigFile, builtInGatewayConfigs, GAT
 export { buildGateway, startGateway, type BuildGatewayOptions, type StartGatewayOptions, type RunningGateway } from './server.js';
 export { PriceSchema, PricesSchema, priceFor, costUsd, readUsage, type Price, type Prices, type TokenUsage } from './prices.js';
 export { ChatRequestSchema, parseChatRequest, type ChatRequest } from './request-schema.js';
-export { STRATEGIES, STRATEGY_NAMES, type StrategyName } from './routing/registry.js';
+export {
+  STRATEGY_UNITS,
+  STRATEGY_NAMES,
+  StrategyConfigSchema,
+  checkStrategy,
+  createStrategy,
+  type StrategyName,
+  type StrategyConfig,
+} from './routing/registry.js';
 export type { Strategy, StrategyFactory, Route, RouteTarget } from './routing/types.js';
 export { FORMATS, FORMAT_NAMES, type FormatName } from './formats/registry.js';
 export type { WireFormat } from './formats/types.js';
