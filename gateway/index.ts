@@ -8,7 +8,7 @@ export { loadGatewayConfig, resolveGatewayConfigFile, builtInGatewayConfigs, GAT
 export { buildGateway, startGateway, type BuildGatewayOptions, type StartGatewayOptions, type RunningGateway } from './server.js';
 export { PriceSchema, PricesSchema, priceFor, costUsd, readUsage, type Price, type Prices, type TokenUsage } from './prices.js';
 export { ChatRequestSchema, EmbeddingsRequestSchema, type ChatRequest, type EmbeddingsRequest } from './domain/request.js';
-export { STRATEGY_NAMES } from './routing/registry.js';
+export { STRATEGY_UNITS, STRATEGY_NAMES, StrategyConfigSchema, type StrategyName, type StrategyConfig } from './routing/registry.js';
 export { FORMATS, FORMAT_NAMES } from './formats/registry.js';
 export type { WireFormat, FormatName, StreamItem, StreamDecoder } from './domain/format.js';
 export type { Target, Upstream, Principal, AttemptOutcome, AttemptResult } from './domain/types.js';

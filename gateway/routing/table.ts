@@ -1,6 +1,6 @@
 import type { RouteConfig } from '../config-schema.js';
 import type { Upstream } from '../upstream/types.js';
-import { getStrategy } from './registry.js';
+import { priorityStrategy } from './priority.js';
 import type { Route } from './types.js';
 
 /** Client model name → Route, with each target bound to its live upstream. */
@@ -13,7 +13,7 @@ export function buildRouteTable(routes: readonly RouteConfig[], upstreams: Reado
       if (!upstream) throw new Error(`route ${r.model}: unknown upstream ${t.upstream}`);
       return { upstream, model: t.model, priority: t.priority };
     });
-    table.set(r.model, { model: r.model, strategy: getStrategy(r.strategy)(targets), targets });
+    table.set(r.model, { model: r.model, strategy: priorityStrategy(targets), targets });
   }
   return table;
 }
