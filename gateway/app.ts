@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { StormlabError } from '../core/errors.js';
 import type { GatewayConfig } from './config/schema.js';
-import type { Upstream } from './domain/types.js';
+import type { BreakerState, Upstream } from './domain/types.js';
 import { getFormat } from './formats/registry.js';
 import { registerChat, requestId } from './http/chat.js';
 import { InFlight } from './http/drain.js';
@@ -17,8 +17,8 @@ import { registerModels } from './http/models.js';
 import { registerOps } from './http/ops.js';
 import type { PipelineDeps } from './pipeline/deps.js';
 import { buildRouteTable } from './pipeline/route-table.js';
-import { Breaker as CircuitBreaker } from './resilience/breaker.js';
-import { Cooldowns } from './resilience/cooldown.js';
+import { CircuitBreaker } from './resilience/breaker.js';
+import { CoolDowns } from './resilience/cooldown.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { createAccountant } from './telemetry/accounting.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
@@ -48,7 +48,7 @@ function upstreamsOf(config: GatewayConfig, opts: BuildGatewayOptions): Map<stri
 
 function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstreams: Map<string, Upstream>, metrics: GatewayMetrics): PipelineDeps {
   const random = opts.random ?? Math.random;
-  const cooldowns = new Cooldowns();
+  const cooldowns = new CoolDowns(config.retry.maxCoolDownMs);
   const routes = buildRouteTable(config, {
     upstreams,
     random,
@@ -56,7 +56,7 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
       const labels = { upstream: upstream.id, model };
       metrics.breakerState.set(labels, 0);
       return new CircuitBreaker(config.breaker, {
-        onTransition: (_from, to) => {
+        onTransition: (_from: BreakerState, to: BreakerState) => {
           metrics.breakerState.set(labels, BREAKER_LEVEL[to]);
           metrics.breakerTransitions.inc({ ...labels, to });
         },
@@ -74,7 +74,7 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
     metrics,
     account: createAccountant(metrics),
     random,
-    waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now), target.breaker.waitMs?.(now) ?? 0),
+    waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
 }
 

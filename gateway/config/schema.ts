@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BreakerConfigSchema } from '../resilience/breaker.js';
-import { RetryConfigSchema } from '../resilience/decide.js';
+import { RetryConfigSchema } from '../resilience/retry-config.js';
 import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
 import { KeySchema } from './keys.js';

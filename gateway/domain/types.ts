@@ -56,6 +56,8 @@ export interface Breaker {
   release(): void;
   /** 0 (unusable) … 1 (healthy): share of recent successes, 0 while open */
   health(now: number): number;
+  /** ms until an open breaker lets probes through; 0 when it admits requests now */
+  waitMs(now: number): number;
 }
 
 /** One place a route may send a request: an upstream and the model name to ask it for. */

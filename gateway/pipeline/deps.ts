@@ -3,8 +3,8 @@ import type { Route } from '../domain/route.js';
 import type { Target } from '../domain/types.js';
 import type { KeyStore } from '../http/keys.js';
 import type { RetryBudget } from '../resilience/retry-budget.js';
-import type { RetryConfig } from '../resilience/decide.js';
-import type { Cooldowns } from '../resilience/cooldown.js';
+import type { RetryConfig } from '../resilience/retry-config.js';
+import type { CoolDowns } from '../resilience/cooldown.js';
 import type { Accountant } from '../telemetry/accounting.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { GatewayConfig } from '../config/schema.js';
@@ -17,7 +17,7 @@ export interface PipelineDeps {
   readonly limits: GatewayConfig['requests'];
   readonly retry: RetryConfig;
   readonly budget: RetryBudget;
-  readonly cooldowns: Cooldowns;
+  readonly cooldowns: CoolDowns;
   readonly metrics: GatewayMetrics;
   readonly account: Accountant;
   /** uniform [0, 1) for jitter */

@@ -79,6 +79,11 @@ export class CircuitBreaker implements Breaker {
     return this.#state === 'open' ? this.#openUntil : undefined;
   }
 
+  waitMs(now: number): number {
+    this.#advance(now);
+    return this.#state === 'open' ? Math.max(0, this.#openUntil - now) : 0;
+  }
+
   tryAcquire(now: number): boolean {
     this.#advance(now);
     if (this.#state === 'closed') return true;

@@ -29,6 +29,7 @@ const healthyBreaker: Breaker = {
   record: () => undefined,
   release: () => undefined,
   health: () => 1,
+  waitMs: () => 0,
 };
 
 /** A target; `priority` defaults to its position (1, 2, …) when built with `targets`. */

@@ -83,7 +83,7 @@ describe('front door', () => {
 
   it('401 in the error shape for a missing or unknown key, without echoing it', async () => {
     const bad = 'sk-this-is-not-a-key-9999';
-    for (const headers of [{}, { authorization: `Bearer ${bad}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${bad}` }] as Array<Record<string, string>>) {
       const res = await postChat(lab.url, { model: 'm1', messages: [{ role: 'user', content: 'x' }] }, headers);
       expect(res.status).toBe(401);
       const text = await res.text();

@@ -11,7 +11,7 @@ const N = 10_000;
 
 function makeCase(rand: () => number, i: number): { method: string; path: string; headers: Record<string, string>; body?: string | Buffer } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const auth = rand() < 0.85 ? { authorization: `Bearer ${KEY}` } : rand() < 0.5 ? {} : { authorization: pick(['Bearer', 'Basic x', `Bearer ${'k'.repeat(300)}`, 'Bearer  ']) };
+  const auth: Record<string, string> = rand() < 0.85 ? { authorization: `Bearer ${KEY}` } : rand() < 0.5 ? {} : { authorization: pick(['Bearer', 'Basic x', `Bearer ${'k'.repeat(300)}`, 'Bearer  ']) };
   const json = { 'content-type': 'application/json', ...auth };
   const goodMsg = [{ role: 'user', content: 'hi' }];
   const bodies: Array<() => unknown> = [

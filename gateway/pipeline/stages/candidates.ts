@@ -14,7 +14,7 @@ export function chooseCandidates(ctx: RequestContext, deps: PipelineDeps): void 
   let open = 0;
   let cooling = 0;
   for (const t of ctx.route.targets) {
-    if (t.breaker.state === 'open') open += 1;
+    if (t.breaker.waitMs(now) > 0) open += 1;
     else if (deps.cooldowns.isCooling(t.key, now)) cooling += 1;
     else usable.push(t);
   }

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttemptOutcome, AttemptResult, Target } from '../../domain/types.js';
 import { backoffMs } from '../../resilience/backoff.js';
-import { decide } from '../../resilience/decide.js';
+import { decide, type FailedOutcome, type StopReason } from '../../resilience/decide.js';
 import { sendAttempt, type AttemptOptions } from '../../upstream/attempt.js';
 import type { Committed } from '../../domain/answer.js';
 import type { RequestContext } from '../context.js';
@@ -49,6 +49,16 @@ export async function tryTarget(ctx: RequestContext, deps: PipelineDeps, target:
   return { run, leave };
 }
 
+const STOP_REASONS: Record<StopReason, string> = {
+  'not-retryable': 'the upstream answered a client error',
+  'client-gone': 'the client went away',
+  'attempts-exhausted': 'retry.maxAttempts spent',
+  deadline: 'no time left before timeouts.totalMs',
+  'retry-budget': 'the gateway retry budget is spent',
+  'same-target-limit': 'retry.sameTargetRetries spent and no other target',
+  'no-fallback': 'no other target to fail over to',
+};
+
 export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: AttemptOptions = {}): Promise<Committed> {
   const { retry } = deps;
   let queue: readonly Target[] = ctx.candidates;
@@ -80,7 +90,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: At
     const next = queue[i + 1];
     const after = performance.now();
     const d = decide({
-      outcome: r.outcome,
+      outcome: r.outcome as FailedOutcome,
       retryAfterMs: r.retryAfterMs,
       sameTargetRetries: same,
       attemptsLeft: retry.maxAttempts - n,
@@ -89,10 +99,10 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: At
       fallbackExpectedMs: next?.stats.ttftEmaMs,
       budgetAllows: deps.budget.canRetry(after),
       backoffMs: backoffMs(same, retry.backoff, deps.random),
-      sameTargetRetryLimit: retry.sameTargetRetries,
-    });
+    }, retry);
     if (d.action === 'stop') {
-      stopReason = d.reason;
+      if (d.reason === 'retry-budget') deps.metrics.retryBudgetExhausted.inc();
+      stopReason = STOP_REASONS[d.reason];
       break;
     }
     if (d.action === 'retry-same') {
@@ -112,7 +122,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: At
       i = 0;
       continue;
     }
-    if (d.coolDownMs !== undefined && d.coolDownMs > 0) deps.cooldowns.coolFor(target.key, after, d.coolDownMs);
+    if (d.coolDownMs !== undefined) deps.cooldowns.coolDown(target.key, d.coolDownMs, after);
     if (next) deps.metrics.failovers.inc({ from: target.upstream.id, to: next.upstream.id, reason: r.outcome });
     i += 1;
   }
