@@ -21,7 +21,7 @@ export { ChatRequestSchema, parseChatRequest, type ChatRequest } from './request
 export { STRATEGIES, STRATEGY_NAMES, type StrategyName } from './routing/registry.js';
 export type { Strategy, StrategyFactory, Route, RouteTarget } from './routing/types.js';
 export { FORMATS, FORMAT_NAMES, type FormatName } from './formats/registry.js';
-export type { WireFormat } from './formats/types.js';
+export type { WireFormat } from './domain/format.js';
 export type {
   Attempt,
   AttemptDispatch,

@@ -1,4 +1,5 @@
-import type { WireFormat } from '../formats/types.js';
+import type { WireFormat } from '../domain/format.js';
+import type { ChatRequest as DomainChatRequest } from '../domain/request.js';
 import type { ChatRequest } from '../request-schema.js';
 import type { Route } from '../routing/types.js';
 import type { AttemptResult } from './types.js';
@@ -57,7 +58,8 @@ export class Call {
     const key = `${format.name}\u0000${model}`;
     let body = this.bodies.get(key);
     if (body === undefined) {
-      body = format.encodeChat(this.request, model);
+      // the old request schema's roles are any string; the domain's are OpenAI's six (the lead replaces this file)
+      body = format.encodeChat(this.request as DomainChatRequest, { model });
       this.bodies.set(key, body);
     }
     return body;

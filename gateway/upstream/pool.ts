@@ -31,7 +31,8 @@ export function createUpstream(
     region: config.region,
     format,
     url,
-    chatPath: joinPath(parsed.pathname, format.chatPath),
+    // model-independent for openai and anthropic; gemini's path names the model (the new pipeline asks per attempt)
+    chatPath: joinPath(parsed.pathname, format.chatPath('', false)),
     headers: format.authHeaders(apiKey),
     pool,
   };

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'undici';
-import type { WireFormat } from '../formats/types.js';
+import type { WireFormat } from '../domain/format.js';
 import type { RouteTarget } from '../routing/types.js';
 import type { Call } from './call.js';
 
