@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventData, SseSplitter } from './sse.js';
+import { eventData, parseSseEvent, SseSplitter } from './sse.js';
 
 describe('SSE framing', () => {
   it('yields complete events however the bytes are split', () => {
@@ -29,5 +29,15 @@ describe('SSE framing', () => {
   it('joins multi-line data', () => {
     expect(eventData('event: x\ndata: a\ndata:b')).toBe('a\nb');
     expect(eventData(': only a comment')).toBeUndefined();
+  });
+
+  it('parses an event into its name and data; a comment or keep-alive is no event', () => {
+    expect(parseSseEvent('data: {"a":1}')).toEqual({ data: '{"a":1}' });
+    expect(parseSseEvent('data:[DONE]')).toEqual({ data: '[DONE]' });
+    expect(parseSseEvent('event: message_delta\ndata: {"type":"message_delta"}')).toEqual({ event: 'message_delta', data: '{"type":"message_delta"}' });
+    expect(parseSseEvent('id: 7\nevent:error\ndata: a\ndata:  b\nretry: 10')).toEqual({ event: 'error', data: 'a\n b' });
+    expect(parseSseEvent(': ping')).toBeUndefined();
+    expect(parseSseEvent('event: ping')).toBeUndefined();
+    expect(parseSseEvent('data')).toEqual({ data: '' });
   });
 });

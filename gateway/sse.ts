@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { SseEvent } from './domain/format.js';
 
 /**
  * Incremental Server-Sent Events framing: bytes in, complete events out (without their blank
@@ -36,11 +37,26 @@ export class SseSplitter {
 
 /** The data of an event (data lines joined by \n), or undefined if it has none. */
 export function eventData(event: string): string | undefined {
+  return parseSseEvent(event)?.data;
+}
+
+/**
+ * One framed event (as SseSplitter yields it) as the `event:` name and the joined `data:` lines;
+ * undefined when it carries no data (a comment or keep-alive), which SSE does not dispatch. A
+ * lone `data: …` line, the OpenAI hot path, is sliced without splitting.
+ */
+export function parseSseEvent(raw: string): SseEvent | undefined {
+  if (raw.startsWith('data:') && raw.indexOf('\n') === -1) return { data: raw.slice(raw.charCodeAt(5) === 32 ? 6 : 5) };
+  let event: string | undefined;
   let data: string | undefined;
-  for (const line of event.split('\n')) {
-    if (!line.startsWith('data:')) continue;
-    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-    data = data === undefined ? value : `${data}\n${value}`;
+  for (const line of raw.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon === 0) continue;
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
+    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+    else if (field === 'event') event = value;
   }
-  return data;
+  if (data === undefined) return undefined;
+  return event === undefined ? { data } : { event, data };
 }

@@ -38,6 +38,11 @@ export interface DecodeContext {
   readonly created: number;
   /** the client asked for logprobs */
   readonly logprobs: boolean;
+  /**
+   * the gateway's estimate of the prompt's tokens (core/tokens.ts), for the usage a decoder
+   * estimates when the upstream reports none
+   */
+  readonly promptTokens?: number;
 }
 
 /**
@@ -53,6 +58,8 @@ export interface UpstreamError {
   readonly kind: UpstreamErrorKind;
   /** the upstream's error in the front door's shape (OpenAI's), ready to pass through */
   readonly body: OpenAIErrorBody;
+  /** a retry delay the body names (Gemini's RetryInfo `retryDelay`); headers are read by the caller */
+  readonly retryAfterMs?: number;
 }
 
 /**

@@ -1,12 +1,17 @@
+import type { FormatName, WireFormat } from '../domain/format.js';
+import { anthropicFormat } from './anthropic.js';
+import { geminiFormat } from './gemini.js';
 import { openaiFormat } from './openai.js';
-import type { WireFormat } from './types.js';
+
+export type { FormatName } from '../domain/format.js';
 
 /** Every wire format an upstream may declare (`upstreams[].format`). */
-export const FORMATS = {
+export const FORMATS: Readonly<Record<FormatName, WireFormat>> = {
   openai: openaiFormat,
-} as const satisfies Record<string, WireFormat>;
+  anthropic: anthropicFormat,
+  gemini: geminiFormat,
+};
 
-export type FormatName = keyof typeof FORMATS;
 export const FORMAT_NAMES = Object.keys(FORMATS) as [FormatName, ...FormatName[]];
 
 export function getFormat(name: FormatName): WireFormat {
