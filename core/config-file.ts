@@ -32,6 +32,8 @@ function describeIssue(issue: z.core.$ZodIssue): Pick<ErrorDetail, 'expected' | 
       if (branch) return describeIssue(branch);
       const wanted = issue.errors.flatMap((b) => (b[0]?.code === 'invalid_type' && b[0].path.length === 0 ? [b[0].expected] : []));
       if (wanted.length > 0) return { expected: `one of: ${[...new Set(wanted)].join(' | ')}` };
+      const custom = /^expected (.+)$/.exec(issue.message);
+      if (custom) return { expected: custom[1] };
       const disc = /^Invalid discriminator value\. Expected (.+)$/.exec(issue.message);
       return { expected: disc ? `one of ${disc[1]}` : 'one of the documented forms' };
     }

@@ -3,7 +3,7 @@
  * app with the front door (chat, embeddings, models) and the ops endpoints. Composition only.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { StormlabError } from '../core/errors.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { BreakerState, Upstream } from './domain/types.js';
@@ -13,6 +13,7 @@ import { InFlight } from './http/drain.js';
 import { registerEmbeddings } from './http/embeddings.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { createKeyStore } from './http/keys.js';
+import { toWireError } from './http/wire-error.js';
 import { registerModels } from './http/models.js';
 import { registerOps } from './http/ops.js';
 import type { PipelineDeps } from './pipeline/deps.js';
@@ -92,6 +93,11 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: config.requests.maxBodyBytes,
     return503OnClosing: false,
+    // errors fastify raises before routing (a URL it cannot decode, …) get the one error shape too
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toWireError(error);
+      void (reply as FastifyReply).code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    },
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

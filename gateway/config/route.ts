@@ -22,7 +22,7 @@ export const RouteSchema = z
   .strictObject({
     /** the model name clients ask for */
     model: z.string().min(1),
-    strategy: StrategyConfigSchema.default({ type: 'priority' }),
+    strategy: StrategyConfigSchema.prefault('priority'),
     targets: z.array(TargetSchema).min(1),
     /** tried, in order, only when every target said the prompt is over its context window */
     contextFallback: z.array(TargetSchema).default([]),

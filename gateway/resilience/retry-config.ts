@@ -13,6 +13,11 @@ export const RetryConfigSchema = z.strictObject({
   sameTargetRetries: z.int().min(0).max(5).default(1),
   backoff: BackoffSchema.prefault({}),
   budget: RetryBudgetSchema.prefault({}),
+  /**
+   * the longest the gateway waits inside a request for a Retry-After with no other target to
+   * try; a longer one is answered at once with the gateway's own 429 and that Retry-After
+   */
+  maxRetryWaitMs: z.int().nonnegative().default(5_000),
   /** a Retry-After longer than this cools a target down for this long only */
   maxCoolDownMs: z.int().positive().default(300_000),
 });

@@ -105,6 +105,12 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: At
       stopReason = STOP_REASONS[d.reason];
       break;
     }
+    if (d.action === 'retry-same' && r.outcome === '429' && d.delayMs > retry.maxRetryWaitMs) {
+      // not worth holding the client: answer 429 now with the upstream's Retry-After, and cool the target
+      deps.cooldowns.coolDown(target.key, d.delayMs, after);
+      stopReason = `Retry-After ${Math.ceil(d.delayMs / 1000)}s is longer than retry.maxRetryWaitMs`;
+      break;
+    }
     if (d.action === 'retry-same') {
       same += 1;
       try {
