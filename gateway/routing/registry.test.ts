@@ -43,8 +43,9 @@ describe('strategy registry', () => {
   });
 
   it('reports an unknown strategy with the names it could be', () => {
-    const expected = `expected one of priority, weighted, least-latency, least-cost, nearest-region, least-busy, ${''
-    }task, tier, complexity, cascade`;
+    const names = 'priority, weighted, least-latency, least-cost, nearest-region, least-busy, '
+      + 'task, tier, complexity, cascade';
+    const expected = `expected one of ${names}`;
     expect(issues('fastest')).toEqual([{ path: ['strategy', 'type'], message: expected }]);
     expect(issues({ type: 'round-robin' })).toEqual([{ path: ['strategy', 'type'], message: expected }]);
   });
