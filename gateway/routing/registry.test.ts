@@ -42,6 +42,11 @@ describe('strategy registry', () => {
     }
   });
 
+  it('gives a route without a strategy priority through prefault', () => {
+    const route = z.strictObject({ strategy: StrategyConfigSchema.prefault('priority') });
+    expect(route.parse({})).toEqual({ strategy: { type: 'priority' } });
+  });
+
   it('reports an unknown strategy with the names it could be', () => {
     const names = 'priority, weighted, least-latency, least-cost, nearest-region, least-busy, '
       + 'task, tier, complexity, cascade';
