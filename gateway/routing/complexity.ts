@@ -60,8 +60,9 @@ const LIGHT: readonly Signal[] = [
   { re: /\b(translate|translation|proofread|spell|capitali[sz]e|lowercase|uppercase|reformat|format)\b/i, weight: -2 },
   { re: /\b(extract|copy|replace|count|sort|tag|label|classify|shorten|rewrite|correct)\b/i, weight: -1.5 },
   { re: /\b(synonym|antonym|plural|past tense|define|definition|meaning|stand for|mean\?)/i, weight: -2 },
-  { re: /^\s*(what('s| is| does| year| time)|who|which|where|how many|how do you say|is an?|give me)\b/i, weight: -1.5 },
-  { re: /\b(summari[sz]e|in one sentence|bullet(ed)? (list|points)|numbered list|one-line|title for|name for)\b/i, weight: -1.5 },
+  { re: /^\s*(what('s| is| does| year| time)|who|which|where|how many|how do you say|is an?|give)\b/i, weight: -1.5 },
+  { re: /\b(summari[sz]e|in one sentence|bullet(ed)? (list|points)|numbered list|one-line)\b/i, weight: -1.5 },
+  { re: /\b(title|name) for\b/i, weight: -1.5 },
   { re: /\b(tell me a joke|say hello|thanks?|reply|greeting|out-of-office|recommend a)\b/i, weight: -1 },
 ];
 

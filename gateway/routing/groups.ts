@@ -18,18 +18,23 @@ export const groupFallbackFields = {
   strict: z.boolean().default(false),
 };
 
-export interface GroupChoice {
-  readonly group: string | undefined;
-  readonly strict: boolean;
+/** The mapped group's candidates first (by priority); the rest after unless strict. No group: by priority. */
+export function orderByGroup(candidates: readonly Target[], group: string | undefined, strict: boolean): Target[] {
+  const ordered = byPriority(candidates);
+  if (group === undefined) return ordered;
+  const inGroup = ordered.filter((t) => t.group === group);
+  if (strict) return inGroup;
+  return [...inGroup, ...ordered.filter((t) => t.group !== group)];
 }
 
-/** The mapped group's candidates first (by priority); the rest after unless strict. No group: by priority. */
-export function orderByGroup(candidates: readonly Target[], choice: GroupChoice): Target[] {
-  const ordered = byPriority(candidates);
-  if (choice.group === undefined) return ordered;
-  const inGroup = ordered.filter((t) => t.group === choice.group);
-  if (choice.strict) return inGroup;
-  return [...inGroup, ...ordered.filter((t) => t.group !== choice.group)];
+/** `orderByGroup` for the group `key` maps to (else `options.default`). */
+export function orderByMapping(
+  candidates: readonly Target[],
+  mapping: Readonly<Record<string, string | undefined>>,
+  key: string | undefined,
+  options: { readonly default?: string | undefined; readonly strict: boolean },
+): Target[] {
+  return orderByGroup(candidates, groupFor(mapping, key, options.default), options.strict);
 }
 
 /** The group for `key`: the mapping's entry, else the default. */
@@ -51,13 +56,13 @@ export function checkGroups(
   const groups = new Set(targets.flatMap((t) => (t.group === undefined ? [] : [t.group])));
   const known = groups.size === 0 ? 'no target has a group' : `groups: ${[...groups].join(', ')}`;
   const issues: Array<{ path: (string | number)[]; message: string }> = [];
+  const message = (group: string): string => `no target of this route is in group '${group}' (${known})`;
   for (const [key, group] of Object.entries(mapping)) {
-    if (group !== undefined && !groups.has(group)) {
-      issues.push({ path: ['strategy', mapKey, key], message: `no target of this route is in group '${group}' (${known})` });
-    }
+    if (group === undefined || groups.has(group)) continue;
+    issues.push({ path: ['strategy', mapKey, key], message: message(group) });
   }
   if (fallback !== undefined && !groups.has(fallback)) {
-    issues.push({ path: ['strategy', 'default'], message: `no target of this route is in group '${fallback}' (${known})` });
+    issues.push({ path: ['strategy', 'default'], message: message(fallback) });
   }
   return issues;
 }

@@ -55,7 +55,10 @@ const OptionsSchema = z.discriminatedUnion(
   },
 );
 
-/** A route's `strategy`: a strategy name, or `{type: name, …options}`. */
+/**
+ * A route's `strategy`: a strategy name, or `{type: name, …options}`. For a route default use
+ * `.prefault('priority')` (parsed like a written value), not `.default`, which would skip parsing.
+ */
 export const StrategyConfigSchema = z.preprocess((v) => (typeof v === 'string' ? { type: v } : v), OptionsSchema);
 export type StrategyConfig = z.output<typeof StrategyConfigSchema>;
 export type StrategyConfigInput = z.input<typeof OptionsSchema> | StrategyName;

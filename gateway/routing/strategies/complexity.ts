@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { StrategyUnit } from '../../domain/strategy.js';
 import { COMPLEXITY_THRESHOLD, classifyComplexity, promptText } from '../complexity.js';
-import { checkGroups, groupFallbackFields, groupFor, groupName, orderByGroup } from '../groups.js';
+import { checkGroups, groupFallbackFields, groupName, orderByMapping } from '../groups.js';
 
 export const ComplexityOptionsSchema = z.strictObject({
   type: z.literal('complexity'),
@@ -25,7 +25,7 @@ export const complexityUnit = {
     name: 'complexity',
     order(input, candidates) {
       const { level } = classifyComplexity(promptText(input.request), options.threshold);
-      return orderByGroup(candidates, { group: groupFor(options.levels, level, options.default), strict: options.strict });
+      return orderByMapping(candidates, options.levels, level, options);
     },
   }),
 } satisfies StrategyUnit<typeof ComplexityOptionsSchema>;

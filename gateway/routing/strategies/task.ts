@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { StrategyUnit } from '../../domain/strategy.js';
-import { checkGroups, groupFallbackFields, groupFor, groupName, orderByGroup } from '../groups.js';
+import { checkGroups, groupFallbackFields, groupName, orderByMapping } from '../groups.js';
 
 export const TaskOptionsSchema = z.strictObject({
   type: z.literal('task'),
@@ -20,7 +20,6 @@ export const taskUnit = {
   check: (options, targets) => checkGroups('features', options.features, options.default, targets),
   create: (options) => ({
     name: 'task',
-    order: (input, candidates) =>
-      orderByGroup(candidates, { group: groupFor(options.features, input.feature, options.default), strict: options.strict }),
+    order: (input, candidates) => orderByMapping(candidates, options.features, input.feature, options),
   }),
 } satisfies StrategyUnit<typeof TaskOptionsSchema>;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { StrategyUnit } from '../../domain/strategy.js';
-import { checkGroups, groupFallbackFields, groupFor, groupName, orderByGroup } from '../groups.js';
+import { checkGroups, groupFallbackFields, groupName, orderByMapping } from '../groups.js';
 
 export const TierOptionsSchema = z.strictObject({
   type: z.literal('tier'),
@@ -20,7 +20,6 @@ export const tierUnit = {
   check: (options, targets) => checkGroups('tiers', options.tiers, options.default, targets),
   create: (options) => ({
     name: 'tier',
-    order: (input, candidates) =>
-      orderByGroup(candidates, { group: groupFor(options.tiers, input.principal.tier, options.default), strict: options.strict }),
+    order: (input, candidates) => orderByMapping(candidates, options.tiers, input.principal.tier, options),
   }),
 } satisfies StrategyUnit<typeof TierOptionsSchema>;

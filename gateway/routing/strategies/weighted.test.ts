@@ -37,12 +37,16 @@ describe('weighted strategy', () => {
   it('reports weights that do not sum to 100, naming the targets', () => {
     const bad = targets({ upstream: 'a', weight: 70 }, { upstream: 'b', weight: 20 });
     const issues = checkStrategy(StrategyConfigSchema.parse('weighted'), bad.map(view));
-    expect(issues).toEqual([{ path: ['targets'], message: expect.stringMatching(/sum to 100, got 90 \(a 70, b 20\)/) }]);
+    const message = expect.stringMatching(/sum to 100, got 90 \(a 70, b 20\)/);
+    expect(issues).toEqual([{ path: ['targets'], message }]);
     expect(checkStrategy(StrategyConfigSchema.parse('weighted'), route.map(view))).toEqual([]);
   });
 
   it('reports a target without a weight at its path', () => {
-    const views = [{ upstream: 'a', model: 'm', weight: 100, group: undefined }, { upstream: 'b', model: 'm', weight: undefined, group: undefined }];
+    const views = [
+      { upstream: 'a', model: 'm', weight: 100, group: undefined },
+      { upstream: 'b', model: 'm', weight: undefined, group: undefined },
+    ];
     expect(checkStrategy(StrategyConfigSchema.parse('weighted'), views)).toEqual([
       { path: ['targets', 1, 'weight'], message: expect.stringMatching(/needs a weight/) },
     ]);

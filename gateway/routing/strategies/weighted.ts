@@ -20,7 +20,7 @@ export const weightedUnit = {
     const issues: Issue[] = [];
     targets.forEach((t, i) => {
       if (t.weight === undefined) {
-        issues.push({ path: ['targets', i, 'weight'], message: 'the weighted strategy needs a weight on every target' });
+        issues.push({ path: ['targets', i, 'weight'], message: 'the weighted strategy needs a weight on each target' });
       } else if (!(t.weight >= 0)) {
         issues.push({ path: ['targets', i, 'weight'], message: `a weight is 0 or more, got ${t.weight}` });
       }
