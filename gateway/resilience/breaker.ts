@@ -42,7 +42,12 @@ export const BreakerConfigSchema = z
   .refine((c) => c.maxCoolDownMs >= c.coolDownMs, { message: 'must be at least coolDownMs', path: ['maxCoolDownMs'] });
 export type BreakerConfig = z.output<typeof BreakerConfigSchema>;
 
-export type TransitionReason = 'error-rate' | 'consecutive-failures' | 'cool-down-over' | 'probe-failed' | 'probes-succeeded';
+export type TransitionReason =
+  | 'error-rate'
+  | 'consecutive-failures'
+  | 'cool-down-over'
+  | 'probe-failed'
+  | 'probes-succeeded';
 
 export interface BreakerHooks {
   /** every state change, for metrics and logs; `reason` is a small fixed set, fit for a label */
