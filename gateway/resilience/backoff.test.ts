@@ -6,7 +6,8 @@ const opts = BackoffSchema.parse({});
 
 describe('backoff with full jitter', () => {
   it('doubles the ceiling per retry up to the cap', () => {
-    expect([0, 1, 2, 3, 4, 5, 60].map((n) => backoffCeilingMs(n, opts))).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    const ceilings = [0, 1, 2, 3, 4, 5, 60].map((n) => backoffCeilingMs(n, opts));
+    expect(ceilings).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
   });
 
   it('stays within [0, ceiling) for every retry number', () => {

@@ -102,6 +102,16 @@ describe('circuit breaker: open, half-open, closed', () => {
     expect(b.tryAcquire(30_005)).toBe(false);
   });
 
+  it('canAcquire answers without taking a probe slot', () => {
+    const { b } = breaker({ halfOpenProbes: 1 });
+    trip(b, 0);
+    expect(b.canAcquire(1_000)).toBe(false);
+    expect(b.canAcquire(30_004)).toBe(true);
+    expect(b.canAcquire(30_004)).toBe(true);
+    expect(b.tryAcquire(30_004)).toBe(true);
+    expect(b.canAcquire(30_004)).toBe(false);
+  });
+
   it('closes after the configured probe successes and serves normally again', () => {
     const { b, moves } = breaker({ successesToClose: 2 });
     trip(b, 0);

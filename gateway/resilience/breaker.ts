@@ -42,7 +42,12 @@ export const BreakerConfigSchema = z
   .refine((c) => c.maxCoolDownMs >= c.coolDownMs, { message: 'must be at least coolDownMs', path: ['maxCoolDownMs'] });
 export type BreakerConfig = z.output<typeof BreakerConfigSchema>;
 
-export type TransitionReason = 'error-rate' | 'consecutive-failures' | 'cool-down-over' | 'probe-failed' | 'probes-succeeded';
+export type TransitionReason =
+  | 'error-rate'
+  | 'consecutive-failures'
+  | 'cool-down-over'
+  | 'probe-failed'
+  | 'probes-succeeded';
 
 export interface BreakerHooks {
   /** every state change, for metrics and logs; `reason` is a small fixed set, fit for a label */
@@ -70,8 +75,18 @@ export class CircuitBreaker implements Breaker {
     this.#window = new SlidingWindow(cfg.windowMs, cfg.buckets, FIELDS);
   }
 
+  /** the state as of the last call that passed `now` (open turns half-open in tryAcquire, canAcquire, health) */
   get state(): BreakerState {
     return this.#state;
+  }
+
+  /**
+   * Would tryAcquire admit a request now? Reserves nothing: use it to ask whether a target is a usable
+   * fallback (decide's `fallbackAvailable`) without taking one of its half-open probe slots.
+   */
+  canAcquire(now: number): boolean {
+    this.#advance(now);
+    return this.#state === 'closed' || (this.#state === 'half-open' && this.#probesInFlight < this.#cfg.halfOpenProbes);
   }
 
   /** when an open breaker will let probes through (ms, same clock as `now`); undefined unless open */

@@ -19,20 +19,33 @@ const noFallback = { fallbackAvailable: false, fallbackExpectedMs: undefined } a
 
 const rows: Array<[string, Partial<DecisionInput>, Decision]> = [
   // 429 with Retry-After
-  ['429: a short wait, sooner than the fallback → wait and retry the same target', { outcome: '429', retryAfterMs: 500 },
-    { action: 'retry-same', delayMs: 500 }],
-  ['429: a wait longer than the fallback takes → fail over now, cool the target down', { outcome: '429', retryAfterMs: 5_000 },
-    { action: 'failover', coolDownMs: 5_000 }],
-  ['429: fallback speed unknown → fail over now, cool down', { outcome: '429', retryAfterMs: 500, fallbackExpectedMs: undefined },
-    { action: 'failover', coolDownMs: 500 }],
+  [
+    '429: a short wait, sooner than the fallback → wait and retry the same target',
+    { outcome: '429', retryAfterMs: 500 },
+    { action: 'retry-same', delayMs: 500 },
+  ],
+  [
+    '429: a wait longer than the fallback takes → fail over now, cool the target down',
+    { outcome: '429', retryAfterMs: 5_000 },
+    { action: 'failover', coolDownMs: 5_000 },
+  ],
+  [
+    '429: fallback speed unknown → fail over now, cool down',
+    { outcome: '429', retryAfterMs: 500, fallbackExpectedMs: undefined },
+    { action: 'failover', coolDownMs: 500 },
+  ],
   ['429: a wait past the deadline → fail over, cool down', { outcome: '429', retryAfterMs: 500, remainingMs: 400 },
     { action: 'failover', coolDownMs: 500 }],
   ['429: same target already retried → fail over, cool down (never hammer)',
     { outcome: '429', retryAfterMs: 500, sameTargetRetries: 1 }, { action: 'failover', coolDownMs: 500 }],
-  ['429: no fallback, the wait fits → wait and retry the same target', { outcome: '429', retryAfterMs: 20_000, ...noFallback },
-    { action: 'retry-same', delayMs: 20_000 }],
+  [
+    '429: no fallback, the wait fits → wait and retry the same target',
+    { outcome: '429', retryAfterMs: 20_000, ...noFallback },
+    { action: 'retry-same', delayMs: 20_000 },
+  ],
   ['429: no fallback, the wait does not fit the deadline → stop',
-    { outcome: '429', retryAfterMs: 20_000, remainingMs: 10_000, ...noFallback }, { action: 'stop', reason: 'deadline' }],
+    { outcome: '429', retryAfterMs: 20_000, remainingMs: 10_000, ...noFallback },
+    { action: 'stop', reason: 'deadline' }],
   // 429 without Retry-After
   ['429 without Retry-After → fail over', { outcome: '429' }, { action: 'failover' }],
   ['429 without Retry-After, no fallback → same target after backoff', { outcome: '429', ...noFallback },
@@ -40,7 +53,11 @@ const rows: Array<[string, Partial<DecisionInput>, Decision]> = [
   ['429 without Retry-After, no fallback, backoff past the deadline → stop',
     { outcome: '429', remainingMs: 100, ...noFallback }, { action: 'stop', reason: 'deadline' }],
   // 5xx
-  ['5xx, first time → retry once on the same target after backoff', { outcome: '5xx' }, { action: 'retry-same', delayMs: 150 }],
+  [
+    '5xx, first time → retry once on the same target after backoff',
+    { outcome: '5xx' },
+    { action: 'retry-same', delayMs: 150 },
+  ],
   ['5xx again on that target → fail over', { outcome: '5xx', sameTargetRetries: 1 }, { action: 'failover' }],
   ['5xx again, no fallback → stop', { outcome: '5xx', sameTargetRetries: 1, ...noFallback },
     { action: 'stop', reason: 'same-target-limit' }],
@@ -61,13 +78,24 @@ const rows: Array<[string, Partial<DecisionInput>, Decision]> = [
     { action: 'stop', reason: 'deadline' }],
   // non-retryable
   ['4xx → stop and pass through', { outcome: '4xx' }, { action: 'stop', reason: 'not-retryable' }],
-  ['4xx with attempts and a fallback → still stop', { outcome: '4xx', attemptsLeft: 5 }, { action: 'stop', reason: 'not-retryable' }],
+  [
+    '4xx with attempts and a fallback → still stop',
+    { outcome: '4xx', attemptsLeft: 5 },
+    { action: 'stop', reason: 'not-retryable' },
+  ],
   ['context_length → larger-context target', { outcome: 'context_length' }, { action: 'larger-context' }],
   ['client gone → stop', { outcome: 'aborted' }, { action: 'stop', reason: 'client-gone' }],
   // limits
-  ['no attempts left → stop', { outcome: 'connect', attemptsLeft: 0 }, { action: 'stop', reason: 'attempts-exhausted' }],
-  ['context_length, no attempts left → stop (caller passes the error through)', { outcome: 'context_length', attemptsLeft: 0 },
-    { action: 'stop', reason: 'attempts-exhausted' }],
+  [
+    'no attempts left → stop',
+    { outcome: 'connect', attemptsLeft: 0 },
+    { action: 'stop', reason: 'attempts-exhausted' },
+  ],
+  [
+    'context_length, no attempts left → stop (caller passes the error through)',
+    { outcome: 'context_length', attemptsLeft: 0 },
+    { action: 'stop', reason: 'attempts-exhausted' },
+  ],
   ['deadline passed → stop', { outcome: 'timeout', remainingMs: 0 }, { action: 'stop', reason: 'deadline' }],
   ['retry budget spent → stop', { outcome: '5xx', budgetAllows: false }, { action: 'stop', reason: 'retry-budget' }],
   ['retry budget spent stops a failover too', { outcome: '429', retryAfterMs: 5_000, budgetAllows: false },

@@ -11,12 +11,12 @@
  * | outcome                  | fallback                                        | no fallback                         |
  * |--------------------------|-------------------------------------------------|-------------------------------------|
  * | 4xx                      | stop (pass the upstream's error through)        | same                                |
- * | context_length           | larger-context (caller: none configured → pass the error through)              |
- * | 429 + Retry-After        | wait fits the deadline, is sooner than the fallback's expected answer and a    |
- * |                          | same-target retry is left → retry-same after the wait; else failover, cooling  |
- * |                          | the target down for the wait                    | wait fits → retry-same; else stop   |
+ * | context_length           | larger-context (none configured: the caller passes the error through)        |
+ * | 429 + Retry-After        | the wait fits the deadline, beats the fallback's expected answer and a        |
+ * |                          | same-target retry is left → retry-same after the wait; else failover,         |
+ * |                          | cooling the target down for the wait            | fits → retry-same, else stop        |
  * | 429, no Retry-After      | failover                                        | retry-same after backoff            |
- * | 5xx                      | retry-same after backoff while same-target retries are left, then failover    |
+ * | 5xx                      | retry-same after backoff while same-target retries are left, then failover   |
  * |                          |                                                 | … then stop                         |
  * | timeout                  | failover (a silent target is never retried)     | stop                                |
  * | connect, reset, invalid  | failover                                        | retry-same after backoff            |
@@ -80,7 +80,8 @@ function on429(input: DecisionInput, policy: Pick<RetryConfig, 'sameTargetRetrie
   const fits = wait < input.remainingMs;
   if (!input.fallbackAvailable) return fits ? { action: 'retry-same', delayMs: wait } : stop('deadline');
   const sooner = input.fallbackExpectedMs !== undefined && wait < input.fallbackExpectedMs;
-  if (fits && sooner && input.sameTargetRetries < policy.sameTargetRetries) return { action: 'retry-same', delayMs: wait };
+  const sameLeft = input.sameTargetRetries < policy.sameTargetRetries;
+  if (fits && sooner && sameLeft) return { action: 'retry-same', delayMs: wait };
   return { action: 'failover', coolDownMs: wait };
 }
 

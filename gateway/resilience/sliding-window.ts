@@ -16,7 +16,7 @@ export class SlidingWindow<F extends string> {
 
   constructor(windowMs: number, buckets: number, fields: readonly F[]) {
     if (!(windowMs > 0) || !Number.isInteger(buckets) || buckets < 1) {
-      throw new RangeError(`sliding window needs windowMs > 0 and an integer buckets >= 1, got ${windowMs}, ${buckets}`);
+      throw new RangeError(`sliding window needs windowMs > 0 and integer buckets >= 1, got ${windowMs}, ${buckets}`);
     }
     this.#fields = fields;
     this.#buckets = buckets;
