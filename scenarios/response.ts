@@ -1,7 +1,7 @@
 /**
  * Reading what an OpenAI-compatible endpoint answered: completion bodies, stream chunks, usage
  * (with stormlab's `usage.cost_usd`), and which provider/region served it — from the gateway's
- * `x-stormlab-*` headers, or from the mock's `system_fingerprint: "stormlab:<provider>/<region>"`
+ * `x-gateway-*` (or `x-stormlab-*`) headers, or from the mock's `system_fingerprint: "stormlab:<provider>/<region>"`
  * that survives any pass-through gateway. Pure TS (k6-safe); the driver and the k6 entry share it.
  */
 
@@ -170,22 +170,27 @@ export class StreamAccumulator {
   }
 }
 
+/** The first of a gateway header's names that is present: the reference gateway's `x-gateway-*`, else `x-stormlab-*`. */
+function header(get: HeaderGetter, name: string): string | undefined {
+  return get(`x-gateway-${name}`) ?? get(`x-stormlab-${name}`);
+}
+
 /** Who served the response: headers first, the body's fingerprint otherwise. */
 export function attribution(get: HeaderGetter, served?: Served): Attribution {
   const out: Attribution = { attempts: 1 };
-  const provider = get('x-stormlab-provider') ?? served?.provider;
-  const region = get('x-stormlab-region') ?? served?.region;
+  const provider = header(get, 'provider') ?? served?.provider;
+  const region = header(get, 'region') ?? served?.region;
   if (provider) out.provider = provider;
   if (region) out.region = region;
-  const cache = get('x-stormlab-cache')?.trim().toLowerCase();
+  const cache = header(get, 'cache')?.trim().toLowerCase();
   if (cache) out.cache = cache;
-  const attempts = Number.parseInt(get('x-stormlab-attempts') ?? '', 10);
+  const attempts = Number.parseInt(header(get, 'attempts') ?? '', 10);
   if (Number.isFinite(attempts) && attempts >= 1) out.attempts = attempts;
-  const upstream = get('x-stormlab-upstream');
+  const upstream = header(get, 'upstream');
   if (upstream) out.upstream = upstream;
   const rid = get('x-request-id');
   if (rid) out.requestId = rid;
-  const source = get('x-stormlab-cache-source');
+  const source = header(get, 'cache-source');
   if (source) out.cacheSource = source;
   return out;
 }

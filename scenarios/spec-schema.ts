@@ -35,6 +35,8 @@ export const TargetSchema = z.union([
     gateway: z.string().default('default'),
     /** name of a fleet in mock-providers/fleets/, or a path to a YAML file */
     fleet: z.string().default('default'),
+    /** the virtual API key the load sends (a class's own `apiKey` wins); one of the gateway config's keys */
+    apiKey: z.string().min(1).default('sk-stormlab-lab'),
   }),
   z.strictObject({
     url: z.url({ message: 'an http(s) URL of an OpenAI-compatible endpoint' }),
@@ -74,7 +76,7 @@ export const ThresholdSchema = z.union([
 export const SpecSchema = z.strictObject({
   name: nameSchema,
   description: z.string().default(''),
-  target: TargetSchema.default({ gateway: 'default', fleet: 'default' }),
+  target: TargetSchema.prefault({ gateway: 'default', fleet: 'default' }),
   arrival: ArrivalSchema,
   workload: WorkloadSchema,
   /**

@@ -18,4 +18,6 @@ export interface Route {
   /** tried only when the prompt is over every target's context window */
   readonly contextFallback: readonly Target[];
   readonly timeouts: RouteTimeouts;
+  /** a cascade route escalates to the next target when an answer's confidence is low */
+  readonly confidence?: { readonly minMeanLogprob: number; readonly confidenceTokens: number };
 }

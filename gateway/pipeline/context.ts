@@ -34,6 +34,8 @@ export interface Outcome {
 
 export class RequestContext implements RoutingInput {
   readonly attempts: AttemptResult[] = [];
+  /** answers a cascade passed over for low confidence */
+  escalations = 0;
   /** candidates passed over without an attempt (breaker open, cooling down) */
   readonly skipped: Target[] = [];
   readonly outcome: Outcome = { status: 0 };

@@ -52,6 +52,9 @@ export function buildRouteTable(config: GatewayConfig, deps: RouteTableDeps): Ma
       targets: routeTargets,
       contextFallback: r.contextFallback.map(targetOf),
       timeouts: { ...config.timeouts, ...r.timeouts },
+      ...(r.strategy.type === 'cascade'
+        ? { confidence: { minMeanLogprob: r.strategy.minMeanLogprob, confidenceTokens: r.strategy.confidenceTokens } }
+        : {}),
     });
   }
   return table;

@@ -26,6 +26,8 @@ export interface GatewayMetrics {
   readonly truncations: Counter;
   /** answers continued on a fallback after their stream was cut */
   readonly continuations: Counter;
+  /** cascade answers passed over for low confidence, by route and the models escalated between */
+  readonly escalations: Counter;
   /** breaker state per target: 0 closed, 1 half-open, 2 open */
   readonly breakerState: Gauge;
   readonly breakerTransitions: Counter;
@@ -59,6 +61,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     ]),
     truncations: r.counter(`${p}stream_truncations_total`, 'Client streams ended with an error event after content had gone out.', ['upstream', 'reason']),
     continuations: r.counter(`${p}stream_continuations_total`, 'Cut answers continued on a fallback with assistant prefill.', ['from', 'to']),
+    escalations: r.counter(`${p}cascade_escalations_total`, 'Cascade answers passed over for low confidence.', ['model', 'from', 'to']),
     breakerState: r.gauge(`${p}breaker_state`, 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', ['upstream', 'model']),
     breakerTransitions: r.counter(`${p}breaker_transitions_total`, 'Circuit breaker state changes.', ['upstream', 'model', 'to']),
     retryBudgetExhausted: r.counter(`${p}retry_budget_exhausted_total`, 'Retries refused because the gateway retry budget was spent.'),

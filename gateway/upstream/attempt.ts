@@ -25,6 +25,8 @@ export interface AttemptOptions {
   readonly prefill?: string;
   /** hold a stream longer than its first content (cascade confidence) */
   readonly enough?: (head: readonly StreamItem[]) => boolean;
+  /** ask the upstream for token log-probabilities even if the client did not (cascade confidence) */
+  readonly logprobs?: boolean;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -50,8 +52,8 @@ async function readText(body: Dispatcher.ResponseData['body'], limit: number): P
   return Buffer.concat(parts).toString('utf8');
 }
 
-export function decodeContext(ctx: RequestContext, target: Target): DecodeContext {
-  return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs: ctx.request.logprobs === true };
+export function decodeContext(ctx: RequestContext, target: Target, logprobs = ctx.request.logprobs === true): DecodeContext {
+  return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
 export async function sendAttempt(ctx: RequestContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
@@ -83,7 +85,7 @@ export async function sendAttempt(ctx: RequestContext, target: Target, n: number
         'x-stormlab-attempt': String(n),
         traceparent: childTraceparent(ctx.trace),
       },
-      body: format.encodeChat(ctx.request, { model: target.model, prefill: opts.prefill }),
+      body: format.encodeChat(opts.logprobs ? { ...ctx.request, logprobs: true } : ctx.request, { model: target.model, prefill: opts.prefill }),
       signal,
       headersTimeout: t.firstByteMs,
       bodyTimeout: t.idleMs,
@@ -108,7 +110,7 @@ export async function sendAttempt(ctx: RequestContext, target: Target, n: number
     return { result: { target, n, outcome, status, detail: `HTTP ${status}`, upstreamError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } };
   }
 
-  const dctx = decodeContext(ctx, target);
+  const dctx = decodeContext(ctx, target, opts.logprobs === true || ctx.request.logprobs === true);
   if (!ctx.stream) {
     let text: string;
     try {

@@ -129,7 +129,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   writeJson(runDir, 'spec.json', spec);
   const lab: { target: string; procs: LabProcess<unknown>[]; control?: string } =
     'url' in spec.target ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] } : await startLab(spec, runDir, log);
-  const headers = 'url' in spec.target ? spec.target.headers : {};
+  const headers = 'url' in spec.target ? spec.target.headers : { authorization: `Bearer ${spec.target.apiKey}` };
   const samples = join(runDir, 'samples.ndjson');
   let thresholdsOk = true;
   let ttftDefinition = 'first-content-chunk';

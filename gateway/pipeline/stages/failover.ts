@@ -8,20 +8,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttemptOutcome, AttemptResult, Target } from '../../domain/types.js';
 import { backoffMs } from '../../resilience/backoff.js';
+import { breakerVerdict } from '../../resilience/breaker-outcome.js';
 import { decide, type FailedOutcome, type StopReason } from '../../resilience/decide.js';
 import { sendAttempt, type AttemptOptions } from '../../upstream/attempt.js';
+import { confidenceOptions, confident } from './confidence.js';
 import type { Committed } from '../../domain/answer.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 import { exhaustedError } from '../exhausted.js';
 
-/** Outcomes that count against a target's breaker; 429 and the client leaving count neither way. */
-const FAILURE: ReadonlySet<AttemptOutcome> = new Set(['connect', 'reset', 'timeout', '5xx', 'invalid']);
-const NEUTRAL: ReadonlySet<AttemptOutcome> = new Set(['429', 'aborted', 'skipped']);
-
+/** Tell the target's breaker: failures count against it; 429s and the client leaving count neither way. */
 function recordBreaker(target: Target, outcome: AttemptOutcome, now: number): void {
-  if (NEUTRAL.has(outcome)) target.breaker.release();
-  else target.breaker.record(!FAILURE.has(outcome), now);
+  const ok = breakerVerdict(outcome);
+  if (ok === undefined) target.breaker.release();
+  else target.breaker.record(ok, now);
 }
 
 /** Count a target as busy with this request (least-busy reads it) until it is released. */
@@ -59,8 +59,9 @@ const STOP_REASONS: Record<StopReason, string> = {
   'no-fallback': 'no other target to fail over to',
 };
 
-export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: AttemptOptions = {}): Promise<Committed> {
+export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise<Committed> {
   const { retry } = deps;
+  const opts = confidenceOptions(ctx.route);
   let queue: readonly Target[] = ctx.candidates;
   let inContextFallback = false;
   let i = 0;
@@ -83,7 +84,18 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps, opts: At
     }
     n += 1;
     const { run, leave } = await tryTarget(ctx, deps, target, n, opts);
-    if (run.answer) return { answer: run.answer, target, leave };
+    if (run.answer) {
+      const next = queue[i + 1];
+      if (next === undefined || confident(ctx.route, run.answer)) return { answer: run.answer, target, leave };
+      // a cascade's answer too unsure of itself: escalate to the next tier, invisibly
+      if (run.answer.kind === 'stream') run.answer.release();
+      leave();
+      ctx.escalations += 1;
+      deps.metrics.escalations.inc({ model: ctx.route.model, from: target.model, to: next.model });
+      i += 1;
+      same = 0;
+      continue;
+    }
     if (ctx.signal.aborted || n >= retry.maxAttempts) break;
 
     const r: AttemptResult = run.result;
