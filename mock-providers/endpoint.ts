@@ -22,6 +22,7 @@ import { apiKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { CapacityPool } from './limits/capacity.js';
 import { RateLimiter } from './limits/rate-limiter.js';
+import { PromptCache, promptCacheRule } from './prompt-cache.js';
 import { serve, type ServeSite } from './serve.js';
 
 const CALL = Symbol('stormlab.call');
@@ -71,6 +72,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const id = endpointId(o.provider.name, o.region.name);
   const format = FORMATS[o.provider.format];
   let seq = 0;
+  const cacheRule = promptCacheRule(format.name, o.provider.promptCache);
   const site: CallSite & ServeSite = {
     id,
     provider: o.provider.name,
@@ -84,6 +86,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     embeddingModels: new Map(o.provider.embeddings.map((m) => [m.name, m])),
     pools: new Map(o.provider.models.flatMap((m) => (m.capacity ? [[m.name, new CapacityPool(m.capacity)] as const] : []))),
     limiter: new RateLimiter(),
+    promptCache: cacheRule ? new PromptCache(cacheRule) : null,
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,
   };

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
 import { DistSchema } from '../core/dist-schema.js';
+import { DURATION_RE, parseDurationMs } from '../core/duration.js';
 import { unknownScopeNames } from './chaos/scope.js';
 import { ChaosTimelineSchema } from './chaos/timeline-schema.js';
 import { FORMAT_NAMES, FORMATS_WITH_EMBEDDINGS } from './formats/names.js';
@@ -29,8 +30,10 @@ export type Region = z.output<typeof RegionSchema>;
 export const PriceSchema = z.strictObject({
   /** USD per 1M prompt tokens */
   input: usdPerMTok,
-  /** USD per 1M cached prompt tokens (kept for the later prompt-cache model; not billed yet) */
+  /** USD per 1M prompt tokens read from the provider's prompt cache (default: `input`) */
   cachedInput: usdPerMTok.optional(),
+  /** USD per 1M prompt tokens written to the prompt cache (Anthropic: 1.25 × input; default: `input`) */
+  cacheWrite: usdPerMTok.optional(),
   /** USD per 1M completion tokens */
   output: usdPerMTok,
 });
@@ -101,10 +104,30 @@ export const EmbeddingModelSchema = z.strictObject({
 });
 export type EmbeddingModelConfig = z.output<typeof EmbeddingModelSchema>;
 
+const ttl = z.union([z.number().positive(), z.string().regex(DURATION_RE, { message: 'a duration such as 5m or 300s' })])
+  .transform((v) => (typeof v === 'number' ? v * 1000 : parseDurationMs(v)));
+
+/**
+ * The provider's prompt cache (prompt-cache.ts): `false` turns it off; fields override the wire
+ * format's defaults (OpenAI and Gemini: automatic, 1,024+ tokens in 128-token steps; Anthropic: at
+ * `cache_control` breakpoints of 1,024+ tokens; a TTL of 5 minutes after the last use).
+ */
+export const PromptCacheSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    minTokens: z.int().positive().optional(),
+    stepTokens: z.int().positive().optional(),
+    /** seconds, or a duration (`5m`) */
+    ttl: ttl.optional(),
+  }).transform(({ ttl: ttlMs, ...rest }) => ({ ...rest, ...(ttlMs === undefined ? {} : { ttlMs }) })),
+]);
+export type PromptCacheConfig = z.output<typeof PromptCacheSchema>;
+
 export const ProviderSchema = z
   .strictObject({
     name: id,
     format: z.enum(FORMAT_NAMES),
+    promptCache: PromptCacheSchema.optional(),
     regions: z.array(RegionSchema).min(1),
     models: z.array(ModelSchema).min(1),
     embeddings: z.array(EmbeddingModelSchema).default([]),

@@ -19,6 +19,7 @@ import type { CallRequest, CallRoute, FormatUnit, RequestParts, ResponseMeta } f
 import { planLatency, tokenOffsets } from './latency.js';
 import type { CapacityPool } from './limits/capacity.js';
 import { enforceLimits } from './limits/enforce.js';
+import { NO_CACHE, type PromptCache } from './prompt-cache.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 
 export interface ServeSite {
@@ -31,6 +32,8 @@ export interface ServeSite {
   /** per chat model with a capacity */
   pools: ReadonlyMap<string, CapacityPool>;
   limiter: RateLimiter;
+  /** null when the provider turns prompt caching off */
+  promptCache: PromptCache | null;
   /** this endpoint's latency stream: deriveSeed(fleet.seed, id) */
   rng: Rng;
   nextSeq(): number;
@@ -53,7 +56,10 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
   if (!model) throw modelNotFound(site, req.model);
   call.price = model.price;
   call.tokensIn = req.promptTokens;
-  const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: req.promptTokens, maxTokens: req.maxTokens }, site.rng);
+  const cache = site.promptCache?.use(req.model, call.key, req.messages, req.cacheBreakpoints, Date.now()) ?? NO_CACHE;
+  // prefill covers the prompt tokens the cache did not serve
+  const prefillTokens = req.promptTokens - cache.readTokens;
+  const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: prefillTokens, maxTokens: req.maxTokens }, site.rng);
   const limitHeaders = enforceLimits(site.format, site.limiter, model.rateLimits, req.model, call.key, req.promptTokens + (req.maxTokens ?? plan.outputTokens));
   const pool = site.pools.get(req.model);
   if (pool && pool.wouldRefuse()) {
@@ -61,6 +67,7 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
     throw new WireFailure({ status, error: new StormlabError('MOCK_OVERLOADED', site.format.statusMessage(status)) });
   }
 
+  call.cache = { read: cache.readTokens, write: cache.writeTokens };
   reply.hijack();
   if (call.done) return void reply.raw.destroy(); // the endpoint went down while the body was read
   const headers = { [ENDPOINT_HEADER]: site.id, [REQUEST_ID_HEADER]: call.requestId, ...limitHeaders };
@@ -70,8 +77,9 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
     const offsets = tokenOffsets(plan, { delayMs: queueMs, ttftMultiplier: m.ttftMultiplier, itlMultiplier: m.itlMultiplier * itlFactor });
     call.offsets = offsets;
     const pieces = completionPieces(site.seed, req.model, req.messages, plan.outputTokens);
-    const usage = { promptTokens: req.promptTokens, completionTokens: pieces.length };
-    const meta = responseMeta(site, call, req.model, req.promptTokens, req.stream && req.includeUsage);
+    const cached = { cachedTokens: cache.readTokens, cacheWriteTokens: cache.writeTokens };
+    const usage = { promptTokens: req.promptTokens, completionTokens: pieces.length, ...cached };
+    const meta = { ...responseMeta(site, call, req.model, req.promptTokens, req.stream && req.includeUsage), ...cached };
     if (req.stream) {
       sendStream(call, headers, { pieces, sse: route.stream(meta, parts), usage, finishReason: plan.finishReason }, m);
       return;

@@ -62,14 +62,18 @@ function parse(req: RequestParts): CallRequest {
 }
 
 const finish = (f: FinishReason): string => (f === 'length' ? 'MAX_TOKENS' : 'STOP');
+/** `cachedContentTokenCount` (part of promptTokenCount) only when the prompt cache served some, as Google does. */
+const cachedJson = (n: number | undefined): string => (n ? `,"cachedContentTokenCount":${n}` : '');
 const usageJson = (u: Usage): string =>
-  `{"promptTokenCount":${u.promptTokens},"candidatesTokenCount":${u.completionTokens},"totalTokenCount":${u.promptTokens + u.completionTokens}}`;
+  `{"promptTokenCount":${u.promptTokens},"candidatesTokenCount":${u.completionTokens},"totalTokenCount":${u.promptTokens + u.completionTokens}` +
+  `${cachedJson(u.cachedTokens)}}`;
 const tailOf = (meta: ResponseMeta): string => `"modelVersion":${JSON.stringify(meta.model)},"responseId":${JSON.stringify(meta.callId)}}`;
 const candidate = (text: string, f?: FinishReason): string =>
   `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},${f ? `"finishReason":"${finish(f)}",` : ''}"index":0}],`;
 
 function stream(meta: ResponseMeta, req: RequestParts): StreamRenderer {
-  const rest = `"usageMetadata":{"promptTokenCount":${meta.promptTokens},"totalTokenCount":${meta.promptTokens}},${tailOf(meta)}`;
+  const usage = `{"promptTokenCount":${meta.promptTokens},"totalTokenCount":${meta.promptTokens}${cachedJson(meta.cachedTokens)}}`;
+  const rest = `"usageMetadata":${usage},${tailOf(meta)}`;
   const last = (u: Usage, f: FinishReason): string => `${candidate('', f)}"usageMetadata":${usageJson(u)},${tailOf(meta)}`;
   if (req.query.alt === 'sse') {
     return {

@@ -60,7 +60,7 @@ function parse(body: unknown): CallRequest {
 
 const usageJson = (u: Usage): string =>
   `{"prompt_tokens":${u.promptTokens},"completion_tokens":${u.completionTokens},"total_tokens":${u.promptTokens + u.completionTokens},` +
-  `"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}`;
+  `"prompt_tokens_details":{"cached_tokens":${u.cachedTokens ?? 0}},"completion_tokens_details":{"reasoning_tokens":0}}`;
 
 const head = (meta: ResponseMeta, object: string): string =>
   `{"id":${JSON.stringify(`chatcmpl-${meta.callId}`)},"object":"${object}","created":${meta.created},` +

@@ -21,6 +21,16 @@ export interface CallRequest {
   stream: boolean;
   /** stream: append a usage event (OpenAI `stream_options.include_usage`) */
   includeUsage: boolean;
+  /** explicit prompt-cache breakpoints (Anthropic `cache_control`), in message order */
+  cacheBreakpoints?: CacheBreakpoint[];
+}
+
+/** The end of a content block marked for caching: message index, characters of its content up to there. */
+export interface CacheBreakpoint {
+  message: number;
+  chars: number;
+  /** the block's own TTL (Anthropic `ttl: "1h"`), else the provider's */
+  ttlMs?: number;
 }
 
 /** The parts of an HTTP request a format may read. */
@@ -46,11 +56,19 @@ export interface ResponseMeta {
   created: number;
   includeUsage: boolean;
   promptTokens: number;
+  /** prompt-cache reads and writes (for usage sent before the end, e.g. Anthropic's message_start) */
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 export interface Usage {
+  /** every prompt token, cached or not */
   promptTokens: number;
   completionTokens: number;
+  /** prompt tokens read from the provider's prompt cache */
+  cachedTokens?: number;
+  /** prompt tokens written to the prompt cache (Anthropic) */
+  cacheWriteTokens?: number;
 }
 
 export interface Completion {
