@@ -137,26 +137,36 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     return { call, parts, m: v.modifiers };
   };
 
-  for (const route of format.calls) {
-    app.route({
-      method: route.method,
+  // one fastify route per URL; routes sharing a URL pick the request by `accepts` (the first is the fallback)
+  type Handler = { url: string; accepts?: (p: RequestParts) => boolean; handle: (req: FastifyRequest, reply: FastifyReply) => void };
+  const handlers: Handler[] = [
+    ...format.calls.map((route) => ({
       url: route.url,
-      onRequest: startCall,
-      handler: (req, reply) => {
+      accepts: route.accepts,
+      handle: (req: FastifyRequest, reply: FastifyReply) => {
         const c = chaosFirst(req, reply, route.peek);
         if (c) serve(site, c.call, route.parse(c.parts), route, c.parts, reply, c.m);
       },
-    });
-  }
-  const emb = format.embeddings;
-  if (emb) {
-    app.route({
-      method: 'POST',
+    })),
+    ...(format.embeddings ?? []).map((emb) => ({
       url: emb.url,
-      onRequest: startCall,
-      handler: (req, reply) => {
+      accepts: emb.accepts,
+      handle: (req: FastifyRequest, reply: FastifyReply) => {
         const c = chaosFirst(req, reply, emb.peek);
         if (c) serveEmbeddings(site, c.call, emb.parse(c.parts), emb, reply, c.m);
+      },
+    })),
+  ];
+  for (const url of new Set(handlers.map((h) => h.url))) {
+    const group = handlers.filter((h) => h.url === url);
+    app.route({
+      method: 'POST',
+      url,
+      onRequest: startCall,
+      handler: (req, reply) => {
+        if (group.length === 1) return group[0]!.handle(req, reply);
+        const parts: RequestParts = { body: req.body, params: req.params as Record<string, string | undefined>, query: req.query as Record<string, string | undefined> };
+        (group.find((h) => h.accepts?.(parts) ?? true) ?? group[0]!).handle(req, reply);
       },
     });
   }

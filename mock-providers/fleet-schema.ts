@@ -84,8 +84,10 @@ export const ModelSchema = z.strictObject({
   outputTokens: DistSchema,
   /** extra TTFT per prompt token (prefill) */
   prefillMsPerInputToken: z.number().nonnegative().default(0),
-  /** the cap applied when a request sets no max_tokens */
+  /** the cap applied when a request sets no max_tokens; a larger max_tokens is refused with a 400 */
   maxOutputTokens: z.int().positive().default(16_384),
+  /** prompt tokens (plus max_tokens, for OpenAI and Anthropic) the model takes; more → 400 context_length_exceeded */
+  contextWindow: z.int().positive().default(128_000),
   rateLimits: RateLimitsSchema.optional(),
   capacity: CapacitySchema.optional(),
 });
@@ -142,7 +144,7 @@ export const ProviderSchema = z
     p.models.forEach((m, i) => check('models', m.name, i));
     p.embeddings.forEach((m, i) => check('embeddings', m.name, i));
     if (p.embeddings.length > 0 && !FORMATS_WITH_EMBEDDINGS.includes(p.format)) {
-      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(', ')} has an embeddings route)` });
+      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)` });
     }
   });
 export type Provider = z.output<typeof ProviderSchema>;

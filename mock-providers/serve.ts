@@ -19,6 +19,7 @@ import type { CallRequest, CallRoute, FormatUnit, RequestParts, ResponseMeta } f
 import { planLatency, tokenOffsets } from './latency.js';
 import type { CapacityPool } from './limits/capacity.js';
 import { enforceLimits } from './limits/enforce.js';
+import { checkModelLimits } from './limits/model-limits.js';
 import { NO_CACHE, type PromptCache } from './prompt-cache.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 
@@ -55,6 +56,7 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
   const model = site.models.get(req.model);
   if (!model) throw modelNotFound(site, req.model);
   call.price = model.price;
+  checkModelLimits(site.format.name, model, req);
   call.tokensIn = req.promptTokens;
   const cache = site.promptCache?.use(req.model, call.key, req.messages, req.cacheBreakpoints, Date.now()) ?? NO_CACHE;
   // prefill covers the prompt tokens the cache did not serve

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { StormlabError } from '../../core/errors.js';
 import { chatPromptTokens } from '../../core/tokens.js';
 import type { FinishReason } from '../latency.js';
+import { geminiEmbeddings } from './gemini-embed.js';
 import { parseBody } from './request-error.js';
 import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
@@ -27,6 +28,7 @@ export const GenerateContentRequestSchema = z.object({
 });
 
 const METHODS = { generateContent: false, streamGenerateContent: true } as const;
+const ACTION_URL = '/v1beta/models/:action';
 
 /** `gemini-2.5-flash:streamGenerateContent` → model and method. */
 function action(params: RequestParts['params']): { model: string; method: string } {
@@ -43,7 +45,7 @@ function peek({ params }: RequestParts): Peek {
 function parse(req: RequestParts): CallRequest {
   const { model, method } = action(req.params);
   if (!(method in METHODS) || !model) {
-    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected: 'models/{model}:generateContent or :streamGenerateContent' }]);
+    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected: 'models/{model}:generateContent, :streamGenerateContent, :embedContent or :batchEmbedContents' }]);
   }
   const b = parseBody(GenerateContentRequestSchema, req.body);
   const flat = (parts: Array<{ text?: string | undefined }>): string => parts.map((p) => p.text ?? '').join('');
@@ -132,13 +134,15 @@ export const gemini: FormatUnit = {
   calls: [
     {
       method: 'POST',
-      url: '/v1beta/models/:action',
+      url: ACTION_URL,
+      accepts: (req) => action(req.params).method in METHODS,
       peek,
       parse,
       body: (meta, c) => `${candidate(c.text, c.finishReason)}"usageMetadata":${usageJson(c.usage)},${tailOf(meta)}`,
       stream,
     },
   ],
+  embeddings: geminiEmbeddings(action),
   models: {
     url: '/v1beta/models',
     body: (models) => ({

@@ -114,6 +114,8 @@ export interface WireError {
 export interface CallRoute {
   method: 'POST';
   url: string;
+  /** routes sharing a URL (Gemini's `models/{model}:{method}`): does this one serve the request */
+  accepts?(req: RequestParts): boolean;
   peek(req: RequestParts): Peek;
   /** validate and normalise; throw StormlabError (MOCK_BAD_REQUEST naming the field) on bad input */
   parse(req: RequestParts): CallRequest;
@@ -131,6 +133,8 @@ export interface EmbeddingRequest {
 
 export interface EmbeddingRoute {
   url: string;
+  /** as CallRoute.accepts */
+  accepts?(req: RequestParts): boolean;
   peek(req: RequestParts): Peek;
   parse(req: RequestParts): EmbeddingRequest;
   body(meta: ResponseMeta, vectors: readonly Float32Array[], encoding: 'float' | 'base64', promptTokens: number): string;
@@ -145,7 +149,7 @@ export interface ModelListing {
 export interface FormatUnit {
   name: FormatName;
   calls: CallRoute[];
-  embeddings?: EmbeddingRoute;
+  embeddings?: EmbeddingRoute[];
   /** the model-list route of this API */
   models: { url: string; body(models: readonly ModelListing[], provider: string): unknown };
   /** the JSON body of an error response in this API's shape */
