@@ -64,6 +64,8 @@ export interface EndpointOptions {
   host: string;
   ledger: Ledger;
   chaos: Pick<ChaosEngine, 'decide'>;
+  /** the provider's rate limiter, shared by all its regions (default: this endpoint's own) */
+  limiter?: RateLimiter;
   /** 0 → any free port (the first start picks it; later starts reuse it) */
   port?: number;
 }
@@ -85,7 +87,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     models: new Map(o.provider.models.map((m) => [m.name, m])),
     embeddingModels: new Map(o.provider.embeddings.map((m) => [m.name, m])),
     pools: new Map(o.provider.models.flatMap((m) => (m.capacity ? [[m.name, new CapacityPool(m.capacity)] as const] : []))),
-    limiter: new RateLimiter(),
+    limiter: o.limiter ?? new RateLimiter(),
     promptCache: cacheRule ? new PromptCache(cacheRule) : null,
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,

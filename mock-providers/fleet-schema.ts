@@ -40,13 +40,19 @@ export const PriceSchema = z.strictObject({
 export type Price = z.output<typeof PriceSchema>;
 
 /**
- * Requests and tokens per minute, per API key, per endpoint and model (a token bucket that refills
- * continuously, as OpenAI's). A request takes its prompt tokens plus its max_tokens (or, without
- * one, the completion it will get) from the token budget. Over budget → 429 with retry-after.
+ * Requests and tokens per minute, per organisation (API key) and model, across every region of the
+ * provider (token buckets that refill continuously, as OpenAI's). A request takes its prompt
+ * tokens plus its max_tokens (or, without one, the completion it will get) from `tpm`; Anthropic's
+ * separate limits take the prompt tokens the cache did not serve from `itpm` and max_tokens from
+ * `otpm`. Over budget → 429 with retry-after.
  */
 export const RateLimitsSchema = z.strictObject({
   rpm: z.int().positive().optional(),
   tpm: z.int().positive().optional(),
+  /** input tokens per minute (Anthropic) */
+  itpm: z.int().positive().optional(),
+  /** output tokens per minute (Anthropic) */
+  otpm: z.int().positive().optional(),
 });
 export type RateLimits = z.output<typeof RateLimitsSchema>;
 

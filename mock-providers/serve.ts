@@ -62,7 +62,9 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
   // prefill covers the prompt tokens the cache did not serve
   const prefillTokens = req.promptTokens - cache.readTokens;
   const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: prefillTokens, maxTokens: req.maxTokens }, site.rng);
-  const limitHeaders = enforceLimits(site.format, site.limiter, model.rateLimits, req.model, call.key, req.promptTokens + (req.maxTokens ?? plan.outputTokens));
+  const output = req.maxTokens ?? plan.outputTokens;
+  const demand = { tokens: req.promptTokens + output, input: prefillTokens, output };
+  const limitHeaders = enforceLimits(site.format, site.limiter, model.rateLimits, req.model, call.key, demand);
   const pool = site.pools.get(req.model);
   if (pool && pool.wouldRefuse()) {
     const status = site.format.overloadedStatus;

@@ -10,7 +10,7 @@ import { chatPromptTokens } from '../../core/tokens.js';
 import type { FinishReason } from '../latency.js';
 import { rfc3339After } from './rate-headers.js';
 import { parseBody } from './request-error.js';
-import type { CacheBreakpoint, CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import type { CacheBreakpoint, CallRequest, FormatUnit, LimitWindow, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
 const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
 const Block = z.object({ type: z.string(), text: z.string().optional(), cache_control: CacheControl.nullish() });
@@ -140,18 +140,20 @@ export const anthropic: FormatUnit = {
   errorBody,
   statusMessage: (status) => MESSAGES[status] ?? (status >= 500 ? MESSAGES[500]! : MESSAGES[400]!),
   overloadedStatus: 529,
-  rateLimitHeaders: ({ requests, tokens }, now) => {
+  rateLimitHeaders: ({ requests, tokens, inputTokens, outputTokens }, now) => {
     const h: Record<string, string> = {};
-    if (requests) {
-      h['anthropic-ratelimit-requests-limit'] = String(requests.limit);
-      h['anthropic-ratelimit-requests-remaining'] = String(requests.remaining);
-      h['anthropic-ratelimit-requests-reset'] = rfc3339After(now, requests.resetMs);
-    }
-    if (tokens) {
-      h['anthropic-ratelimit-tokens-limit'] = String(tokens.limit);
-      h['anthropic-ratelimit-tokens-remaining'] = String(tokens.remaining);
-      h['anthropic-ratelimit-tokens-reset'] = rfc3339After(now, tokens.resetMs);
-    }
+    const put = (name: string, w: LimitWindow | undefined): void => {
+      if (!w) return;
+      h[`anthropic-ratelimit-${name}-limit`] = String(w.limit);
+      h[`anthropic-ratelimit-${name}-remaining`] = String(w.remaining);
+      h[`anthropic-ratelimit-${name}-reset`] = rfc3339After(now, w.resetMs);
+    };
+    put('requests', requests);
+    put('input-tokens', inputTokens);
+    put('output-tokens', outputTokens);
+    // `tokens-*` is the most restrictive token limit in effect
+    const windows = [tokens, inputTokens, outputTokens].filter((w): w is LimitWindow => w !== undefined);
+    put('tokens', windows.sort((a, b) => a.remaining - b.remaining)[0]);
     return h;
   },
 };

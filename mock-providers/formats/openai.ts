@@ -98,7 +98,8 @@ function badRequestCode(w: WireError): string | null {
 
 function errorType(w: WireError): string {
   const { status } = w;
-  if (status === 429) return w.error.code === 'MOCK_RATE_LIMITED' ? (w.limit ?? 'requests') : 'rate_limit_error';
+  if (status === 429 && w.error.code !== 'MOCK_RATE_LIMITED') return 'rate_limit_error';
+  if (status === 429) return w.limit === undefined || w.limit === 'requests' ? 'requests' : 'tokens';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   return status >= 500 ? 'server_error' : 'invalid_request_error';

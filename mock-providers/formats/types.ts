@@ -100,6 +100,9 @@ export interface LimitWindow {
 export interface RateLimitState {
   requests?: LimitWindow;
   tokens?: LimitWindow;
+  /** Anthropic's input- and output-token limits */
+  inputTokens?: LimitWindow;
+  outputTokens?: LimitWindow;
 }
 
 export interface WireError {
@@ -108,7 +111,7 @@ export interface WireError {
   /** extra response headers (retry-after, rate-limit state) */
   headers?: Record<string, string>;
   /** a 429 from the rate limiter: which budget ran out */
-  limit?: 'requests' | 'tokens';
+  limit?: 'requests' | 'tokens' | 'input_tokens' | 'output_tokens';
 }
 
 export interface CallRoute {
