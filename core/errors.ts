@@ -27,6 +27,8 @@ export const ERRORS = {
   GW_DRAINING: { title: 'The gateway is shutting down', exit: 1, status: 503 },
   MOCK_BAD_REQUEST: { title: 'Invalid request', exit: 1, status: 400 },
   MOCK_MODEL_NOT_FOUND: { title: 'Model not found', exit: 1, status: 404 },
+  MOCK_CONTEXT_LENGTH_EXCEEDED: { title: "Prompt and max_tokens exceed the model's context window", exit: 1, status: 400 },
+  MOCK_MAX_TOKENS_TOO_LARGE: { title: "max_tokens above the model's maximum output", exit: 1, status: 400 },
   MOCK_ROUTE_NOT_FOUND: { title: 'No such route on a mock endpoint', exit: 1, status: 404 },
   MOCK_INTERNAL: { title: 'Internal mock provider error', exit: 1, status: 500 },
   GW_UPSTREAM_RATE_LIMITED: { title: 'Every upstream attempt was rate-limited', exit: 1, status: 429 },

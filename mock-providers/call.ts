@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Price } from './fleet-schema.js';
-import { costUsd, type Ledger, type LedgerOutcome } from './ledger.js';
+import { costUsd, type CacheTokens, type Ledger, type LedgerOutcome } from './ledger.js';
 import type { Pacer } from './pacer.js';
 
 export interface CallSite {
@@ -25,7 +25,9 @@ export class Call {
   stream = false;
   key: string | null = null;
   tokensIn = 0;
-  price: Pick<Price, 'input' | 'output'> | undefined;
+  /** prompt tokens read from and written to the provider's prompt cache */
+  cache: CacheTokens = { read: 0, write: 0 };
+  price: Price | undefined;
   /** due times of the output tokens (ms after arrival) once planned */
   offsets: Float64Array | undefined;
   pacer: Pacer | undefined;
@@ -67,6 +69,7 @@ export class Call {
     const planned = this.offsets?.length ?? 0;
     const tokensOut = this.tokensSent ?? (outcome === 'ok' ? planned : this.offsets ? countDue(this.offsets, durationMs) : 0);
     const ms = (x: number): number => Math.round(x * 1000) / 1000;
+    const cost = this.price ? costUsd(this.price, this.tokensIn, tokensOut, this.cache) : 0;
     this.site.ledger.write({
       time: new Date(this.arrivedWall).toISOString(),
       endpoint: this.site.id,
@@ -79,8 +82,11 @@ export class Call {
       stream: this.stream,
       fault: this.fault,
       tokensIn: this.tokensIn,
+      cachedTokensIn: this.cache.read,
+      cacheWriteTokensIn: this.cache.write,
+      cacheSavedUsd: this.price ? costUsd(this.price, this.tokensIn, tokensOut) - cost : 0,
       tokensOut,
-      costUsd: this.price ? costUsd(this.price, this.tokensIn, tokensOut) : 0,
+      costUsd: cost,
       ttftMs: this.firstContentAt === null ? null : ms(this.firstContentAt - this.arrivedAt),
       queueMs: ms(this.queueMs),
       durationMs: ms(durationMs),

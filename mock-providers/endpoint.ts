@@ -22,6 +22,7 @@ import { apiKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { CapacityPool } from './limits/capacity.js';
 import { RateLimiter } from './limits/rate-limiter.js';
+import { PromptCache, promptCacheRule } from './prompt-cache.js';
 import { serve, type ServeSite } from './serve.js';
 
 const CALL = Symbol('stormlab.call');
@@ -63,6 +64,8 @@ export interface EndpointOptions {
   host: string;
   ledger: Ledger;
   chaos: Pick<ChaosEngine, 'decide'>;
+  /** the provider's rate limiter, shared by all its regions (default: this endpoint's own) */
+  limiter?: RateLimiter;
   /** 0 → any free port (the first start picks it; later starts reuse it) */
   port?: number;
 }
@@ -71,6 +74,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
   const id = endpointId(o.provider.name, o.region.name);
   const format = FORMATS[o.provider.format];
   let seq = 0;
+  const cacheRule = promptCacheRule(format.name, o.provider.promptCache);
   const site: CallSite & ServeSite = {
     id,
     provider: o.provider.name,
@@ -83,7 +87,8 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     models: new Map(o.provider.models.map((m) => [m.name, m])),
     embeddingModels: new Map(o.provider.embeddings.map((m) => [m.name, m])),
     pools: new Map(o.provider.models.flatMap((m) => (m.capacity ? [[m.name, new CapacityPool(m.capacity)] as const] : []))),
-    limiter: new RateLimiter(),
+    limiter: o.limiter ?? new RateLimiter(),
+    promptCache: cacheRule ? new PromptCache(cacheRule) : null,
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,
   };
@@ -134,26 +139,36 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     return { call, parts, m: v.modifiers };
   };
 
-  for (const route of format.calls) {
-    app.route({
-      method: route.method,
+  // one fastify route per URL; routes sharing a URL pick the request by `accepts` (the first is the fallback)
+  type Handler = { url: string; accepts?: (p: RequestParts) => boolean; handle: (req: FastifyRequest, reply: FastifyReply) => void };
+  const handlers: Handler[] = [
+    ...format.calls.map((route) => ({
       url: route.url,
-      onRequest: startCall,
-      handler: (req, reply) => {
+      accepts: route.accepts,
+      handle: (req: FastifyRequest, reply: FastifyReply) => {
         const c = chaosFirst(req, reply, route.peek);
         if (c) serve(site, c.call, route.parse(c.parts), route, c.parts, reply, c.m);
       },
-    });
-  }
-  const emb = format.embeddings;
-  if (emb) {
-    app.route({
-      method: 'POST',
+    })),
+    ...(format.embeddings ?? []).map((emb) => ({
       url: emb.url,
-      onRequest: startCall,
-      handler: (req, reply) => {
+      accepts: emb.accepts,
+      handle: (req: FastifyRequest, reply: FastifyReply) => {
         const c = chaosFirst(req, reply, emb.peek);
         if (c) serveEmbeddings(site, c.call, emb.parse(c.parts), emb, reply, c.m);
+      },
+    })),
+  ];
+  for (const url of new Set(handlers.map((h) => h.url))) {
+    const group = handlers.filter((h) => h.url === url);
+    app.route({
+      method: 'POST',
+      url,
+      onRequest: startCall,
+      handler: (req, reply) => {
+        if (group.length === 1) return group[0]!.handle(req, reply);
+        const parts: RequestParts = { body: req.body, params: req.params as Record<string, string | undefined>, query: req.query as Record<string, string | undefined> };
+        (group.find((h) => h.accepts?.(parts) ?? true) ?? group[0]!).handle(req, reply);
       },
     });
   }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
 import { DistSchema } from '../core/dist-schema.js';
+import { DURATION_RE, parseDurationMs } from '../core/duration.js';
 import { unknownScopeNames } from './chaos/scope.js';
 import { ChaosTimelineSchema } from './chaos/timeline-schema.js';
 import { FORMAT_NAMES, FORMATS_WITH_EMBEDDINGS } from './formats/names.js';
@@ -29,21 +30,29 @@ export type Region = z.output<typeof RegionSchema>;
 export const PriceSchema = z.strictObject({
   /** USD per 1M prompt tokens */
   input: usdPerMTok,
-  /** USD per 1M cached prompt tokens (kept for the later prompt-cache model; not billed yet) */
+  /** USD per 1M prompt tokens read from the provider's prompt cache (default: `input`) */
   cachedInput: usdPerMTok.optional(),
+  /** USD per 1M prompt tokens written to the prompt cache (Anthropic: 1.25 × input; default: `input`) */
+  cacheWrite: usdPerMTok.optional(),
   /** USD per 1M completion tokens */
   output: usdPerMTok,
 });
 export type Price = z.output<typeof PriceSchema>;
 
 /**
- * Requests and tokens per minute, per API key, per endpoint and model (a token bucket that refills
- * continuously, as OpenAI's). A request takes its prompt tokens plus its max_tokens (or, without
- * one, the completion it will get) from the token budget. Over budget → 429 with retry-after.
+ * Requests and tokens per minute, per organisation (API key) and model, across every region of the
+ * provider (token buckets that refill continuously, as OpenAI's). A request takes its prompt
+ * tokens plus its max_tokens (or, without one, the completion it will get) from `tpm`; Anthropic's
+ * separate limits take the prompt tokens the cache did not serve from `itpm` and max_tokens from
+ * `otpm`. Over budget → 429 with retry-after.
  */
 export const RateLimitsSchema = z.strictObject({
   rpm: z.int().positive().optional(),
   tpm: z.int().positive().optional(),
+  /** input tokens per minute (Anthropic) */
+  itpm: z.int().positive().optional(),
+  /** output tokens per minute (Anthropic) */
+  otpm: z.int().positive().optional(),
 });
 export type RateLimits = z.output<typeof RateLimitsSchema>;
 
@@ -81,8 +90,10 @@ export const ModelSchema = z.strictObject({
   outputTokens: DistSchema,
   /** extra TTFT per prompt token (prefill) */
   prefillMsPerInputToken: z.number().nonnegative().default(0),
-  /** the cap applied when a request sets no max_tokens */
+  /** the cap applied when a request sets no max_tokens; a larger max_tokens is refused with a 400 */
   maxOutputTokens: z.int().positive().default(16_384),
+  /** prompt tokens (plus max_tokens, for OpenAI and Anthropic) the model takes; more → 400 context_length_exceeded */
+  contextWindow: z.int().positive().default(128_000),
   rateLimits: RateLimitsSchema.optional(),
   capacity: CapacitySchema.optional(),
 });
@@ -101,10 +112,30 @@ export const EmbeddingModelSchema = z.strictObject({
 });
 export type EmbeddingModelConfig = z.output<typeof EmbeddingModelSchema>;
 
+const ttl = z.union([z.number().positive(), z.string().regex(DURATION_RE, { message: 'a duration such as 5m or 300s' })])
+  .transform((v) => (typeof v === 'number' ? v * 1000 : parseDurationMs(v)));
+
+/**
+ * The provider's prompt cache (prompt-cache.ts): `false` turns it off; fields override the wire
+ * format's defaults (OpenAI and Gemini: automatic, 1,024+ tokens in 128-token steps; Anthropic: at
+ * `cache_control` breakpoints of 1,024+ tokens; a TTL of 5 minutes after the last use).
+ */
+export const PromptCacheSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    minTokens: z.int().positive().optional(),
+    stepTokens: z.int().positive().optional(),
+    /** seconds, or a duration (`5m`) */
+    ttl: ttl.optional(),
+  }).transform(({ ttl: ttlMs, ...rest }) => ({ ...rest, ...(ttlMs === undefined ? {} : { ttlMs }) })),
+]);
+export type PromptCacheConfig = z.output<typeof PromptCacheSchema>;
+
 export const ProviderSchema = z
   .strictObject({
     name: id,
     format: z.enum(FORMAT_NAMES),
+    promptCache: PromptCacheSchema.optional(),
     regions: z.array(RegionSchema).min(1),
     models: z.array(ModelSchema).min(1),
     embeddings: z.array(EmbeddingModelSchema).default([]),
@@ -119,7 +150,7 @@ export const ProviderSchema = z
     p.models.forEach((m, i) => check('models', m.name, i));
     p.embeddings.forEach((m, i) => check('embeddings', m.name, i));
     if (p.embeddings.length > 0 && !FORMATS_WITH_EMBEDDINGS.includes(p.format)) {
-      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(', ')} has an embeddings route)` });
+      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)` });
     }
   });
 export type Provider = z.output<typeof ProviderSchema>;

@@ -142,7 +142,7 @@ describe('a running fleet', () => {
     const missing = await postChat(a, { model: 'm1' });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({
-      error: { message: "Missing required parameter: 'messages'.", type: 'invalid_request_error', param: 'messages', code: null },
+      error: { message: "Missing required parameter: 'messages'.", type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' },
     });
     const bad = await postChat(a, { model: 'm1', messages, max_tokens: 0 });
     expect(bad.status).toBe(400);

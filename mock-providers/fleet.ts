@@ -13,6 +13,7 @@ import { createEndpoint, type Endpoint, type EndpointInfo } from './endpoint.js'
 import { reserveFds } from './fd-table.js';
 import { fleetNames, type Fleet } from './fleet-schema.js';
 import { createLedger, type LedgerSinkOption } from './ledger.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 
 export interface StartFleetOptions {
   /** NDJSON file to append to, or a callback per entry */
@@ -117,8 +118,10 @@ export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Pr
 
   try {
     for (const provider of fleet.providers) {
+      // rate limits are per organisation across all regions of a provider
+      const limiter = new RateLimiter();
       for (const region of provider.regions) {
-        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos });
+        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, limiter });
         byId.set(ep.info.id, ep);
       }
     }

@@ -19,6 +19,8 @@ import type { CallRequest, CallRoute, FormatUnit, RequestParts, ResponseMeta } f
 import { planLatency, tokenOffsets } from './latency.js';
 import type { CapacityPool } from './limits/capacity.js';
 import { enforceLimits } from './limits/enforce.js';
+import { checkModelLimits } from './limits/model-limits.js';
+import { NO_CACHE, type PromptCache } from './prompt-cache.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 
 export interface ServeSite {
@@ -31,6 +33,8 @@ export interface ServeSite {
   /** per chat model with a capacity */
   pools: ReadonlyMap<string, CapacityPool>;
   limiter: RateLimiter;
+  /** null when the provider turns prompt caching off */
+  promptCache: PromptCache | null;
   /** this endpoint's latency stream: deriveSeed(fleet.seed, id) */
   rng: Rng;
   nextSeq(): number;
@@ -52,15 +56,22 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
   const model = site.models.get(req.model);
   if (!model) throw modelNotFound(site, req.model);
   call.price = model.price;
+  checkModelLimits(site.format.name, model, req);
   call.tokensIn = req.promptTokens;
-  const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: req.promptTokens, maxTokens: req.maxTokens }, site.rng);
-  const limitHeaders = enforceLimits(site.format, site.limiter, model.rateLimits, req.model, call.key, req.promptTokens + (req.maxTokens ?? plan.outputTokens));
+  const cache = site.promptCache?.use(req.model, call.key, req.messages, req.cacheBreakpoints, Date.now()) ?? NO_CACHE;
+  // prefill covers the prompt tokens the cache did not serve
+  const prefillTokens = req.promptTokens - cache.readTokens;
+  const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: prefillTokens, maxTokens: req.maxTokens }, site.rng);
+  const output = req.maxTokens ?? plan.outputTokens;
+  const demand = { tokens: req.promptTokens + output, input: prefillTokens, output };
+  const limitHeaders = enforceLimits(site.format, site.limiter, model.rateLimits, req.model, call.key, demand);
   const pool = site.pools.get(req.model);
   if (pool && pool.wouldRefuse()) {
     const status = site.format.overloadedStatus;
     throw new WireFailure({ status, error: new StormlabError('MOCK_OVERLOADED', site.format.statusMessage(status)) });
   }
 
+  call.cache = { read: cache.readTokens, write: cache.writeTokens };
   reply.hijack();
   if (call.done) return void reply.raw.destroy(); // the endpoint went down while the body was read
   const headers = { [ENDPOINT_HEADER]: site.id, [REQUEST_ID_HEADER]: call.requestId, ...limitHeaders };
@@ -70,8 +81,9 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
     const offsets = tokenOffsets(plan, { delayMs: queueMs, ttftMultiplier: m.ttftMultiplier, itlMultiplier: m.itlMultiplier * itlFactor });
     call.offsets = offsets;
     const pieces = completionPieces(site.seed, req.model, req.messages, plan.outputTokens);
-    const usage = { promptTokens: req.promptTokens, completionTokens: pieces.length };
-    const meta = responseMeta(site, call, req.model, req.promptTokens, req.stream && req.includeUsage);
+    const cached = { cachedTokens: cache.readTokens, cacheWriteTokens: cache.writeTokens };
+    const usage = { promptTokens: req.promptTokens, completionTokens: pieces.length, ...cached };
+    const meta = { ...responseMeta(site, call, req.model, req.promptTokens, req.stream && req.includeUsage), ...cached };
     if (req.stream) {
       sendStream(call, headers, { pieces, sse: route.stream(meta, parts), usage, finishReason: plan.finishReason }, m);
       return;

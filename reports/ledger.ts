@@ -23,6 +23,12 @@ export const LedgerLineSchema = z.object({
   fault: z.string().nullable().optional(),
   tokensIn: z.number().nonnegative().default(0),
   tokensOut: z.number().nonnegative().default(0),
+  /** prompt tokens the provider's prompt cache served (part of tokensIn, billed at the cached price) */
+  cachedTokensIn: z.number().nonnegative().default(0),
+  /** prompt tokens written to the prompt cache (Anthropic) */
+  cacheWriteTokensIn: z.number().nonnegative().default(0),
+  /** the same call's cost without the prompt cache, minus its cost */
+  cacheSavedUsd: z.number().default(0),
   costUsd: z.number().nonnegative().default(0),
   durationMs: z.number().optional(),
   /** `ok` for a complete answer; anything else (e.g. a broken stream) is an error */
@@ -50,6 +56,10 @@ export interface LedgerTotals {
   failedCostUsd: number;
   tokensIn: number;
   tokensOut: number;
+  /** provider prompt cache: tokens read and written, and what it saved */
+  cachedTokensIn: number;
+  cacheWriteTokensIn: number;
+  cacheSavedUsd: number;
   /** by endpoint (`openai/us-east`) */
   byEndpoint: Map<string, EndpointTotals>;
 }
@@ -69,6 +79,9 @@ export function createLedgerTotals(): LedgerTotals {
     failedCostUsd: 0,
     tokensIn: 0,
     tokensOut: 0,
+    cachedTokensIn: 0,
+    cacheWriteTokensIn: 0,
+    cacheSavedUsd: 0,
     byEndpoint: new Map(),
   };
 }
@@ -83,6 +96,9 @@ export function recordLedgerLine(t: LedgerTotals, l: LedgerLine): void {
   }
   t.tokensIn += l.tokensIn;
   t.tokensOut += l.tokensOut;
+  t.cachedTokensIn += l.cachedTokensIn;
+  t.cacheWriteTokensIn += l.cacheWriteTokensIn;
+  t.cacheSavedUsd += l.cacheSavedUsd;
   let e = t.byEndpoint.get(l.endpoint);
   if (!e) {
     e = { calls: 0, ok: 0, errors: 0, statuses: {}, costUsd: 0, tokensIn: 0, tokensOut: 0 };

@@ -91,6 +91,16 @@ export function savedByCacheText(c: Summary['cost']): string {
   return s.usd === null ? `unknown (${s.basis.replace(/^unknown: /, '')})` : fmtUsd(s.usd);
 }
 
+/** The providers' prompt caches from the ledger: cached input tokens, their share of input, and the saving. */
+export function promptCacheText(s: Summary): string {
+  const u = s.upstream;
+  if (!u) return '— (no ledger.ndjson)';
+  if (u.cachedTokensIn === 0 && u.cacheWriteTokensIn === 0) return 'no cached input tokens';
+  const share = u.tokensIn > 0 ? ` (${fmtPct(u.cachedTokensIn / u.tokensIn)} of input)` : '';
+  const writes = u.cacheWriteTokensIn > 0 ? `, ${fmtInt(u.cacheWriteTokensIn)} written` : '';
+  return `${fmtInt(u.cachedTokensIn)} cached input tokens${share}${writes}, saved ${fmtUsd(u.cacheSavedUsd)}`;
+}
+
 export function falseHitText(cache: Summary['cache']): string {
   if (cache.falseHits === null) return 'n/a (no intent tags in the samples)';
   return `${fmtPct(cache.falseHitRate)} (${fmtInt(cache.falseHits)} of ${fmtInt(cache.falseHitChecked)} checked hits)`;
@@ -108,6 +118,7 @@ function cost(s: Summary): string {
     rows.push([`spent on failed attempts (${fmtInt(calls)} call${calls === 1 ? '' : 's'})`, fmtUsd(c.failedAttemptsUsd)]);
   }
   rows.push(['saved by cache (estimate)', cell(savedByCacheText(c))]);
+  rows.push(["providers' prompt caches (ledger)", cell(promptCacheText(s))]);
   if (c.gatewayUsd !== null) rows.push(['gateway cost counter (metrics.prom)', fmtUsd(c.gatewayUsd)]);
   rows.push(['tokens in / out', `${fmtInt(s.tokens.in)} / ${fmtInt(s.tokens.out)}`]);
   const cache = `Cache: **${fmtPct(s.cache.hitRate)}** hit rate (${fmtInt(s.cache.hits)} of ${fmtInt(s.cache.lookups)} lookups), false hits ${falseHitText(s.cache)}`;

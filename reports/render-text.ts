@@ -21,6 +21,8 @@ export function renderTerminalSummary(s: Summary): string {
   if (s.cost.ledgerUsd !== null) {
     cost += sameToTheCent(s.cost.ledgerUsd, s.cost.totalUsd) ? ' · ledger ✓ equal' : ` · ledger ${fmtUsd(s.cost.ledgerUsd)} ✗ differs`;
   }
+  const cached = s.upstream?.cachedTokensIn ?? 0;
+  if (cached > 0) cost += ` · prompt cache ${fmtInt(cached)} tokens, saved ${fmtUsd(s.upstream!.cacheSavedUsd)}`;
   lines.push(`${cost} · cache hit rate ${fmtPct(s.cache.hitRate)}`);
   for (const th of s.thresholds) {
     lines.push(`${th.ok ? '✓' : '✗'} ${th.key} ${th.threshold} (observed ${th.observed === null ? 'nothing' : fmtNum(th.observed)})`);

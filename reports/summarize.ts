@@ -62,6 +62,9 @@ function upstream(ledger: LedgerTotals | null | undefined): Summary['upstream'] 
     failedCostUsd: roundUsd(ledger.failedCostUsd),
     tokensIn: ledger.tokensIn,
     tokensOut: ledger.tokensOut,
+    cachedTokensIn: ledger.cachedTokensIn,
+    cacheWriteTokensIn: ledger.cacheWriteTokensIn,
+    cacheSavedUsd: roundUsd(ledger.cacheSavedUsd),
     badLines: ledger.bad.count,
     byEndpoint: sorted(
       new Map([...ledger.byEndpoint].map(([k, e]) => [k, { ...e, statuses: { ...e.statuses }, costUsd: roundUsd(e.costUsd) }])),

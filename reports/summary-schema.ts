@@ -150,6 +150,12 @@ export const SummarySchema = z.strictObject({
       failedCostUsd: z.number(),
       tokensIn: z.number(),
       tokensOut: z.number(),
+      /** prompt tokens the providers' prompt caches served (part of tokensIn, billed at the cached price) */
+      cachedTokensIn: z.number().default(0),
+      /** prompt tokens written to a prompt cache (Anthropic bills them above the input price) */
+      cacheWriteTokensIn: z.number().default(0),
+      /** what the prompt caches saved: the calls' cost without caching minus their cost */
+      cacheSavedUsd: z.number().default(0),
       badLines: count,
       byEndpoint: z.record(z.string(), EndpointSummarySchema),
     })

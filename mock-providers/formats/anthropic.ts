@@ -10,9 +10,10 @@ import { chatPromptTokens } from '../../core/tokens.js';
 import type { FinishReason } from '../latency.js';
 import { rfc3339After } from './rate-headers.js';
 import { parseBody } from './request-error.js';
-import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import type { CacheBreakpoint, CallRequest, FormatUnit, LimitWindow, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
-const Block = z.object({ type: z.string(), text: z.string().optional() });
+const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
+const Block = z.object({ type: z.string(), text: z.string().optional(), cache_control: CacheControl.nullish() });
 const Content = z.union([z.string(), z.array(Block)], { error: 'a string or an array of content blocks' });
 /** Loose: temperature, tools, metadata… pass. */
 export const MessagesRequestSchema = z.object({
@@ -30,22 +31,49 @@ function peek({ body }: RequestParts): Peek {
   return { model: typeof b?.model === 'string' ? b.model : null, stream: b?.stream === true };
 }
 
+/** The `cache_control` marks of one message's blocks: characters of its text up to the end of each marked block. */
+function breakpoints(c: z.output<typeof Content>, message: number): CacheBreakpoint[] {
+  if (typeof c === 'string') return [];
+  const out: CacheBreakpoint[] = [];
+  let chars = 0;
+  for (const block of c) {
+    chars += block.text?.length ?? 0;
+    if (block.cache_control) out.push({ message, chars, ...(block.cache_control.ttl === '1h' ? { ttlMs: 3_600_000 } : {}) });
+  }
+  return out;
+}
+
 function parse(body: unknown): CallRequest {
   const b = parseBody(MessagesRequestSchema, body);
-  const messages = [...(b.system === undefined ? [] : [{ role: 'system', content: text(b.system) }]), ...b.messages.map((m) => ({ role: m.role, content: text(m.content) }))];
-  return { model: b.model, messages, promptTokens: chatPromptTokens(messages), maxTokens: b.max_tokens, stream: b.stream ?? false, includeUsage: true };
+  const turns = [...(b.system === undefined ? [] : [{ role: 'system', content: b.system }]), ...b.messages];
+  const messages = turns.map((m) => ({ role: m.role, content: text(m.content) }));
+  const cacheBreakpoints = turns.flatMap((m, i) => breakpoints(m.content, i));
+  return {
+    model: b.model,
+    messages,
+    promptTokens: chatPromptTokens(messages),
+    maxTokens: b.max_tokens,
+    stream: b.stream ?? false,
+    includeUsage: true,
+    ...(cacheBreakpoints.length > 0 ? { cacheBreakpoints } : {}),
+  };
 }
 
 const stopReason = (f: FinishReason): string => (f === 'length' ? 'max_tokens' : 'end_turn');
-const usageJson = (u: Usage): string =>
-  `{"input_tokens":${u.promptTokens},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":${u.completionTokens}}`;
+/** Anthropic's `input_tokens` are the prompt tokens after the last cache breakpoint: neither read nor written. */
+const usageJson = (u: Usage): string => {
+  const read = u.cachedTokens ?? 0;
+  const write = u.cacheWriteTokens ?? 0;
+  return `{"input_tokens":${u.promptTokens - read - write},"cache_creation_input_tokens":${write},"cache_read_input_tokens":${read},` +
+    `"output_tokens":${u.completionTokens}}`;
+};
 const messageHead = (meta: ResponseMeta): string =>
   `{"id":${JSON.stringify(`msg_${meta.callId}`)},"type":"message","role":"assistant","model":${JSON.stringify(meta.model)},`;
 const event = (name: string, data: string): string => `event: ${name}\ndata: ${data}\n\n`;
 
 function stream(meta: ResponseMeta): StreamRenderer {
   const start =
-    event('message_start', `{"type":"message_start","message":${messageHead(meta)}"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson({ promptTokens: meta.promptTokens, completionTokens: 1 })}}}`) +
+    event('message_start', `{"type":"message_start","message":${messageHead(meta)}"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson({ promptTokens: meta.promptTokens, completionTokens: 1, cachedTokens: meta.cachedTokens, cacheWriteTokens: meta.cacheWriteTokens })}}}`) +
     event('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}') +
     event('ping', '{"type":"ping"}');
   const deltaHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":';
@@ -112,18 +140,20 @@ export const anthropic: FormatUnit = {
   errorBody,
   statusMessage: (status) => MESSAGES[status] ?? (status >= 500 ? MESSAGES[500]! : MESSAGES[400]!),
   overloadedStatus: 529,
-  rateLimitHeaders: ({ requests, tokens }, now) => {
+  rateLimitHeaders: ({ requests, tokens, inputTokens, outputTokens }, now) => {
     const h: Record<string, string> = {};
-    if (requests) {
-      h['anthropic-ratelimit-requests-limit'] = String(requests.limit);
-      h['anthropic-ratelimit-requests-remaining'] = String(requests.remaining);
-      h['anthropic-ratelimit-requests-reset'] = rfc3339After(now, requests.resetMs);
-    }
-    if (tokens) {
-      h['anthropic-ratelimit-tokens-limit'] = String(tokens.limit);
-      h['anthropic-ratelimit-tokens-remaining'] = String(tokens.remaining);
-      h['anthropic-ratelimit-tokens-reset'] = rfc3339After(now, tokens.resetMs);
-    }
+    const put = (name: string, w: LimitWindow | undefined): void => {
+      if (!w) return;
+      h[`anthropic-ratelimit-${name}-limit`] = String(w.limit);
+      h[`anthropic-ratelimit-${name}-remaining`] = String(w.remaining);
+      h[`anthropic-ratelimit-${name}-reset`] = rfc3339After(now, w.resetMs);
+    };
+    put('requests', requests);
+    put('input-tokens', inputTokens);
+    put('output-tokens', outputTokens);
+    // `tokens-*` is the most restrictive token limit in effect
+    const windows = [tokens, inputTokens, outputTokens].filter((w): w is LimitWindow => w !== undefined);
+    put('tokens', windows.sort((a, b) => a.remaining - b.remaining)[0]);
     return h;
   },
 };

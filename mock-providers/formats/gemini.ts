@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { StormlabError } from '../../core/errors.js';
 import { chatPromptTokens } from '../../core/tokens.js';
 import type { FinishReason } from '../latency.js';
+import { geminiEmbeddings } from './gemini-embed.js';
 import { parseBody } from './request-error.js';
 import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
@@ -27,6 +28,7 @@ export const GenerateContentRequestSchema = z.object({
 });
 
 const METHODS = { generateContent: false, streamGenerateContent: true } as const;
+const ACTION_URL = '/v1beta/models/:action';
 
 /** `gemini-2.5-flash:streamGenerateContent` → model and method. */
 function action(params: RequestParts['params']): { model: string; method: string } {
@@ -43,7 +45,7 @@ function peek({ params }: RequestParts): Peek {
 function parse(req: RequestParts): CallRequest {
   const { model, method } = action(req.params);
   if (!(method in METHODS) || !model) {
-    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected: 'models/{model}:generateContent or :streamGenerateContent' }]);
+    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected: 'models/{model}:generateContent, :streamGenerateContent, :embedContent or :batchEmbedContents' }]);
   }
   const b = parseBody(GenerateContentRequestSchema, req.body);
   const flat = (parts: Array<{ text?: string | undefined }>): string => parts.map((p) => p.text ?? '').join('');
@@ -62,14 +64,18 @@ function parse(req: RequestParts): CallRequest {
 }
 
 const finish = (f: FinishReason): string => (f === 'length' ? 'MAX_TOKENS' : 'STOP');
+/** `cachedContentTokenCount` (part of promptTokenCount) only when the prompt cache served some, as Google does. */
+const cachedJson = (n: number | undefined): string => (n ? `,"cachedContentTokenCount":${n}` : '');
 const usageJson = (u: Usage): string =>
-  `{"promptTokenCount":${u.promptTokens},"candidatesTokenCount":${u.completionTokens},"totalTokenCount":${u.promptTokens + u.completionTokens}}`;
+  `{"promptTokenCount":${u.promptTokens},"candidatesTokenCount":${u.completionTokens},"totalTokenCount":${u.promptTokens + u.completionTokens}` +
+  `${cachedJson(u.cachedTokens)}}`;
 const tailOf = (meta: ResponseMeta): string => `"modelVersion":${JSON.stringify(meta.model)},"responseId":${JSON.stringify(meta.callId)}}`;
 const candidate = (text: string, f?: FinishReason): string =>
   `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},${f ? `"finishReason":"${finish(f)}",` : ''}"index":0}],`;
 
 function stream(meta: ResponseMeta, req: RequestParts): StreamRenderer {
-  const rest = `"usageMetadata":{"promptTokenCount":${meta.promptTokens},"totalTokenCount":${meta.promptTokens}},${tailOf(meta)}`;
+  const usage = `{"promptTokenCount":${meta.promptTokens},"totalTokenCount":${meta.promptTokens}${cachedJson(meta.cachedTokens)}}`;
+  const rest = `"usageMetadata":${usage},${tailOf(meta)}`;
   const last = (u: Usage, f: FinishReason): string => `${candidate('', f)}"usageMetadata":${usageJson(u)},${tailOf(meta)}`;
   if (req.query.alt === 'sse') {
     return {
@@ -128,13 +134,15 @@ export const gemini: FormatUnit = {
   calls: [
     {
       method: 'POST',
-      url: '/v1beta/models/:action',
+      url: ACTION_URL,
+      accepts: (req) => action(req.params).method in METHODS,
       peek,
       parse,
       body: (meta, c) => `${candidate(c.text, c.finishReason)}"usageMetadata":${usageJson(c.usage)},${tailOf(meta)}`,
       stream,
     },
   ],
+  embeddings: geminiEmbeddings(action),
   models: {
     url: '/v1beta/models',
     body: (models) => ({

@@ -7,4 +7,4 @@ export const FORMAT_NAMES = ['openai', 'anthropic', 'gemini'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** Formats with an embeddings route (a provider of another format cannot declare `embeddings`). */
-export const FORMATS_WITH_EMBEDDINGS: readonly FormatName[] = ['openai'];
+export const FORMATS_WITH_EMBEDDINGS: readonly FormatName[] = ['openai', 'gemini'];

@@ -8,7 +8,8 @@ import { chatPromptTokens } from '../../core/tokens.js';
 import { float32Base64 } from './float-base64.js';
 import { goDuration } from './rate-headers.js';
 import { parseBody } from './request-error.js';
-import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import { azureCall, azureEmbeddings } from './azure.js';
+import type { CallRequest, CallRoute, EmbeddingRoute, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
 
 const TextPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -60,7 +61,7 @@ function parse(body: unknown): CallRequest {
 
 const usageJson = (u: Usage): string =>
   `{"prompt_tokens":${u.promptTokens},"completion_tokens":${u.completionTokens},"total_tokens":${u.promptTokens + u.completionTokens},` +
-  `"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}`;
+  `"prompt_tokens_details":{"cached_tokens":${u.cachedTokens ?? 0}},"completion_tokens_details":{"reasoning_tokens":0}}`;
 
 const head = (meta: ResponseMeta, object: string): string =>
   `{"id":${JSON.stringify(`chatcmpl-${meta.callId}`)},"object":"${object}","created":${meta.created},` +
@@ -81,11 +82,24 @@ function stream(meta: ResponseMeta): StreamRenderer {
   };
 }
 
-const WIRE_CODES: Partial<Record<ErrorCode, string>> = { MOCK_MODEL_NOT_FOUND: 'model_not_found', MOCK_RATE_LIMITED: 'rate_limit_exceeded' };
+const WIRE_CODES: Partial<Record<ErrorCode, string>> = {
+  MOCK_MODEL_NOT_FOUND: 'model_not_found',
+  MOCK_RATE_LIMITED: 'rate_limit_exceeded',
+  MOCK_CONTEXT_LENGTH_EXCEEDED: 'context_length_exceeded',
+  MOCK_MAX_TOKENS_TOO_LARGE: 'invalid_value',
+};
+
+/** OpenAI's code for a malformed request: a missing field, or a field with a wrong value or type; null when no field is named. */
+function badRequestCode(w: WireError): string | null {
+  const d = w.error.details[0];
+  if (w.error.code !== 'MOCK_BAD_REQUEST' || !d?.path || d.path === '(root)') return null;
+  return d.received === 'undefined' ? 'missing_required_parameter' : 'invalid_value';
+}
 
 function errorType(w: WireError): string {
   const { status } = w;
-  if (status === 429) return w.error.code === 'MOCK_RATE_LIMITED' ? (w.limit ?? 'requests') : 'rate_limit_error';
+  if (status === 429 && w.error.code !== 'MOCK_RATE_LIMITED') return 'rate_limit_error';
+  if (status === 429) return w.limit === undefined || w.limit === 'requests' ? 'requests' : 'tokens';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   return status >= 500 ? 'server_error' : 'invalid_request_error';
@@ -98,7 +112,7 @@ function errorBody(w: WireError): unknown {
       message: w.error.message,
       type: errorType(w),
       param: param && param !== '(root)' ? param : null,
-      code: WIRE_CODES[w.error.code] ?? null,
+      code: WIRE_CODES[w.error.code] ?? badRequestCode(w),
     },
   };
 }
@@ -115,36 +129,38 @@ const MESSAGES: Record<number, string> = {
   504: 'Gateway timeout.',
 };
 
+const chat: CallRoute = {
+  method: 'POST',
+  url: '/v1/chat/completions',
+  peek,
+  parse: ({ body }) => parse(body),
+  body: (meta, c) =>
+    `${head(meta, 'chat.completion')}"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(c.text)},"refusal":null},` +
+    `"logprobs":null,"finish_reason":"${c.finishReason}"}],"usage":${usageJson(c.usage)}}`,
+  stream,
+};
+
+const embeddings: EmbeddingRoute = {
+  url: '/v1/embeddings',
+  peek: (req) => ({ model: peek(req).model, stream: false }),
+  parse: ({ body }) => {
+    const b = parseBody(EmbeddingRequestSchema, body);
+    const input = b.input;
+    const inputs = typeof input === 'string' ? [input] : input.map((x) => (typeof x === 'string' ? x : Array.isArray(x) ? x.join(' ') : String(x)));
+    // a single token array is one input, not many
+    const one = Array.isArray(input) && input.length > 0 && typeof input[0] === 'number';
+    return { model: b.model, inputs: one ? [(input as number[]).join(' ')] : inputs, dimensions: b.dimensions ?? null, encoding: b.encoding_format ?? 'float' };
+  },
+  body: (meta, vectors, encoding, promptTokens) => {
+    const data = vectors.map((v, index) => ({ object: 'embedding', index, embedding: encoding === 'base64' ? float32Base64(v) : Array.from(v) }));
+    return JSON.stringify({ object: 'list', data, model: meta.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }, system_fingerprint: meta.fingerprint });
+  },
+};
+
 export const openai: FormatUnit = {
   name: 'openai',
-  calls: [
-    {
-      method: 'POST',
-      url: '/v1/chat/completions',
-      peek,
-      parse: ({ body }) => parse(body),
-      body: (meta, c) =>
-        `${head(meta, 'chat.completion')}"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(c.text)},"refusal":null},` +
-        `"logprobs":null,"finish_reason":"${c.finishReason}"}],"usage":${usageJson(c.usage)}}`,
-      stream,
-    },
-  ],
-  embeddings: {
-    url: '/v1/embeddings',
-    peek: (req) => ({ model: peek(req).model, stream: false }),
-    parse: ({ body }) => {
-      const b = parseBody(EmbeddingRequestSchema, body);
-      const input = b.input;
-      const inputs = typeof input === 'string' ? [input] : input.map((x) => (typeof x === 'string' ? x : Array.isArray(x) ? x.join(' ') : String(x)));
-      // a single token array is one input, not many
-      const one = Array.isArray(input) && input.length > 0 && typeof input[0] === 'number';
-      return { model: b.model, inputs: one ? [(input as number[]).join(' ')] : inputs, dimensions: b.dimensions ?? null, encoding: b.encoding_format ?? 'float' };
-    },
-    body: (meta, vectors, encoding, promptTokens) => {
-      const data = vectors.map((v, index) => ({ object: 'embedding', index, embedding: encoding === 'base64' ? float32Base64(v) : Array.from(v) }));
-      return JSON.stringify({ object: 'list', data, model: meta.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }, system_fingerprint: meta.fingerprint });
-    },
-  },
+  calls: [chat, azureCall(chat)],
+  embeddings: [embeddings, azureEmbeddings(embeddings)],
   models: {
     url: '/v1/models',
     body: (models, provider) => ({ object: 'list', data: models.map((m) => ({ id: m.name, object: 'model', created: 0, owned_by: provider })) }),

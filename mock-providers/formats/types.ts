@@ -21,6 +21,16 @@ export interface CallRequest {
   stream: boolean;
   /** stream: append a usage event (OpenAI `stream_options.include_usage`) */
   includeUsage: boolean;
+  /** explicit prompt-cache breakpoints (Anthropic `cache_control`), in message order */
+  cacheBreakpoints?: CacheBreakpoint[];
+}
+
+/** The end of a content block marked for caching: message index, characters of its content up to there. */
+export interface CacheBreakpoint {
+  message: number;
+  chars: number;
+  /** the block's own TTL (Anthropic `ttl: "1h"`), else the provider's */
+  ttlMs?: number;
 }
 
 /** The parts of an HTTP request a format may read. */
@@ -46,11 +56,19 @@ export interface ResponseMeta {
   created: number;
   includeUsage: boolean;
   promptTokens: number;
+  /** prompt-cache reads and writes (for usage sent before the end, e.g. Anthropic's message_start) */
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 export interface Usage {
+  /** every prompt token, cached or not */
   promptTokens: number;
   completionTokens: number;
+  /** prompt tokens read from the provider's prompt cache */
+  cachedTokens?: number;
+  /** prompt tokens written to the prompt cache (Anthropic) */
+  cacheWriteTokens?: number;
 }
 
 export interface Completion {
@@ -82,6 +100,9 @@ export interface LimitWindow {
 export interface RateLimitState {
   requests?: LimitWindow;
   tokens?: LimitWindow;
+  /** Anthropic's input- and output-token limits */
+  inputTokens?: LimitWindow;
+  outputTokens?: LimitWindow;
 }
 
 export interface WireError {
@@ -90,12 +111,14 @@ export interface WireError {
   /** extra response headers (retry-after, rate-limit state) */
   headers?: Record<string, string>;
   /** a 429 from the rate limiter: which budget ran out */
-  limit?: 'requests' | 'tokens';
+  limit?: 'requests' | 'tokens' | 'input_tokens' | 'output_tokens';
 }
 
 export interface CallRoute {
   method: 'POST';
   url: string;
+  /** routes sharing a URL (Gemini's `models/{model}:{method}`): does this one serve the request */
+  accepts?(req: RequestParts): boolean;
   peek(req: RequestParts): Peek;
   /** validate and normalise; throw StormlabError (MOCK_BAD_REQUEST naming the field) on bad input */
   parse(req: RequestParts): CallRequest;
@@ -113,6 +136,8 @@ export interface EmbeddingRequest {
 
 export interface EmbeddingRoute {
   url: string;
+  /** as CallRoute.accepts */
+  accepts?(req: RequestParts): boolean;
   peek(req: RequestParts): Peek;
   parse(req: RequestParts): EmbeddingRequest;
   body(meta: ResponseMeta, vectors: readonly Float32Array[], encoding: 'float' | 'base64', promptTokens: number): string;
@@ -127,7 +152,7 @@ export interface ModelListing {
 export interface FormatUnit {
   name: FormatName;
   calls: CallRoute[];
-  embeddings?: EmbeddingRoute;
+  embeddings?: EmbeddingRoute[];
   /** the model-list route of this API */
   models: { url: string; body(models: readonly ModelListing[], provider: string): unknown };
   /** the JSON body of an error response in this API's shape */

@@ -134,3 +134,54 @@ describe('limits on a running fleet', () => {
     expect(line('cap-3').ttftMs).toBeGreaterThanOrEqual(line('cap-3').queueMs + 40);
   });
 });
+
+describe('limits per organisation across the regions of a provider', () => {
+  let fleet: RunningFleet;
+  const at = (id: string): string => fleet.endpoints.find((e) => e.id === id)!.url;
+  beforeAll(async () => {
+    fleet = await startFleet(
+      FleetSchema.parse({
+        providers: [
+          { name: 'acme', format: 'openai', regions: ['a', 'b'], models: [model('org', { rateLimits: { rpm: 3 } })] },
+          { name: 'ant', format: 'anthropic', regions: ['us', 'eu'], models: [model('claude-x', { rateLimits: { itpm: 100, otpm: 50 } })] },
+        ],
+      }),
+      { control: false },
+    );
+  });
+  afterAll(() => fleet?.close());
+
+  it('RPM is one budget for an API key across both regions; another key has its own', async () => {
+    const key = { authorization: 'Bearer org-1' };
+    const ask = (id: string, h = key) => postChat(at(id), { model: 'org', messages, max_tokens: 1 }, h);
+    expect((await ask('acme/a')).headers.get('x-ratelimit-remaining-requests')).toBe('2');
+    expect((await ask('acme/b')).headers.get('x-ratelimit-remaining-requests')).toBe('1');
+    expect((await ask('acme/a')).status).toBe(200);
+    const refused = await ask('acme/b');
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/on requests per min \(RPM\): Limit 3, Used 3, Requested 1\./);
+    expect((await ask('acme/b', { authorization: 'Bearer org-2' })).status).toBe(200);
+  });
+
+  it('Anthropic: separate input- and output-token limits with their own headers, shared across regions', async () => {
+    const client = (id: string, apiKey: string) => new Anthropic({ baseURL: at(id), apiKey, maxRetries: 0 });
+    const long = [{ role: 'user' as const, content: 'x'.repeat(240) }]; // 67 prompt tokens of the 100 ITPM
+    const { response } = await client('ant/us', 'in-1').messages.create({ model: 'claude-x', max_tokens: 1, messages: long }).withResponse();
+    expect(response.headers.get('anthropic-ratelimit-input-tokens-limit')).toBe('100');
+    expect(response.headers.get('anthropic-ratelimit-input-tokens-remaining')).toBe('33');
+    expect(response.headers.get('anthropic-ratelimit-output-tokens-limit')).toBe('50');
+    expect(response.headers.get('anthropic-ratelimit-output-tokens-remaining')).toBe('49');
+    expect(response.headers.get('anthropic-ratelimit-tokens-remaining')).toBe('33'); // the most restrictive
+    const input = await client('ant/eu', 'in-1').messages.create({ model: 'claude-x', max_tokens: 1, messages: long }).catch((x: unknown) => x);
+    expect(input).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((input as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({
+      error: { type: 'rate_limit_error', message: expect.stringContaining('rate limit for your organization of 100 input tokens per minute') },
+    });
+
+    const short = [{ role: 'user' as const, content: 'hi' }];
+    await client('ant/eu', 'out-1').messages.create({ model: 'claude-x', max_tokens: 40, messages: short });
+    const output = await client('ant/us', 'out-1').messages.create({ model: 'claude-x', max_tokens: 40, messages: short }).catch((x: unknown) => x);
+    expect(output).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((output as Error).message).toContain('50 output tokens per minute');
+  });
+});

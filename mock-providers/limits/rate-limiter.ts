@@ -1,8 +1,9 @@
 /**
- * RPM and TPM limits per API key, per endpoint and model: two token buckets that refill
- * continuously (a budget of `rpm` requests refills at rpm/60 per second), as OpenAI describes its
- * limits. A request needs one request and its token estimate; when either budget is short it is
- * refused with the time until it would fit (the retry-after), and takes nothing.
+ * RPM, TPM and Anthropic's separate input/output TPM per organisation (API key) and model: token
+ * buckets that refill continuously (a budget of `rpm` requests refills at rpm/60 per second), as
+ * OpenAI describes its limits. One limiter serves every region of a provider. A request needs one
+ * request and its token estimates; when any budget is short it is refused with the time until it
+ * would fit (the retry-after), and takes nothing.
  */
 import type { RateLimits } from '../fleet-schema.js';
 import type { LimitWindow, RateLimitState } from '../formats/types.js';
@@ -39,44 +40,76 @@ class Bucket {
   }
 }
 
+/** The budgets a limit can hold: requests, all tokens, and Anthropic's separate input and output tokens. */
+export type LimitKind = 'requests' | 'tokens' | 'input_tokens' | 'output_tokens';
+
+/** What one request takes: total tokens (TPM), prompt tokens (ITPM) and output tokens (OTPM). */
+export interface TokenDemand {
+  tokens: number;
+  input: number;
+  output: number;
+}
+
 export type LimitDecision =
   | { ok: true; state: RateLimitState }
   /** `retryAfterMs` is null when the request can never fit (larger than the whole budget) */
-  | { ok: false; state: RateLimitState; limit: 'requests' | 'tokens'; retryAfterMs: number | null; used: number; requested: number; limitValue: number };
+  | { ok: false; state: RateLimitState; limit: LimitKind; retryAfterMs: number | null; used: number; requested: number; limitValue: number };
+
+const PER_MINUTE: ReadonlyArray<[LimitKind, keyof RateLimits, keyof RateLimitState]> = [
+  ['requests', 'rpm', 'requests'],
+  ['tokens', 'tpm', 'tokens'],
+  ['input_tokens', 'itpm', 'inputTokens'],
+  ['output_tokens', 'otpm', 'outputTokens'],
+];
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, { requests?: Bucket; tokens?: Bucket }>();
+  private readonly buckets = new Map<string, Map<LimitKind, Bucket>>();
   /** @param keyCap distinct API keys tracked at most (the oldest is forgotten past it) */
   constructor(private readonly keyCap = 10_000) {}
 
-  /** Check and, when it fits, take one request and `tokens` tokens for (model, key). */
-  take(limits: RateLimits, model: string, key: string | null, tokens: number, now: number): LimitDecision {
+  /**
+   * Check and, when everything fits, take one request and the tokens for (model, key). `demand` as a
+   * number is the total tokens, with no separate input and output parts.
+   */
+  take(limits: RateLimits, model: string, key: string | null, demand: number | TokenDemand, now: number): LimitDecision {
+    const d = typeof demand === 'number' ? { tokens: demand, input: demand, output: 0 } : demand;
     const id = `${model}\u0000${key ?? ''}`;
     let b = this.buckets.get(id);
     if (!b) {
       if (this.buckets.size >= this.keyCap) this.buckets.delete(this.buckets.keys().next().value!);
-      b = { ...(limits.rpm ? { requests: new Bucket(limits.rpm, now) } : {}), ...(limits.tpm ? { tokens: new Bucket(limits.tpm, now) } : {}) };
+      b = new Map();
+      for (const [kind, field] of PER_MINUTE) {
+        const limit = limits[field];
+        if (limit) b.set(kind, new Bucket(limit, now));
+      }
       this.buckets.set(id, b);
     }
-    const waitR = b.requests?.waitFor(1, now) ?? 0;
-    const waitT = b.tokens?.waitFor(tokens, now) ?? 0;
-    const state = (): RateLimitState => ({ ...(b.requests ? { requests: b.requests.window() } : {}), ...(b.tokens ? { tokens: b.tokens.window() } : {}) });
-    if (waitR === 0 && waitT === 0) {
-      b.requests?.take(1);
-      b.tokens?.take(tokens);
+    const wanted: Record<LimitKind, number> = { requests: 1, tokens: d.tokens, input_tokens: d.input, output_tokens: d.output };
+    let worst: { kind: LimitKind; wait: number } | null = null;
+    for (const [kind, bucket] of b) {
+      const wait = bucket.waitFor(wanted[kind], now);
+      if (wait > 0 && (worst === null || wait > worst.wait)) worst = { kind, wait };
+    }
+    const state = (): RateLimitState => {
+      const st: RateLimitState = {};
+      for (const [kind, , field] of PER_MINUTE) {
+        const bucket = b.get(kind);
+        if (bucket) st[field] = bucket.window();
+      }
+      return st;
+    };
+    if (worst === null) {
+      for (const [kind, bucket] of b) bucket.take(wanted[kind]);
       return { ok: true, state: state() };
     }
-    const byTokens = waitT > waitR;
-    const bucket = byTokens ? b.tokens! : b.requests!;
-    const wait = Math.max(waitR, waitT);
-    const requested = byTokens ? tokens : 1;
+    const bucket = b.get(worst.kind)!;
     return {
       ok: false,
       state: state(),
-      limit: byTokens ? 'tokens' : 'requests',
-      retryAfterMs: Number.isFinite(wait) ? wait : null,
+      limit: worst.kind,
+      retryAfterMs: Number.isFinite(worst.wait) ? worst.wait : null,
       used: bucket.limit - bucket.window().remaining,
-      requested,
+      requested: wanted[worst.kind],
       limitValue: bucket.limit,
     };
   }

@@ -4,7 +4,7 @@
  * ledger reconciliation), cache, upstream calls, chaos events, thresholds and ingest problems.
  */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd } from '../format.js';
-import { falseHitText, reconciliation, savedByCacheText } from '../render-markdown.js';
+import { falseHitText, promptCacheText, reconciliation, savedByCacheText } from '../render-markdown.js';
 import type { GroupSummary, LatencyStats, Summary } from '../summary-schema.js';
 import type { HtmlAssets } from './assets.js';
 import type { ChartSpec } from './chart-spec.js';
@@ -102,6 +102,7 @@ function cost(s: Summary, charts: ChartSpec[]): string {
     ['upstream ledger (every attempt)', reconciliation(c)],
     ['spent on failed attempts', c.failedAttemptsUsd === null ? '— (no ledger)' : `${fmtUsd(c.failedAttemptsUsd)} (${fmtInt(s.upstream?.failedCalls ?? 0)} of ${fmtInt(s.upstream?.calls ?? 0)} upstream calls)`],
     ['saved by cache (estimate)', savedByCacheText(c)],
+    ["providers' prompt caches (ledger)", promptCacheText(s)],
     ['gateway cost counter (metrics.prom)', c.gatewayUsd === null ? '—' : fmtUsd(c.gatewayUsd)],
     ['tokens in / out', `${fmtInt(s.tokens.in)} / ${fmtInt(s.tokens.out)}`],
   ].map(([k, v]) => [esc(k as string), esc(v as string)]);

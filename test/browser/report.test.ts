@@ -1,7 +1,8 @@
 /**
  * The HTML reports in a real Chromium (Debian's, driven by playwright-core): no console errors,
  * every chart rendered with data on a non-blank canvas, screenshots saved under test-results/.
- * Needs /usr/bin/chromium (.ci/run installs it) or STORMLAB_CHROMIUM=/path/to/chromium.
+ * Needs /usr/bin/chromium or STORMLAB_CHROMIUM=/path/to/chromium (`npm test` installs or asks for it first:
+ * scripts/prepare-test.mjs).
  */
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
