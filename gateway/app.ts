@@ -12,7 +12,7 @@ import { registerChat, requestId } from './http/chat.js';
 import { InFlight } from './http/drain.js';
 import { registerEmbeddings } from './http/embeddings.js';
 import { registerErrorHandling } from './http/error-handler.js';
-import { createKeyStore } from './http/keys.js';
+import { createKeyStore } from './pipeline/keys.js';
 import { toWireError } from './http/wire-error.js';
 import { registerModels } from './http/models.js';
 import { registerOps } from './http/ops.js';

@@ -9,10 +9,10 @@ import { RequestContext } from '../pipeline/context.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { runChat } from '../pipeline/index.js';
 import { settle } from '../pipeline/settle.js';
-import { logRequest } from '../telemetry/log.js';
+import { logRequest } from '../pipeline/log-line.js';
 import { traceFrom } from '../telemetry/trace.js';
 import type { InFlight } from './drain.js';
-import { UpstreamClientError } from './upstream-client-error.js';
+import { UpstreamClientError } from '../domain/upstream-client-error.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -14,7 +14,7 @@ import { authenticate } from '../pipeline/stages/authenticate.js';
 import { exhaustedError } from '../pipeline/exhausted.js';
 import { traceFrom } from '../telemetry/trace.js';
 import { embed } from '../upstream/embed.js';
-import { UpstreamClientError } from './upstream-client-error.js';
+import { UpstreamClientError } from '../domain/upstream-client-error.js';
 
 function parseEmbeddings(body: unknown): EmbeddingsRequest {
   const r = EmbeddingsRequestSchema.safeParse(body);

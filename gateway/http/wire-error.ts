@@ -1,5 +1,5 @@
 import { ERRORS, isStormlabError, StormlabError } from '../../core/errors.js';
-import { UpstreamClientError } from './upstream-client-error.js';
+import { UpstreamClientError } from '../domain/upstream-client-error.js';
 
 /** The one error shape on the wire, OpenAI-style; `code` is a catalog code. */
 export interface WireError {

@@ -1,7 +1,7 @@
 /** What the stages need from the running gateway, built once by app.ts. */
 import type { Route } from '../domain/route.js';
 import type { Target } from '../domain/types.js';
-import type { KeyStore } from '../http/keys.js';
+import type { KeyStore } from './keys.js';
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import type { RetryConfig } from '../resilience/retry-config.js';
 import type { CoolDowns } from '../resilience/cooldown.js';

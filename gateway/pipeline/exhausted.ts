@@ -8,7 +8,7 @@
  * each attempt and why the gateway stopped.
  */
 import { StormlabError } from '../../core/errors.js';
-import { UpstreamClientError } from '../http/upstream-client-error.js';
+import { UpstreamClientError } from '../domain/upstream-client-error.js';
 import type { RequestContext } from './context.js';
 import type { PipelineDeps } from './deps.js';
 

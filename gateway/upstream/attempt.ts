@@ -8,7 +8,7 @@ import type { DecodeContext, StreamItem } from '../domain/format.js';
 import type { ChatCompletion } from '../domain/openai.js';
 import type { Answer } from '../domain/answer.js';
 import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { AttemptContext } from './context.js';
 import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { childTraceparent } from '../telemetry/trace.js';
 import { joinPath } from './pool.js';
@@ -52,11 +52,11 @@ async function readText(body: Dispatcher.ResponseData['body'], limit: number): P
   return Buffer.concat(parts).toString('utf8');
 }
 
-export function decodeContext(ctx: RequestContext, target: Target, logprobs = ctx.request.logprobs === true): DecodeContext {
+export function decodeContext(ctx: AttemptContext, target: Target, logprobs = ctx.request.logprobs === true): DecodeContext {
   return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
-export async function sendAttempt(ctx: RequestContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
+export async function sendAttempt(ctx: AttemptContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
   const { upstream } = target;
   const format = upstream.format;
   const t = ctx.route.timeouts;

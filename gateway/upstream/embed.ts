@@ -1,12 +1,12 @@
 /** One embeddings attempt: the format's embeddings endpoint, decoded to OpenAI's list shape. */
 import type { EmbeddingsRequest } from '../domain/request.js';
 import type { AttemptResult, Target } from '../domain/types.js';
-import type { RequestContext } from '../pipeline/context.js';
+import type { AttemptContext } from './context.js';
 import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { classifyFailure } from './failure.js';
 import { joinPath } from './pool.js';
 
-export async function embed(ctx: RequestContext, target: Target, request: EmbeddingsRequest, n: number) {
+export async function embed(ctx: AttemptContext, target: Target, request: EmbeddingsRequest, n: number) {
   const { upstream } = target;
   const format = upstream.format;
   const t = ctx.route.timeouts;

@@ -1,6 +1,6 @@
 /** auth: the virtual key → the principal. Missing or unknown → 401, without echoing the key. */
 import { StormlabError } from '../../../core/errors.js';
-import { presentedKey } from '../../http/keys.js';
+import { presentedKey } from '../keys.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 

@@ -1,4 +1,4 @@
-import type { OpenAIErrorBody } from '../domain/openai.js';
+import type { OpenAIErrorBody } from './openai.js';
 
 /**
  * An upstream's own client error (a 400 such as `context_length_exceeded`, a content-policy

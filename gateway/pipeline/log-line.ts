@@ -1,6 +1,6 @@
 /** The one structured log line per request (pino, through fastify's logger). Never the key material. */
 import type { FastifyBaseLogger } from 'fastify';
-import type { RequestContext } from '../pipeline/context.js';
+import type { RequestContext } from './context.js';
 
 export function logRequest(log: FastifyBaseLogger, ctx: RequestContext, durationMs: number): void {
   const o = ctx.outcome;
