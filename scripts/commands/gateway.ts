@@ -9,8 +9,9 @@ export const gatewayCommand: Command = {
   help: `
 Usage: stormlab gateway [--config NAME|FILE] [--port N] [--host H] [--upstreams FILE|JSON] [--json] [--log]
 
-Serves the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /metrics,
-GET /healthz) until Ctrl-C.
+Serves the OpenAI-compatible gateway (POST /v1/chat/completions, POST /v1/embeddings,
+GET /v1/models, GET /metrics, GET /healthz) until Ctrl-C. Clients send one of the config's
+virtual keys as "Authorization: Bearer <key>" (the default config's lab key: sk-stormlab-lab).
 
 Options:
   --config NAME|FILE    gateway YAML, or a name in gateway/configs/ (default: default)
@@ -19,7 +20,7 @@ Options:
   --upstreams FILE|JSON upstream URLs for upstreams whose config has no url: the output of
                         \`stormlab mocks --json\` (a file or inline), or {"<upstream id>": "<url>"}
   --json                print {"url": ...} instead of a sentence once listening
-  --log                 structured JSON request logs on stderr
+  --log                 one JSON log line per request on stderr (never the key material)
   -h, --help            this help
 
 Example:
