@@ -31,6 +31,8 @@ export interface GatewayMetrics {
   /** breaker state per target: 0 closed, 1 half-open, 2 open */
   readonly breakerState: Gauge;
   readonly breakerTransitions: Counter;
+  /** 0 (unusable) … 1 (healthy) per target: the breaker's share of recent successes */
+  readonly health: Gauge;
   /** requests that could not retry because the retry budget was spent */
   readonly retryBudgetExhausted: Counter;
   readonly tokens: Counter;
@@ -64,6 +66,10 @@ export function createGatewayMetrics(): GatewayMetrics {
     escalations: r.counter(`${p}cascade_escalations_total`, 'Cascade answers passed over for low confidence.', ['model', 'from', 'to']),
     breakerState: r.gauge(`${p}breaker_state`, 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', ['upstream', 'model']),
     breakerTransitions: r.counter(`${p}breaker_transitions_total`, 'Circuit breaker state changes.', ['upstream', 'model', 'to']),
+    health: r.gauge(`${p}target_health`, 'Health per target, 0 (unusable) to 1: recent successes, 0 while the breaker is open.', [
+      'upstream',
+      'model',
+    ]),
     retryBudgetExhausted: r.counter(`${p}retry_budget_exhausted_total`, 'Retries refused because the gateway retry budget was spent.'),
     tokens: r.counter(`${p}tokens_total`, 'Tokens reported by upstreams, by kind (input, cached_input, output).', ['upstream', 'model', 'kind']),
     costUsd: r.counter(`${p}cost_usd_total`, 'Upstream cost in USD by the gateway price table.', ['upstream', 'model']),

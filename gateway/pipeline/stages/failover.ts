@@ -44,7 +44,9 @@ export async function tryTarget(ctx: RequestContext, deps: PipelineDeps, target:
   const run = await sendAttempt(ctx, target, n, opts);
   ctx.attempts.push(run.result);
   deps.metrics.attempts.inc({ upstream: target.upstream.id, model: target.model, outcome: run.result.outcome });
-  recordBreaker(target, run.result.outcome, performance.now());
+  const now = performance.now();
+  recordBreaker(target, run.result.outcome, now);
+  deps.metrics.health.set({ upstream: target.upstream.id, model: target.model }, target.breaker.health(now));
   if (!run.answer) leave();
   return { run, leave };
 }
