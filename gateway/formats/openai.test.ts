@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodeContext, StreamItem } from '../domain/format.js';
 import { ChatRequestSchema } from '../domain/request.js';
-import { jsonFramed } from './openai-stream.js';
+import { scanChunk } from './openai-scan.js';
 import { openaiFormat as f } from './openai.js';
 import { StreamItems } from './stream-items.js';
 
@@ -118,12 +118,23 @@ describe('openai: stream', () => {
     expect(decode(sse(ds)).items[0]).toMatchObject({ kind: 'usage', usage: { prompt_tokens_details: { cached_tokens: 64 } } });
   });
 
-  it('jsonFramed catches truncation anywhere, strings included', () => {
-    expect(jsonFramed('{"a":"}"}')).toBe(true);
-    expect(jsonFramed('{"a":"\\"}')).toBe(false);
-    expect(jsonFramed('{"a":[1,2}')).toBe(false);
-    expect(jsonFramed('{"a":1}}')).toBe(false);
-    expect(jsonFramed('{"a":{"b":1}')).toBe(false);
+  it('the scan catches truncation anywhere, strings and escapes included, and reads keys only as keys', () => {
+    const ok = (d: string) => scanChunk(d).ok;
+    expect(ok('{"a":"}"}')).toBe(true);
+    expect(ok('{"a":"\\\\"}')).toBe(true);
+    expect(ok('{"a":"\\\\\\"}')).toBe(false);
+    expect(ok('{"a":"\\"}')).toBe(false);
+    expect(ok('{"a":[1,2}')).toBe(false);
+    expect(ok('{"a":1}}')).toBe(false);
+    expect(ok('{"a":{"b":1}')).toBe(false);
+    const s = scanChunk('{"choices":[{"delta":{"content":"say \\"usage\\":{ and \\"finish_reason\\":\\"x"},"finish_reason":null}]}');
+    expect({ ok: s.ok, delta: s.delta, usage: s.usage, finish: s.finish, escaped: s.contentEscaped }).toEqual({
+      ok: true,
+      delta: true,
+      usage: false,
+      finish: false,
+      escaped: true,
+    });
   });
 });
 
