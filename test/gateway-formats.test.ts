@@ -12,7 +12,13 @@ import type { DecodeContext, FormatName, StreamItem } from '../gateway/domain/fo
 import { ChatRequestSchema } from '../gateway/domain/request.js';
 import { getFormat } from '../gateway/formats/registry.js';
 import { StreamItems } from '../gateway/formats/stream-items.js';
-import { FaultSpecSchema, startFleet, type FaultSpecInput, type LedgerEntry, type RunningFleet } from '../mock-providers/index.js';
+import {
+  FaultSpecSchema,
+  startFleet,
+  type FaultSpecInput,
+  type LedgerEntry,
+  type RunningFleet,
+} from '../mock-providers/index.js';
 import { sdkFleet, until } from '../mock-providers/test-helpers.js';
 
 let fleet: RunningFleet;
@@ -43,13 +49,24 @@ interface Sent {
 }
 
 /** Encode with the adapter, send to the fleet endpoint, and read the answer (a stream through StreamItems). */
-async function send(name: FormatName, extra: Record<string, unknown> = {}, key = 'sk-test', model = TARGETS[name].model): Promise<Sent> {
+async function send(
+  name: FormatName,
+  extra: Record<string, unknown> = {},
+  key = 'sk-test',
+  model = TARGETS[name].model,
+): Promise<Sent> {
   const format = getFormat(name);
   const chat = ChatRequestSchema.parse({ model: 'front-door', messages, ...extra });
   const stream = chat.stream === true;
   const base = fleet.endpoints.find((e) => e.id === TARGETS[name].endpoint)!.url;
   const requestId = randomUUID();
-  const ctx: DecodeContext = { id: `chatcmpl-${requestId}`, model, created: 1_700_000_000, logprobs: false, promptTokens: chatPromptTokens(messages) };
+  const ctx: DecodeContext = {
+    id: `chatcmpl-${requestId}`,
+    model,
+    created: 1_700_000_000,
+    logprobs: false,
+    promptTokens: chatPromptTokens(messages),
+  };
   const res = await request(`${base}${format.chatPath(model, stream)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...format.authHeaders(key) },
@@ -57,7 +74,8 @@ async function send(name: FormatName, extra: Record<string, unknown> = {}, key =
     headersTimeout: 5000,
     bodyTimeout: 5000,
   });
-  if (!stream || res.statusCode !== 200) return { status: res.statusCode, text: await res.body.text(), items: [], endItems: [], ctx, requestId };
+  if (!stream || res.statusCode !== 200)
+    return { status: res.statusCode, text: await res.body.text(), items: [], endItems: [], ctx, requestId };
   const reader = new StreamItems(format.streamDecoder(ctx));
   const items: StreamItem[] = [];
   try {
@@ -83,7 +101,8 @@ async function withFault<T>(spec: FaultSpecInput, fn: () => Promise<T>): Promise
   }
 }
 
-const chunks = (items: StreamItem[]) => items.filter((i): i is Extract<StreamItem, { kind: 'chunk' }> => i.kind === 'chunk');
+const chunks = (items: StreamItem[]) =>
+  items.filter((i): i is Extract<StreamItem, { kind: 'chunk' }> => i.kind === 'chunk');
 const finishOf = (items: StreamItem[]): unknown =>
   chunks(items)
     .map((c) => (JSON.parse(c.data) as { choices: Array<{ finish_reason: unknown }> }).choices[0]?.finish_reason)
@@ -99,7 +118,11 @@ describe.each(['anthropic', 'gemini', 'openai'] as const)('%s upstream behind th
     expect(out.choices[0]!.finish_reason).toBe('stop');
     const l = await ledgerOf(sent.requestId);
     expect(l).toMatchObject({ endpoint: TARGETS[name].endpoint, status: 200, outcome: 'ok' });
-    expect(out.usage).toMatchObject({ prompt_tokens: l.tokensIn, completion_tokens: l.tokensOut, total_tokens: l.tokensIn + l.tokensOut });
+    expect(out.usage).toMatchObject({
+      prompt_tokens: l.tokensIn,
+      completion_tokens: l.tokensOut,
+      total_tokens: l.tokensIn + l.tokensOut,
+    });
   });
 
   it('a stream: role first, content chunks with the same text, finish, usage equal to the ledger, done', async () => {
@@ -142,20 +165,20 @@ describe.each(['anthropic', 'gemini', 'openai'] as const)('%s upstream behind th
   it('a stream cut after 3 tokens has no done, and end() does not pretend it completed', async () => {
     const key = `cut-${name}`;
     await withFault({ fault: 'stream-cut', scope: { key }, params: { afterTokens: 3 } }, async () => {
-        const sent = await send(name, { stream: true }, key);
-        expect(chunks(sent.items).filter((c) => c.content).length).toBe(3);
-        expect([...sent.items, ...sent.endItems].some((i) => i.kind === 'done')).toBe(false);
+      const sent = await send(name, { stream: true }, key);
+      expect(chunks(sent.items).filter((c) => c.content).length).toBe(3);
+      expect([...sent.items, ...sent.endItems].some((i) => i.kind === 'done')).toBe(false);
     });
   });
 
   it('a malformed event mid-stream is reported as malformed; the rest still decodes', async () => {
     const key = `bad-${name}`;
     await withFault({ fault: 'malformed-sse', scope: { key }, params: { atToken: 2 } }, async () => {
-        const sent = await send(name, { stream: true }, key);
-        const kinds = sent.items.map((i) => i.kind);
-        expect(kinds.filter((k) => k === 'malformed')).toHaveLength(1);
-        expect(chunks(sent.items).filter((c) => c.content).length).toBe(11);
-        expect(kinds.at(-1)).toBe('done');
+      const sent = await send(name, { stream: true }, key);
+      const kinds = sent.items.map((i) => i.kind);
+      expect(kinds.filter((k) => k === 'malformed')).toHaveLength(1);
+      expect(chunks(sent.items).filter((c) => c.content).length).toBe(11);
+      expect(kinds.at(-1)).toBe('done');
     });
   });
 });
@@ -163,17 +186,24 @@ describe.each(['anthropic', 'gemini', 'openai'] as const)('%s upstream behind th
 describe('provider errors, classified', () => {
   it('Anthropic 529 overloaded_error → overloaded', async () => {
     await withFault({ fault: 'http-error', scope: { key: 'ant-529' }, params: { statuses: [529] } }, async () => {
-        const sent = await send('anthropic', {}, 'ant-529');
-        expect(sent.status).toBe(529);
-        expect(getFormat('anthropic').decodeError(529, sent.text)).toMatchObject({ kind: 'overloaded', body: { error: { code: 'overloaded_error' } } });
+      const sent = await send('anthropic', {}, 'ant-529');
+      expect(sent.status).toBe(529);
+      expect(getFormat('anthropic').decodeError(529, sent.text)).toMatchObject({
+        kind: 'overloaded',
+        body: { error: { code: 'overloaded_error' } },
+      });
     });
   });
 
   it('Gemini 429 RESOURCE_EXHAUSTED → rate_limit, with the retry delay from its RetryInfo', async () => {
     await withFault({ fault: 'rate-limit', scope: { key: 'goo-429' }, params: { retryAfterS: 7 } }, async () => {
-        const sent = await send('gemini', { stream: true }, 'goo-429');
-        expect(sent.status).toBe(429);
-        expect(getFormat('gemini').decodeError(429, sent.text)).toMatchObject({ kind: 'rate_limit', retryAfterMs: 7000, body: { error: { code: 'rate_limit_exceeded' } } });
+      const sent = await send('gemini', { stream: true }, 'goo-429');
+      expect(sent.status).toBe(429);
+      expect(getFormat('gemini').decodeError(429, sent.text)).toMatchObject({
+        kind: 'rate_limit',
+        retryAfterMs: 7000,
+        body: { error: { code: 'rate_limit_exceeded' } },
+      });
     });
   });
 });

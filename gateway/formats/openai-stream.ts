@@ -24,7 +24,11 @@ const STREAM_ERROR_STATUS: Record<string, number> = {
 function streamError(e: Record<string, unknown>): UpstreamError {
   const code = str(e.code) ?? null;
   const status = num(e.code) ?? STREAM_ERROR_STATUS[code ?? ''] ?? STREAM_ERROR_STATUS[str(e.type) ?? ''] ?? 500;
-  return upstreamError({ status, message: str(e.message) ?? 'upstream error in stream', code: code ?? str(e.type) ?? null });
+  return upstreamError({
+    status,
+    message: str(e.message) ?? 'upstream error in stream',
+    code: code ?? str(e.type) ?? null,
+  });
 }
 
 export class OpenAIStreamDecoder implements StreamDecoder {
@@ -64,7 +68,9 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   private chunk(d: string, scan: ChunkScan): StreamItem {
     let text: string | undefined;
     if (scan.contentEnd > scan.contentStart) {
-      text = scan.contentEscaped ? (JSON.parse(d.slice(scan.contentStart - 1, scan.contentEnd + 1)) as string) : d.slice(scan.contentStart, scan.contentEnd);
+      text = scan.contentEscaped
+        ? (JSON.parse(d.slice(scan.contentStart - 1, scan.contentEnd + 1)) as string)
+        : d.slice(scan.contentStart, scan.contentEnd);
       this.chars += text.length;
     }
     const content = text !== undefined || scan.tool || scan.refusal;
@@ -96,7 +102,10 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     if (this.usage) return [this.markDone()];
     const usage = estimatedUsage(this.ctx, this.chars);
     const head = this.first ? tryJson(this.first) : undefined;
-    const data = usageChunk(isObject(head) ? head : { id: this.ctx.id, created: this.ctx.created, model: this.ctx.model }, usage);
+    const data = usageChunk(
+      isObject(head) ? head : { id: this.ctx.id, created: this.ctx.created, model: this.ctx.model },
+      usage,
+    );
     this.usage = usage;
     return [{ kind: 'usage', usage, data }, this.markDone()];
   }
@@ -108,11 +117,20 @@ export class OpenAIStreamDecoder implements StreamDecoder {
 
 /** A usage-only chunk with the identity of `like` (an upstream chunk). */
 function usageChunk(like: Record<string, unknown>, usage: OpenAIUsage): string {
-  return JSON.stringify({ id: like.id, object: 'chat.completion.chunk', created: like.created, model: like.model, choices: [], usage });
+  return JSON.stringify({
+    id: like.id,
+    object: 'chat.completion.chunk',
+    created: like.created,
+    model: like.model,
+    choices: [],
+    usage,
+  });
 }
 
 function chunkLogprobs(d: string): number[] | undefined {
-  const v = JSON.parse(d) as { choices?: Array<{ logprobs?: { content?: Array<{ logprob?: unknown }> | null } | null }> };
+  const v = JSON.parse(d) as {
+    choices?: Array<{ logprobs?: { content?: Array<{ logprob?: unknown }> | null } | null }>;
+  };
   const content = v.choices?.[0]?.logprobs?.content;
   if (!Array.isArray(content)) return undefined;
   return content.map((t) => (typeof t.logprob === 'number' ? t.logprob : Number.NaN));

@@ -14,24 +14,44 @@ const ctx: DecodeContext = { id: 'chatcmpl-b', model: 'm', created: 1, logprobs:
 const TOKENS = 60;
 const words = Array.from({ length: TOKENS }, (_, i) => ` word${i}`);
 
-const head = '{"id":"chatcmpl-stormlab:oai/r1:1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-x",' +
+const head =
+  '{"id":"chatcmpl-stormlab:oai/r1:1","object":"chat.completion.chunk","created":1741570283,"model":"gpt-x",' +
   '"system_fingerprint":"stormlab:oai/r1","choices":[{"index":0,"delta":';
 const openaiText: SseEvent[] = [
-  { data: `${head}{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}` },
-  ...words.map((w) => ({ data: `${head}{"content":${JSON.stringify(w)}},"logprobs":null,"finish_reason":null}],"usage":null}` })),
+  {
+    data: `${head}{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}`,
+  },
+  ...words.map((w) => ({
+    data: `${head}{"content":${JSON.stringify(w)}},"logprobs":null,"finish_reason":null}],"usage":null}`,
+  })),
   { data: `${head}{},"logprobs":null,"finish_reason":"stop"}],"usage":null}` },
-  { data: '{"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-x","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":60,"total_tokens":80}}' },
+  {
+    data: '{"id":"x","object":"chat.completion.chunk","created":1,"model":"gpt-x","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":60,"total_tokens":80}}',
+  },
   { data: '[DONE]' },
 ];
 const anthropicText: SseEvent[] = [
-  { event: 'message_start', data: '{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","usage":{"input_tokens":20,"output_tokens":1}}}' },
-  ...words.map((w) => ({ event: 'content_block_delta', data: `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(w)}}}` })),
-  { event: 'message_delta', data: '{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":60}}' },
+  {
+    event: 'message_start',
+    data: '{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","usage":{"input_tokens":20,"output_tokens":1}}}',
+  },
+  ...words.map((w) => ({
+    event: 'content_block_delta',
+    data: `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(w)}}}`,
+  })),
+  {
+    event: 'message_delta',
+    data: '{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":60}}',
+  },
   { event: 'message_stop', data: '{"type":"message_stop"}' },
 ];
 const geminiText: SseEvent[] = [
-  ...words.map((w) => ({ data: `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(w)}}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":20}}` })),
-  { data: '{"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":20,"candidatesTokenCount":60}}' },
+  ...words.map((w) => ({
+    data: `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(w)}}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":20}}`,
+  })),
+  {
+    data: '{"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":20,"candidatesTokenCount":60}}',
+  },
 ];
 
 /** Events as the gateway sees them: framed from bytes by the one SSE splitter (strings sliced from its buffer). */
@@ -39,7 +59,8 @@ function framed(events: SseEvent[]): SseEvent[] {
   const wire = events.map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${e.data}\n\n`).join('');
   const splitter = new SseSplitter();
   const out: SseEvent[] = [];
-  for (let i = 0; i < wire.length; i += 1400) for (const raw of splitter.push(Buffer.from(wire.slice(i, i + 1400)))) out.push(parseSseEvent(raw)!);
+  for (let i = 0; i < wire.length; i += 1400)
+    for (const raw of splitter.push(Buffer.from(wire.slice(i, i + 1400)))) out.push(parseSseEvent(raw)!);
   return out;
 }
 const openai = framed(openaiText);
@@ -50,7 +71,10 @@ const gemini = framed(geminiText);
 class ParseEveryChunk implements StreamDecoder {
   push(e: SseEvent) {
     if (e.data === '[DONE]') return [];
-    const v = JSON.parse(e.data) as { choices: Array<{ delta?: { content?: string }; finish_reason?: string | null }>; usage?: unknown };
+    const v = JSON.parse(e.data) as {
+      choices: Array<{ delta?: { content?: string }; finish_reason?: string | null }>;
+      usage?: unknown;
+    };
     const c = v.choices[0];
     return [{ kind: 'chunk' as const, data: e.data, content: !!c?.delta?.content, text: c?.delta?.content ?? '' }];
   }
@@ -82,7 +106,12 @@ const variants: Array<[string, () => StreamDecoder, SseEvent[]]> = [
   ['gemini → OpenAI chunks', () => geminiFormat.streamDecoder(ctx), gemini],
 ];
 const best = variants.map(() => Number.POSITIVE_INFINITY);
-for (let round = 0; round < 5; round++) variants.forEach(([, make, events], i) => (best[i] = Math.min(best[i]!, nsPerChunk(make, events))));
+for (let round = 0; round < 5; round++)
+  variants.forEach(([, make, events], i) => (best[i] = Math.min(best[i]!, nsPerChunk(make, events))));
 const base = best[0]!;
-variants.forEach(([name], i) => console.log(`${name.padEnd(42)} ${best[i]!.toFixed(0).padStart(6)} ns/chunk  ${(best[i]! / base).toFixed(2)}× baseline`));
+variants.forEach(([name], i) =>
+  console.log(
+    `${name.padEnd(42)} ${best[i]!.toFixed(0).padStart(6)} ns/chunk  ${(best[i]! / base).toFixed(2)}× baseline`,
+  ),
+);
 console.log(`per ${TOKENS}-token stream, openai scan: ${((best[1]! * openai.length) / 1000).toFixed(1)} µs`);
