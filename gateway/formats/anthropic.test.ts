@@ -102,6 +102,14 @@ describe('anthropic: requests', () => {
     expect(body.messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'Once upon a' }] });
   });
 
+  it('a request of system messages only is asked as the user (Anthropic needs one message)', () => {
+    const body = JSON.parse(
+      f.encodeChat(req({ messages: [{ role: 'system', content: 'Summarise: a b c' }] }), { model: 'c' }),
+    );
+    expect(body.system).toBeUndefined();
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Summarise: a b c' }] }]);
+  });
+
   it('headers: x-api-key and anthropic-version; path /v1/messages', () => {
     expect(f.authHeaders('k')).toEqual({ 'x-api-key': 'k', 'anthropic-version': '2023-06-01' });
     expect(f.chatPath('claude', true)).toBe('/v1/messages');

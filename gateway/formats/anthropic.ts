@@ -71,6 +71,8 @@ export function toTurns(
       push('user', [{ type: 'tool_result', tool_use_id: id, content: contentText(m.content) }]);
     }
   }
+  // Anthropic needs at least one message: a request of system messages only asks them as the user
+  if (turns.length === 0 && system.length) push('user', [{ type: 'text', text: system.splice(0).join('\n\n') }]);
   if (prefill) push('assistant', [{ type: 'text', text: prefill }]);
   // Anthropic refuses a final assistant turn that ends in whitespace (the prefill case)
   const last = turns.at(-1);

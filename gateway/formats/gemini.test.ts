@@ -23,6 +23,13 @@ describe('gemini: requests', () => {
     expect(f.authHeaders('AIzaX')).toEqual({ 'x-goog-api-key': 'AIzaX' });
   });
 
+  it('a request of system messages only is asked as the user (Gemini needs one content)', () => {
+    const body = JSON.parse(
+      f.encodeChat(req({ messages: [{ role: 'system', content: 'Summarise: a b c' }] }), { model: 'g' }),
+    );
+    expect(body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Summarise: a b c' }] }] });
+  });
+
   it('contents with roles user/model, systemInstruction, generationConfig, function calls and responses', () => {
     const body = JSON.parse(
       f.encodeChat(

@@ -66,6 +66,8 @@ export function toContents(
       push('user', [{ functionResponse: { name, response: { content: contentText(m.content) } } }]);
     }
   }
+  // Gemini needs at least one content: a request of system messages only asks them as the user
+  if (contents.length === 0 && system.length) push('user', [{ text: system.splice(0).join('\n\n') }]);
   if (prefill) push('model', [{ text: prefill }]);
   return { system, contents };
 }
