@@ -84,11 +84,21 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   private slow(d: string): StreamItem[] {
     const v = tryJson(d);
     if (isObject(v) && isObject(v.error)) return [{ kind: 'error', error: streamError(v.error) }];
-    const usage = isObject(v) ? normaliseUsage(v.usage) : undefined;
-    if (!usage) return [{ kind: 'malformed', detail: `event is not a chat.completion.chunk: ${d.slice(0, 80)}` }];
-    this.first ??= d;
-    this.usage = usage;
-    return this.finished ? [{ kind: 'usage', usage, data: d }, this.markDone()] : [{ kind: 'usage', usage, data: d }];
+    if (!isObject(v) || !Array.isArray(v.choices)) {
+      return [{ kind: 'malformed', detail: `event is not a chat.completion.chunk: ${d.slice(0, 80)}` }];
+    }
+    const usage = normaliseUsage(v.usage);
+    const items: StreamItem[] = [];
+    // choices without a delta: Azure's prompt_filter_results chunk, or a finish reason sent bare
+    if (v.choices.length > 0 || !usage) items.push({ kind: 'chunk', data: d, content: false });
+    if (v.choices.some((c) => isObject(c) && typeof c.finish_reason === 'string')) this.finished = true;
+    if (usage) {
+      this.first ??= d;
+      this.usage = usage;
+      items.push({ kind: 'usage', usage, data: v.choices.length > 0 ? usageChunk(v, usage) : d });
+    }
+    if (this.finished && this.usage) items.push(this.markDone());
+    return items;
   }
 
   private markDone(): StreamItem {

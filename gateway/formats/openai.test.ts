@@ -84,6 +84,24 @@ describe('openai: stream', () => {
     expect(s.push(Buffer.from(sse('[DONE]')))).toEqual([]);
   });
 
+  it('Azure’s prompt_filter_results chunk (choices: [], no usage) passes as a non-content chunk', () => {
+    const azure =
+      '{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,' +
+      '"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}}}]}';
+    const { items } = decode(sse(azure, HELLO));
+    expect(items).toEqual([
+      { kind: 'chunk', data: azure, content: false },
+      { kind: 'chunk', data: HELLO, content: true, text: 'Hello' },
+    ]);
+  });
+
+  it('a finish reason sent without a delta still counts', () => {
+    const bare = `${HEAD}[{"index":0,"finish_reason":"stop"}]}`;
+    const { items, end } = decode(sse(HELLO, bare));
+    expect(items.map((i) => i.kind)).toEqual(['chunk', 'chunk']);
+    expect(end.map((i) => i.kind)).toEqual(['usage', 'done']);
+  });
+
   it('a tool-call chunk is content', () => {
     const tool = `${HEAD}[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]},"logprobs":null,"finish_reason":null}]}`;
     expect(decode(sse(tool)).items[0]).toMatchObject({ kind: 'chunk', content: true });
