@@ -25,7 +25,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   push(event: SseEvent): StreamItem[] {
     if (this.done) return [];
     const v = tryJson(event.data);
-    if (!isObject(v) || typeof v.type !== 'string') return [{ kind: 'malformed', detail: `not an Anthropic event: ${event.data.slice(0, 80)}` }];
+    if (!isObject(v) || typeof v.type !== 'string')
+      return [{ kind: 'malformed', detail: `not an Anthropic event: ${event.data.slice(0, 80)}` }];
     switch (v.type) {
       case 'message_start':
         this.usage = anthropicUsage(isObject(v.message) ? v.message.usage : undefined);
@@ -53,7 +54,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (block.type === 'tool_use') {
       const i = this.tools.size;
       this.tools.set(index, i);
-      return [this.out.toolCall({ index: i, id: str(block.id) ?? `call_${i}`, name: str(block.name) ?? '', arguments: '' })];
+      return [
+        this.out.toolCall({ index: i, id: str(block.id) ?? `call_${i}`, name: str(block.name) ?? '', arguments: '' }),
+      ];
     }
     return block.type === 'text' && typeof block.text === 'string' && block.text ? [this.out.text(block.text)] : [];
   }
@@ -67,7 +70,8 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (delta.type === 'input_json_delta') {
       const i = this.tools.get(index);
       const json = str(delta.partial_json);
-      if (i === undefined) return [{ kind: 'malformed', detail: `input_json_delta for block ${index}, which is not a tool_use block` }];
+      if (i === undefined)
+        return [{ kind: 'malformed', detail: `input_json_delta for block ${index}, which is not a tool_use block` }];
       return json ? [this.out.toolCall({ index: i, arguments: json })] : [];
     }
     // thinking, signature and citations deltas carry no answer text

@@ -36,7 +36,12 @@ export function anthropicUsage(u: unknown, prev?: OpenAIUsage): OpenAIUsage | un
     prompt = (input ?? 0) + (read ?? 0) + (write ?? 0);
     cached = read ?? 0;
   }
-  return { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output, prompt_tokens_details: { cached_tokens: cached } };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: output,
+    total_tokens: prompt + output,
+    prompt_tokens_details: { cached_tokens: cached },
+  };
 }
 
 /** The HTTP status an error type stands for (for errors that arrive inside a 200 stream). */
@@ -62,6 +67,7 @@ export function anthropicError(status: number | undefined, body: unknown, text: 
   const s = status ?? ERROR_STATUS[type ?? ''] ?? 500;
   const message = str(e?.message);
   if (message === undefined) return upstreamError({ status: s, message: rawMessage(s, text), code: type });
-  if (s === 400 && CONTEXT_RE.test(message)) return upstreamError({ status: s, message, code: type, kind: 'context_length' });
+  if (s === 400 && CONTEXT_RE.test(message))
+    return upstreamError({ status: s, message, code: type, kind: 'context_length' });
   return upstreamError({ status: s, message, code: type });
 }

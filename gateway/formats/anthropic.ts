@@ -29,7 +29,9 @@ function userBlocks(content: ChatMessage['content']): Block[] {
     const url = imageUrl(part);
     if (url !== undefined) {
       const inline = dataUrl(url);
-      const source = inline ? { type: 'base64', media_type: inline.mediaType, data: inline.data } : { type: 'url', url };
+      const source = inline
+        ? { type: 'base64', media_type: inline.mediaType, data: inline.data }
+        : { type: 'url', url };
       out.push({ type: 'image', source });
     } else if (isObject(part) && part.type === 'text' && typeof part.text === 'string' && part.text) {
       out.push({ type: 'text', text: part.text });
@@ -46,7 +48,10 @@ function assistantBlocks(m: ChatMessage): Block[] {
 }
 
 /** OpenAI messages as Anthropic's system prompt and turns (consecutive same-role messages merged). */
-export function toTurns(messages: readonly ChatMessage[], prefill: string | undefined): { system: string[]; turns: Turn[] } {
+export function toTurns(
+  messages: readonly ChatMessage[],
+  prefill: string | undefined,
+): { system: string[]; turns: Turn[] } {
   const system: string[] = [];
   const turns: Turn[] = [];
   const push = (role: Turn['role'], blocks: Block[]): void => {
@@ -66,6 +71,8 @@ export function toTurns(messages: readonly ChatMessage[], prefill: string | unde
       push('user', [{ type: 'tool_result', tool_use_id: id, content: contentText(m.content) }]);
     }
   }
+  // Anthropic needs at least one message: a request of system messages only asks them as the user
+  if (turns.length === 0 && system.length) push('user', [{ type: 'text', text: system.splice(0).join('\n\n') }]);
   if (prefill) push('assistant', [{ type: 'text', text: prefill }]);
   // Anthropic refuses a final assistant turn that ends in whitespace (the prefill case)
   const last = turns.at(-1);
@@ -84,14 +91,20 @@ function toolChoice(request: ChatRequest): Block | undefined {
   if (c === 'auto') choice = { type: 'auto' };
   else if (c === 'required') choice = { type: 'any' };
   else if (c === 'none') choice = { type: 'none' };
-  else if (isObject(c) && isObject(c.function) && typeof c.function.name === 'string') choice = { type: 'tool', name: c.function.name };
-  if (request.parallel_tool_calls === false) choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  else if (isObject(c) && isObject(c.function) && typeof c.function.name === 'string')
+    choice = { type: 'tool', name: c.function.name };
+  if (request.parallel_tool_calls === false)
+    choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   return choice;
 }
 
 function encodeChat(request: ChatRequest, opts: EncodeOptions): string {
   const { system, turns } = toTurns(request.messages, opts.prefill);
-  const body: Record<string, unknown> = { model: opts.model, max_tokens: maxTokens(request) ?? DEFAULT_MAX_TOKENS, messages: turns };
+  const body: Record<string, unknown> = {
+    model: opts.model,
+    max_tokens: maxTokens(request) ?? DEFAULT_MAX_TOKENS,
+    messages: turns,
+  };
   if (system.length) body.system = system.join('\n\n');
   if (request.stream === true) body.stream = true;
   const stop = stopList(request);
@@ -101,7 +114,11 @@ function encodeChat(request: ChatRequest, opts: EncodeOptions): string {
   if (typeof request.top_p === 'number') body.top_p = request.top_p;
   const tools = functionTools(request);
   if (tools.length) {
-    body.tools = tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.parameters }));
+    body.tools = tools.map((t) => ({
+      name: t.name,
+      ...(t.description ? { description: t.description } : {}),
+      input_schema: t.parameters,
+    }));
     const choice = toolChoice(request);
     if (choice) body.tool_choice = choice;
   }
@@ -121,7 +138,9 @@ function decodeChat(body: unknown, ctx: DecodeContext): ChatCompletion | undefin
       calls.push({ id: str(b.id) ?? `call_${calls.length}`, type: 'function', function: fn });
     }
   }
-  const message = calls.length ? { role: 'assistant' as const, content: text || null, tool_calls: calls } : { role: 'assistant' as const, content: text };
+  const message = calls.length
+    ? { role: 'assistant' as const, content: text || null, tool_calls: calls }
+    : { role: 'assistant' as const, content: text };
   const usage = anthropicUsage(body.usage) ?? estimatedUsage(ctx, text.length);
   const choice = { index: 0, message, logprobs: null, finish_reason: finishReason(body.stop_reason) };
   return { id: ctx.id, object: 'chat.completion', created: ctx.created, model: ctx.model, choices: [choice], usage };
@@ -131,7 +150,9 @@ export const anthropicFormat: WireFormat = {
   name: 'anthropic',
   chatPath: () => '/v1/messages',
   authHeaders: (apiKey): Record<string, string> =>
-    apiKey ? { 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION } : { 'anthropic-version': ANTHROPIC_VERSION },
+    apiKey
+      ? { 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION }
+      : { 'anthropic-version': ANTHROPIC_VERSION },
   encodeChat,
   decodeChat,
   streamDecoder: (ctx) => new AnthropicStreamDecoder(ctx),

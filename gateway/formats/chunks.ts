@@ -46,7 +46,10 @@ export class ChunkWriter {
   toolCall(t: ToolCallDelta): StreamItem {
     this.chars += t.arguments.length;
     const fn = t.name === undefined ? { arguments: t.arguments } : { name: t.name, arguments: t.arguments };
-    const call = t.id === undefined ? { index: t.index, function: fn } : { index: t.index, id: t.id, type: 'function', function: fn };
+    const call =
+      t.id === undefined
+        ? { index: t.index, function: fn }
+        : { index: t.index, id: t.id, type: 'function', function: fn };
     return { kind: 'chunk', data: this.choice(JSON.stringify({ tool_calls: [call] }), null), content: true };
   }
 
@@ -54,7 +57,7 @@ export class ChunkWriter {
     return { kind: 'chunk', data: this.choice('{}', reason), content: false };
   }
 
-  /** the usage-only chunk (`choices: []`); estimated from the prompt estimate and the answer when `usage` is undefined */
+  /** the usage-only chunk (`choices: []`); estimated (prompt estimate, answer so far) when `usage` is undefined */
   usage(usage: OpenAIUsage | undefined): StreamItem {
     const u = usage ?? estimatedUsage(this.ctx, this.chars);
     return { kind: 'usage', usage: u, data: `${this.head}[],"usage":${JSON.stringify(u)}}` };

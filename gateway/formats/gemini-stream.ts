@@ -47,7 +47,9 @@ export class GeminiStreamDecoder implements StreamDecoder {
       } else if (isObject(p.functionCall)) {
         const i = this.tools++;
         const name = str(p.functionCall.name) ?? '';
-        items.push(this.out.toolCall({ index: i, id: `call_${i}`, name, arguments: JSON.stringify(p.functionCall.args ?? {}) }));
+        items.push(
+          this.out.toolCall({ index: i, id: `call_${i}`, name, arguments: JSON.stringify(p.functionCall.args ?? {}) }),
+        );
       }
     }
     const reason = str(c.finishReason);

@@ -3,7 +3,15 @@ import type { UpstreamError } from '../domain/format.js';
 import type { OpenAIUsage, TokenLogprob } from '../domain/openai.js';
 import { isObject, num, rawMessage, str, upstreamError } from './errors.js';
 
-const BLOCKED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+const BLOCKED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'LANGUAGE',
+]);
 
 /** Gemini `finishReason` → OpenAI `finish_reason`; STOP after a function call is `tool_calls` (Gemini says STOP). */
 export function finishReason(reason: string, sawToolCall: boolean): string {
@@ -22,7 +30,12 @@ export function geminiUsage(u: unknown): OpenAIUsage | undefined {
   const prompt = (num(u.promptTokenCount) ?? 0) + (num(u.toolUsePromptTokenCount) ?? 0);
   const completion = (num(u.candidatesTokenCount) ?? 0) + (num(u.thoughtsTokenCount) ?? 0);
   const cached = num(u.cachedContentTokenCount) ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached },
+  };
 }
 
 /** A candidate's `logprobsResult` as OpenAI's `logprobs.content`. */
@@ -44,7 +57,7 @@ export function geminiLogprobs(candidate: Record<string, unknown>): TokenLogprob
 
 const CONTEXT_RE = /input token count.*exceeds|exceeds the maximum number of tokens|token count .*exceeds/i;
 
-/** Google's `{"error":{code,message,status,details}}` (an HTTP body, a stream event, or the first element of an array). */
+/** Google's `{"error":{code,message,status,details}}`: an HTTP body, a stream event, or an array's first element. */
 export function geminiError(status: number | undefined, body: unknown, text: string): UpstreamError {
   const b = Array.isArray(body) ? (body[0] as unknown) : body;
   const e = isObject(b) && isObject(b.error) ? b.error : undefined;

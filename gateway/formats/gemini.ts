@@ -25,14 +25,20 @@ function userParts(content: ChatMessage['content']): Part[] {
     const url = imageUrl(part);
     if (url !== undefined) {
       const inline = dataUrl(url);
-      out.push(inline ? { inlineData: { mimeType: inline.mediaType, data: inline.data } } : { fileData: { fileUri: url } });
-    } else if (isObject(part) && part.type === 'text' && typeof part.text === 'string' && part.text) out.push({ text: part.text });
+      out.push(
+        inline ? { inlineData: { mimeType: inline.mediaType, data: inline.data } } : { fileData: { fileUri: url } },
+      );
+    } else if (isObject(part) && part.type === 'text' && typeof part.text === 'string' && part.text)
+      out.push({ text: part.text });
   }
   return out;
 }
 
 /** OpenAI messages as Gemini's system instruction and contents (consecutive same-role turns merged). */
-export function toContents(messages: readonly ChatMessage[], prefill: string | undefined): { system: string[]; contents: Content[] } {
+export function toContents(
+  messages: readonly ChatMessage[],
+  prefill: string | undefined,
+): { system: string[]; contents: Content[] } {
   const system: string[] = [];
   const contents: Content[] = [];
   const toolNames = new Map<string, string>();
@@ -60,6 +66,8 @@ export function toContents(messages: readonly ChatMessage[], prefill: string | u
       push('user', [{ functionResponse: { name, response: { content: contentText(m.content) } } }]);
     }
   }
+  // Gemini needs at least one content: a request of system messages only asks them as the user
+  if (contents.length === 0 && system.length) push('user', [{ text: system.splice(0).join('\n\n') }]);
   if (prefill) push('model', [{ text: prefill }]);
   return { system, contents };
 }
@@ -118,13 +126,26 @@ function decodeChat(body: unknown, ctx: DecodeContext): ChatCompletion | undefin
   const choices: ChatCompletion['choices'] = candidates.map((c, i) => {
     const { text, calls } = candidateMessage(c);
     chars += text.length;
-    const message = calls.length ? { role: 'assistant' as const, content: text || null, tool_calls: calls } : { role: 'assistant' as const, content: text };
+    const message = calls.length
+      ? { role: 'assistant' as const, content: text || null, tool_calls: calls }
+      : { role: 'assistant' as const, content: text };
     const lp = ctx.logprobs ? geminiLogprobs(c) : undefined;
     const finish = finishReason(str(c.finishReason) ?? 'STOP', calls.length > 0);
-    return { index: typeof c.index === 'number' ? c.index : i, message, logprobs: lp ? { content: lp } : null, finish_reason: finish };
+    return {
+      index: typeof c.index === 'number' ? c.index : i,
+      message,
+      logprobs: lp ? { content: lp } : null,
+      finish_reason: finish,
+    };
   });
   // a prompt blocked by Google's filters: no candidates, HTTP 200
-  if (choices.length === 0) choices.push({ index: 0, message: { role: 'assistant', content: '' }, logprobs: null, finish_reason: 'content_filter' });
+  if (choices.length === 0)
+    choices.push({
+      index: 0,
+      message: { role: 'assistant', content: '' },
+      logprobs: null,
+      finish_reason: 'content_filter',
+    });
   const usage = geminiUsage(body.usageMetadata) ?? estimatedUsage(ctx, chars);
   return { id: ctx.id, object: 'chat.completion', created: ctx.created, model: ctx.model, choices, usage };
 }

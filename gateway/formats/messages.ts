@@ -36,7 +36,11 @@ export function toolCalls(m: ChatMessage): ToolCall[] {
   const calls = Array.isArray(m.tool_calls) ? m.tool_calls : [];
   for (const c of calls) {
     if (!isObject(c) || !isObject(c.function)) continue;
-    out.push({ id: str(c.id) ?? `call_${out.length}`, name: str(c.function.name) ?? '', args: parseArgs(c.function.arguments) });
+    out.push({
+      id: str(c.id) ?? `call_${out.length}`,
+      name: str(c.function.name) ?? '',
+      args: parseArgs(c.function.arguments),
+    });
   }
   if (isObject(m.function_call)) {
     const f = m.function_call;
@@ -64,7 +68,9 @@ export function stopList(request: ChatRequest): string[] | undefined {
 }
 
 /** OpenAI `tools[]` of type function as name, description and JSON schema. */
-export function functionTools(request: ChatRequest): Array<{ name: string; description?: string; parameters: Record<string, unknown> }> {
+export function functionTools(
+  request: ChatRequest,
+): Array<{ name: string; description?: string; parameters: Record<string, unknown> }> {
   const tools = Array.isArray(request.tools) ? request.tools : [];
   const out = [];
   for (const t of tools) {

@@ -1,60 +1,15 @@
 /**
  * The OpenAI stream decoder, on the gateway's hot path: each chunk goes out as the upstream's own
- * text, never re-serialised. A chunk is checked for JSON framing (a string-aware bracket scan)
- * and read by its keys (`"content":"`, `"finish_reason":"`, `"usage":{` — a key followed by `":`
- * cannot occur inside a JSON string, where every quote is escaped); JSON.parse runs only for the
- * usage chunk, an error, logprobs the client asked for, or a shape the scan does not expect.
+ * text, never re-serialised. One scan (openai-scan.ts) checks a chunk's JSON framing and finds
+ * its content, finish reason and usage; JSON.parse runs only for the usage chunk, an error,
+ * logprobs the client asked for, or a shape the scan does not expect.
  */
 import type { DecodeContext, StreamDecoder, StreamItem, SseEvent, UpstreamError } from '../domain/format.js';
 import type { OpenAIUsage } from '../domain/openai.js';
 import { estimatedUsage } from './chunks.js';
 import { isObject, num, str, tryJson, upstreamError } from './errors.js';
+import { scanChunk, type ChunkScan } from './openai-scan.js';
 import { normaliseUsage } from './openai-usage.js';
-
-/** `{…}` with balanced brackets outside strings and closed strings: catches a truncated event. */
-export function jsonFramed(d: string): boolean {
-  const n = d.length;
-  if (n < 2 || d.charCodeAt(0) !== 123 || d.charCodeAt(n - 1) !== 125) return false;
-  let depth = 0;
-  for (let i = 0; i < n; i++) {
-    const c = d.charCodeAt(i);
-    if (c === 34) {
-      // skip a string: to the next quote not escaped
-      for (i++; i < n; i++) {
-        const s = d.charCodeAt(i);
-        if (s === 92) i++;
-        else if (s === 34) break;
-      }
-      if (i >= n) return false;
-    } else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth < 0) return false;
-      if (depth === 0 && i !== n - 1) return false;
-    }
-  }
-  return depth === 0;
-}
-
-/** The string literal whose opening quote is at `open`: its end index (the closing quote) or -1. */
-function stringEnd(d: string, open: number): number {
-  for (let i = open + 1; i < d.length; i++) {
-    const c = d.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === 34) return i;
-  }
-  return -1;
-}
-
-/** The value of `"key":"…"` after `from`, unescaped; undefined when the key has no string value there. */
-function stringAfter(d: string, key: string, from: number): string | undefined {
-  const k = d.indexOf(key, from);
-  if (k < 0) return undefined;
-  const open = k + key.length - 1;
-  const close = stringEnd(d, open);
-  if (close < 0) return undefined;
-  const raw = d.slice(open + 1, close);
-  return raw.includes('\\') ? (JSON.parse(d.slice(open, close + 1)) as string) : raw;
-}
 
 const STREAM_ERROR_STATUS: Record<string, number> = {
   rate_limit_error: 429,
@@ -69,7 +24,11 @@ const STREAM_ERROR_STATUS: Record<string, number> = {
 function streamError(e: Record<string, unknown>): UpstreamError {
   const code = str(e.code) ?? null;
   const status = num(e.code) ?? STREAM_ERROR_STATUS[code ?? ''] ?? STREAM_ERROR_STATUS[str(e.type) ?? ''] ?? 500;
-  return upstreamError({ status, message: str(e.message) ?? 'upstream error in stream', code: code ?? str(e.type) ?? null });
+  return upstreamError({
+    status,
+    message: str(e.message) ?? 'upstream error in stream',
+    code: code ?? str(e.type) ?? null,
+  });
 }
 
 export class OpenAIStreamDecoder implements StreamDecoder {
@@ -86,35 +45,37 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     if (this.done) return [];
     const d = event.data;
     if (d === '[DONE]') return this.complete();
-    if (!jsonFramed(d)) return [{ kind: 'malformed', detail: `event is not JSON: ${d.slice(0, 80)}` }];
-    if (event.event === 'error' || d.indexOf('"choices":') < 0) return this.slow(d);
+    const scan = scanChunk(d);
+    if (!scan.ok) return [{ kind: 'malformed', detail: `event is not JSON: ${d.slice(0, 80)}` }];
+    // no delta: a usage-only chunk (`choices: []`), an error, or a shape the scan does not know
+    if (!scan.delta || event.event === 'error') return this.slow(d);
     this.first ??= d;
-    const items: StreamItem[] = [];
-    const usageAt = d.indexOf('"usage":{');
-    const delta = d.indexOf('"delta":{');
-    if (delta >= 0) items.push(this.chunk(d, delta));
-    if (d.indexOf('"finish_reason":"') >= 0) this.finished = true;
-    if (usageAt >= 0) {
+    const items: StreamItem[] = [this.chunk(d, scan)];
+    if (scan.finish) this.finished = true;
+    if (scan.usage) {
+      // usage riding on a choice chunk (vLLM, some routers): counted once, as a usage-only chunk
       const parsed = JSON.parse(d) as Record<string, unknown>;
       const usage = normaliseUsage(parsed.usage);
-      if (!usage) return [...items, { kind: 'malformed', detail: 'usage without prompt_tokens/completion_tokens' }];
-      this.usage = usage;
-      items.push({ kind: 'usage', usage, data: delta >= 0 ? usageChunk(parsed, usage) : d });
+      if (usage) {
+        this.usage = usage;
+        items.push({ kind: 'usage', usage, data: usageChunk(parsed, usage) });
+      }
     }
     if (this.finished && this.usage) items.push(this.markDone());
     return items;
   }
 
-  private chunk(d: string, delta: number): StreamItem {
-    const text = stringAfter(d, '"content":"', delta);
-    let content = text !== undefined && text.length > 0;
-    if (text) this.chars += text.length;
-    if (!content) {
-      const refusal = stringAfter(d, '"refusal":"', delta);
-      content = (refusal !== undefined && refusal.length > 0) || d.indexOf('"tool_calls":[', delta) >= 0 || d.indexOf('"function_call":{', delta) >= 0;
+  private chunk(d: string, scan: ChunkScan): StreamItem {
+    let text: string | undefined;
+    if (scan.contentEnd > scan.contentStart) {
+      text = scan.contentEscaped
+        ? (JSON.parse(d.slice(scan.contentStart - 1, scan.contentEnd + 1)) as string)
+        : d.slice(scan.contentStart, scan.contentEnd);
+      this.chars += text.length;
     }
-    const logprobs = this.ctx.logprobs && d.indexOf('"logprobs":{') >= 0 ? chunkLogprobs(d) : undefined;
+    const content = text !== undefined || scan.tool || scan.refusal;
     if (!content) return { kind: 'chunk', data: d, content };
+    const logprobs = this.ctx.logprobs && scan.logprobs ? chunkLogprobs(d) : undefined;
     if (logprobs) return { kind: 'chunk', data: d, content, ...(text ? { text } : {}), logprobs };
     return text ? { kind: 'chunk', data: d, content, text } : { kind: 'chunk', data: d, content };
   }
@@ -123,14 +84,21 @@ export class OpenAIStreamDecoder implements StreamDecoder {
   private slow(d: string): StreamItem[] {
     const v = tryJson(d);
     if (isObject(v) && isObject(v.error)) return [{ kind: 'error', error: streamError(v.error) }];
-    if (isObject(v) && isObject(v.usage)) {
-      const usage = normaliseUsage(v.usage);
-      if (usage) {
-        this.usage = usage;
-        return this.finished ? [{ kind: 'usage', usage, data: d }, this.markDone()] : [{ kind: 'usage', usage, data: d }];
-      }
+    if (!isObject(v) || !Array.isArray(v.choices)) {
+      return [{ kind: 'malformed', detail: `event is not a chat.completion.chunk: ${d.slice(0, 80)}` }];
     }
-    return [{ kind: 'malformed', detail: `event is not a chat.completion.chunk: ${d.slice(0, 80)}` }];
+    const usage = normaliseUsage(v.usage);
+    const items: StreamItem[] = [];
+    // choices without a delta: Azure's prompt_filter_results chunk, or a finish reason sent bare
+    if (v.choices.length > 0 || !usage) items.push({ kind: 'chunk', data: d, content: false });
+    if (v.choices.some((c) => isObject(c) && typeof c.finish_reason === 'string')) this.finished = true;
+    if (usage) {
+      this.first ??= d;
+      this.usage = usage;
+      items.push({ kind: 'usage', usage, data: v.choices.length > 0 ? usageChunk(v, usage) : d });
+    }
+    if (this.finished && this.usage) items.push(this.markDone());
+    return items;
   }
 
   private markDone(): StreamItem {
@@ -144,7 +112,10 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     if (this.usage) return [this.markDone()];
     const usage = estimatedUsage(this.ctx, this.chars);
     const head = this.first ? tryJson(this.first) : undefined;
-    const data = usageChunk(isObject(head) ? head : { id: this.ctx.id, created: this.ctx.created, model: this.ctx.model }, usage);
+    const data = usageChunk(
+      isObject(head) ? head : { id: this.ctx.id, created: this.ctx.created, model: this.ctx.model },
+      usage,
+    );
     this.usage = usage;
     return [{ kind: 'usage', usage, data }, this.markDone()];
   }
@@ -156,11 +127,20 @@ export class OpenAIStreamDecoder implements StreamDecoder {
 
 /** A usage-only chunk with the identity of `like` (an upstream chunk). */
 function usageChunk(like: Record<string, unknown>, usage: OpenAIUsage): string {
-  return JSON.stringify({ id: like.id, object: 'chat.completion.chunk', created: like.created, model: like.model, choices: [], usage });
+  return JSON.stringify({
+    id: like.id,
+    object: 'chat.completion.chunk',
+    created: like.created,
+    model: like.model,
+    choices: [],
+    usage,
+  });
 }
 
 function chunkLogprobs(d: string): number[] | undefined {
-  const v = JSON.parse(d) as { choices?: Array<{ logprobs?: { content?: Array<{ logprob?: unknown }> | null } | null }> };
+  const v = JSON.parse(d) as {
+    choices?: Array<{ logprobs?: { content?: Array<{ logprob?: unknown }> | null } | null }>;
+  };
   const content = v.choices?.[0]?.logprobs?.content;
   if (!Array.isArray(content)) return undefined;
   return content.map((t) => (typeof t.logprob === 'number' ? t.logprob : Number.NaN));

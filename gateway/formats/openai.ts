@@ -11,7 +11,8 @@ import { isObject, rawMessage, str, tryJson, upstreamError } from './errors.js';
 import { normaliseUsage } from './openai-usage.js';
 import { OpenAIStreamDecoder } from './openai-stream.js';
 
-const CONTEXT_RE = /maximum context length|context_length_exceeded|context window|reduce the length of the (?:messages|prompt)/i;
+const CONTEXT_RE =
+  /maximum context length|context_length_exceeded|context window|reduce the length of the (?:messages|prompt)/i;
 const POLICY_CODES = new Set(['content_filter', 'content_policy_violation', 'ResponsibleAIPolicyViolation']);
 
 function encodeChat(request: ChatRequest, opts: { model: string; prefill?: string }): string {
@@ -33,7 +34,10 @@ function decodeChat(body: unknown, ctx: DecodeContext): ChatCompletion | undefin
   const usage = normaliseUsage(body.usage);
   if (usage) out.usage = usage;
   else {
-    const chars = out.choices.reduce((n, c) => n + (typeof c.message.content === 'string' ? c.message.content.length : 0), 0);
+    const chars = out.choices.reduce(
+      (n, c) => n + (typeof c.message.content === 'string' ? c.message.content.length : 0),
+      0,
+    );
     out.usage = estimatedUsage(ctx, chars);
   }
   return out;
