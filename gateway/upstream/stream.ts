@@ -1,25 +1,15 @@
 /** An upstream SSE body as batches of translated stream items, and holding it until first content. */
 import type { StreamDecoder, StreamItem } from '../domain/format.js';
-import { parseSseEvent, SseSplitter } from '../sse.js';
+import { StreamItems } from '../formats/stream-items.js';
 
-/** Body bytes → SSE events → the adapter's items, one batch per body chunk (none empty). */
+/** Body bytes → the adapter's items, one batch per body chunk (none empty). */
 export async function* streamItems(body: AsyncIterable<Buffer>, decoder: StreamDecoder): AsyncGenerator<StreamItem[]> {
-  const splitter = new SseSplitter();
+  const items = new StreamItems(decoder);
   for await (const bytes of body) {
-    let batch: StreamItem[] | undefined;
-    for (const raw of splitter.push(bytes)) {
-      const event = parseSseEvent(raw);
-      if (!event) continue;
-      const items = decoder.push(event);
-      if (items.length === 0) continue;
-      if (batch) batch.push(...items);
-      else batch = items;
-    }
-    if (batch) yield batch;
+    const batch = items.push(bytes);
+    if (batch.length > 0) yield batch;
   }
-  const rest = splitter.flush();
-  const event = rest === undefined ? undefined : parseSseEvent(rest);
-  const last = [...(event ? decoder.push(event) : []), ...decoder.end()];
+  const last = items.end();
   if (last.length > 0) yield last;
 }
 
