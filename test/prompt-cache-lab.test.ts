@@ -42,7 +42,7 @@ describe('prompt caching: gateway cost and ledger reconcile', () => {
       },
       timeout: '10s',
     });
-    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson') });
+    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { authorization: 'Bearer sk-stormlab-lab' } });
     expect(result.errors).toBe(0);
     await fleet.close(); // flushes the ledger
 

@@ -131,6 +131,7 @@ describe('RetryConfigSchema', () => {
       sameTargetRetries: 1,
       backoff: { baseMs: 100, capMs: 2000 },
       budget: { ratio: 0.2, windowMs: 10_000, minPerSecond: 3, buckets: 10 },
+      maxRetryWaitMs: 5_000,
       maxCoolDownMs: 300_000,
     });
   });
