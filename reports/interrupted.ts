@@ -15,7 +15,7 @@ export function interruptedOf(meta: RunMeta | null | undefined, run: RunInfo, re
   const status = meta.status ?? (meta.interrupted ? 'interrupted' : 'complete');
   if (status === 'complete') return null;
   return {
-    how: status === 'running' ? 'killed' : status === 'aborted' ? 'aborted' : 'stopped',
+    how: status === 'running' ? 'killed' : status === 'interrupted' ? 'stopped' : status,
     at: meta.interrupted?.at ?? run.endedAt,
     signal: meta.interrupted?.signal ?? null,
     planned: {
@@ -27,7 +27,7 @@ export function interruptedOf(meta: RunMeta | null | undefined, run: RunInfo, re
   };
 }
 
-const HOW: Record<Interrupted['how'], string> = { stopped: 'stopped', aborted: 'aborted at once', killed: 'cut short' };
+const HOW: Record<Interrupted['how'], string> = { stopped: 'stopped', aborted: 'aborted at once', failed: 'ended by an error', killed: 'cut short' };
 
 /**
  * One sentence for the renderers: `interrupted: stopped by SIGINT after 12.1 s of 20 s planned ·

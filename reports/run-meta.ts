@@ -19,9 +19,10 @@ export const RunMetaSchema = z.object({
   endedAt: isoTime.optional(),
   /**
    * `running` from the start of the load until the CLI writes the end (a run.json still `running`
-   * belongs to a CLI that died), then `complete`, `interrupted` (first signal) or `aborted` (second)
+   * belongs to a CLI that died), then `complete`, `interrupted` (first signal), `aborted` (second)
+   * or `failed` (an error ended it)
    */
-  status: z.enum(['running', 'complete', 'interrupted', 'aborted']).optional(),
+  status: z.enum(['running', 'complete', 'interrupted', 'aborted', 'failed']).optional(),
   /** what the schedule planned: its length, and its starts (null for the closed model) */
   planned: z.object({ durationMs: z.number().nonnegative(), requests: z.int().nonnegative().nullable() }).optional(),
   /** the first signal, and how many in-flight requests its grace cut (null when unknown, e.g. under k6) */

@@ -68,9 +68,10 @@ export type ChaosEventSummary = z.output<typeof ChaosEventSchema>;
 export const InterruptedSchema = z.strictObject({
   /**
    * `stopped`: a first SIGINT/SIGTERM stopped the load gracefully and the report covers what ran;
-   * `aborted`: a second signal cut it at once; `killed`: the CLI died without saying (e.g. SIGKILL)
+   * `aborted`: a second signal cut it at once; `failed`: an error ended it; `killed`: the CLI died
+   * without saying (e.g. SIGKILL)
    */
-  how: z.enum(['stopped', 'aborted', 'killed']),
+  how: z.enum(['stopped', 'aborted', 'failed', 'killed']),
   /** when the first signal came (`killed`: the last sample's time) */
   at: z.string().nullable(),
   /** SIGINT, SIGTERM …; null when unknown */
