@@ -42,6 +42,7 @@ export function describeInterrupted(i: Interrupted): string {
       ? `${fmtInt(i.actual.requests)} requests`
       : `${fmtInt(i.actual.requests)} of ${fmtInt(i.planned.requests)} planned requests`,
   );
-  if (i.cut) parts.push(`${fmtInt(i.cut)} in-flight requests cut at the end of the grace (no samples)`);
+  const when = i.how === 'stopped' ? 'at the end of the grace' : 'at once';
+  if (i.cut) parts.push(`${fmtInt(i.cut)} in-flight requests cut ${when} (no samples)`);
   return parts.join(' · ');
 }
