@@ -61,7 +61,10 @@ export interface DriverResult {
   errors: number;
   /** starts dropped because the in-flight cap was reached (open model) */
   dropped: number;
-  /** requests cut short by `signal`, `stop`'s grace, an abortOnFail threshold or the end-of-run bound (no samples written) */
+  /**
+   * requests cut short by `signal`, the end of `stop`'s grace, an abortOnFail threshold or the
+   * end-of-run bound (no samples written)
+   */
   interrupted: number;
   /** why the run stopped early, if it did: `stop` is the graceful one */
   aborted?: 'signal' | 'threshold' | 'stop';

@@ -27,14 +27,25 @@ export function interruptedOf(meta: RunMeta | null | undefined, run: RunInfo, re
   };
 }
 
-const HOW: Record<Interrupted['how'], string> = { stopped: 'stopped', aborted: 'aborted at once', failed: 'ended by an error', killed: 'cut short' };
+const HOW: Record<Interrupted['how'], string> = {
+  stopped: 'stopped',
+  aborted: 'aborted at once',
+  failed: 'ended by an error',
+  killed: 'cut short',
+};
+
+function byWhat(i: Interrupted): string {
+  if (i.how === 'killed') return ' (the CLI ended without writing the end: killed?)';
+  if (!i.signal) return '';
+  return ` by ${i.how === 'aborted' ? 'a second ' : ''}${i.signal}`;
+}
 
 /**
  * One sentence for the renderers: `interrupted: stopped by SIGINT after 12.1 s of 20 s planned ·
  * 96 of 200 planned requests · 3 in-flight requests cut at the end of the grace`.
  */
 export function describeInterrupted(i: Interrupted): string {
-  const by = i.how === 'killed' ? ' (the CLI ended without writing the end: killed?)' : i.signal ? ` by ${i.how === 'aborted' ? 'a second ' : ''}${i.signal}` : '';
+  const by = byWhat(i);
   const planned = i.planned.durationS === null ? '' : ` of ${fmtSeconds(i.planned.durationS)} planned`;
   const parts = [`interrupted: ${HOW[i.how]}${by} after ${fmtSeconds(i.actual.durationS)}${planned}`];
   parts.push(

@@ -42,7 +42,8 @@ function headline(s: Summary): string {
     s.run.startedAt ? `started ${s.run.startedAt}` : null,
   ].filter((x): x is string => x !== null);
   const warning = s.run.interrupted ? ['', `> ⚠ **${cell(describeInterrupted(s.run.interrupted))}**`] : [];
-  return [`${title}${verdict}`, ...warning, '', figures.join(' · '), ...(meta.length ? ['', meta.join(' · ')] : [])].join('\n');
+  const lines = [`${title}${verdict}`, ...warning, '', figures.join(' · '), ...(meta.length ? ['', meta.join(' · ')] : [])];
+  return lines.join('\n');
 }
 
 function ttftDefinition(s: Summary): string {

@@ -10,7 +10,12 @@ function latencyLine(name: string, l: LatencyStats): string {
 
 export function renderTerminalSummary(s: Summary): string {
   const t = s.totals;
-  const head = [s.run.spec ?? 'run', s.run.driver ? `${s.run.driver} driver` : null, fmtSeconds(s.run.durationS), s.run.interrupted ? 'INTERRUPTED' : null]
+  const head = [
+    s.run.spec ?? 'run',
+    s.run.driver ? `${s.run.driver} driver` : null,
+    fmtSeconds(s.run.durationS),
+    s.run.interrupted ? 'INTERRUPTED' : null,
+  ]
     .filter(Boolean)
     .join(' · ');
   const rps = t.rps === null ? '' : ` (${fmtNum(Math.round(t.rps * 10) / 10)}/s)`;

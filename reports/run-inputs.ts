@@ -74,7 +74,8 @@ export function mergedRunMeta(inputs: RunInput[]): { meta: RunMeta | null; sourc
   const starts = times((m) => m.startedAt);
   const ends = times((m) => m.endedAt);
   const stopped = metas.find((m) => m.status !== undefined && m.status !== 'complete') ?? metas.find((m) => m.interrupted);
-  const merged: RunMeta = { ...first, startedAt: starts[0] ?? first.startedAt, endedAt: ends[ends.length - 1] ?? first.endedAt };
+  const merged: RunMeta = { ...first, startedAt: starts[0] ?? first.startedAt };
+  merged.endedAt = ends[ends.length - 1] ?? first.endedAt;
   if (metas.length > 1) {
     const plans = metas.map((m) => m.planned);
     if (plans.every((p) => p !== undefined)) {

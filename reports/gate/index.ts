@@ -55,7 +55,10 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
   const interrupted = [
     ...baseline.map((r, i) => [`${names.baseline[i]} (baseline)`, r] as const),
     ...current.map((r, i) => [`${names.current[i]} (current)`, r] as const),
-  ].flatMap(([name, r]) => (r.summary.run.interrupted ? [`${name}: ${describeInterrupted(r.summary.run.interrupted)}`] : []));
+  ].flatMap(([name, r]) => {
+    const i = r.summary.run.interrupted;
+    return i ? [`${name}: ${describeInterrupted(i)}`] : [];
+  });
   const markdown = renderGateMarkdown(verdict, { ...names, interrupted });
   return { verdict, rules, markdown };
 }
@@ -64,7 +67,15 @@ function refuseInterrupted(path: string, run: LoadedRun): never {
   const what = describeInterrupted(run.summary.run.interrupted!);
   throw new StormlabError(
     'SL_BASELINE_INTERRUPTED',
-    `baseline ${path} was interrupted, so it covers only part of its schedule: rerun it, or pass --allow-interrupted to hold the runs against it anyway`,
-    [{ file: run.dir ? `${run.dir}/summary.json` : path, path: 'run.interrupted', expected: 'null (a run that ended by itself)', received: what }],
+    `baseline ${path} was interrupted, so it covers only part of its schedule: ` +
+      'rerun it, or pass --allow-interrupted to hold the runs against it anyway',
+    [
+      {
+        file: run.dir ? `${run.dir}/summary.json` : path,
+        path: 'run.interrupted',
+        expected: 'null (a run that ended by itself)',
+        received: what,
+      },
+    ],
   );
 }

@@ -33,7 +33,8 @@ function header(s: Summary): string {
     `${fmtSeconds(s.run.durationS)}`,
   ].filter((x): x is string => x !== null);
   const warning = s.run.interrupted ? `<p class="warn">⚠ ${esc(describeInterrupted(s.run.interrupted))}</p>\n` : '';
-  return `<h1>stormlab · ${esc(s.run.spec ?? 'run')}</h1>\n<div class="meta">${esc(meta.join(' · '))}</div>\n${warning}${verdict}`;
+  const title = `<h1>stormlab · ${esc(s.run.spec ?? 'run')}</h1>`;
+  return `${title}\n<div class="meta">${esc(meta.join(' · '))}</div>\n${warning}${verdict}`;
 }
 
 function cards(s: Summary): string {

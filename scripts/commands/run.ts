@@ -38,8 +38,8 @@ stops and the report of what ran is written and printed, marked interrupted (exi
 A second Ctrl-C aborts at once, still stopping the fleet and the gateway (exit ${EXIT_ABORTED});
 \`stormlab report <run-dir>\` then builds the report from what ran.
 
-Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), ${EXIT_INTERRUPTED} interrupted (as k6), ${EXIT_ABORTED} aborted by a
-second signal, 2 bad input, 1 failure.
+Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), ${EXIT_INTERRUPTED} interrupted (as k6),
+${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
 `,
   options: {
     duration: { type: 'string' },

@@ -96,10 +96,9 @@ export class InterruptController implements Interrupt {
     this.count++;
     if (this.count === 1) {
       this.firstInfo = { signal, at: new Date() };
-      log(
-        `${signal}: stopping — no new requests; those in flight get ${this.graceMs / 1000} s, then the report of what ran. ` +
-          `${signal === 'SIGTERM' ? 'Another signal' : 'Ctrl-C again'} aborts at once.`,
-      );
+      const again = signal === 'SIGTERM' ? 'Another signal' : 'Ctrl-C again';
+      const grace = `${this.graceMs / 1000} s`;
+      log(`${signal}: stopping — no new requests; those in flight get ${grace}, then the report of what ran. ${again} aborts at once.`);
       this.stopper.abort();
     } else if (this.count === 2) {
       log(`${signal} again: aborting at once, stopping the lab processes`);

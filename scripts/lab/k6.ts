@@ -61,7 +61,11 @@ export function runK6(opts: RunK6Options): Promise<number> {
   if (opts.headers && Object.keys(opts.headers).length > 0) args.push('-e', `STORMLAB_HEADERS=${JSON.stringify(opts.headers)}`);
   args.push(opts.bundle);
   return new Promise((resolve, reject) => {
-    const child = fork(GUARD, [opts.k6, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, execArgv: [] });
+    const child = fork(GUARD, [opts.k6, ...args], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      detached: true, // its own process group: a terminal's Ctrl-C reaches it through `stop` only
+      execArgv: [],
+    });
     child.channel?.unref();
     const forward = (): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');

@@ -46,7 +46,11 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
 }
 
 export function spawnCli<T>(label: string, args: string[], readyTimeoutMs = 30_000): Promise<LabProcess<T>> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env, detached: true });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: process.env,
+    detached: true, // its own process group: a terminal's Ctrl-C reaches the CLI alone
+  });
   live.add(child);
   child.channel?.unref(); // the channel is the child's lifeline; it must not hold the CLI open
   let err = '';

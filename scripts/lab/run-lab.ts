@@ -144,7 +144,8 @@ function abortedError(runDir: string): StormlabError {
   const where = relative(process.cwd(), runDir) || '.';
   return new StormlabError(
     'SL_RUN_ABORTED',
-    `aborted at once by a second signal: no report was built. What ran is in ${where}; rebuild its report with \`stormlab report ${where}\``,
+    `aborted at once by a second signal: no report was built. What ran is in ${where}; ` +
+      `rebuild its report with \`stormlab report ${where}\``,
   );
 }
 
@@ -203,7 +204,16 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       } else log('chaos: the timeline is not applied: the target is not the lab fleet (--target)');
     }
     if (k6 && bundle) {
-      const code = await runK6({ k6, bundle: bundle.file, samples, target: lab.target, headers, segment: opts.segment, stop: intr?.stop, abort: intr?.abort });
+      const code = await runK6({
+        k6,
+        bundle: bundle.file,
+        samples,
+        target: lab.target,
+        headers,
+        segment: opts.segment,
+        stop: intr?.stop,
+        abort: intr?.abort,
+      });
       thresholdsOk = code !== 99;
       stoppedEarly = code === K6_EXTERNAL_ABORT || intr?.stop.aborted === true;
     } else {

@@ -29,6 +29,14 @@ export function plannedOf(spec: Spec, segment?: string): NonNullable<RunMeta['pl
   return { durationMs: totalDurationMs(spec.arrival), requests };
 }
 
+export interface RunEnd {
+  status: Exclude<RunMeta['status'], 'running' | undefined>;
+  /** the first signal, if one came */
+  signal?: InterruptInfo;
+  /** in-flight requests the signal cut (null: unknown) */
+  cut?: number | null;
+}
+
 export class RunJson {
   private record: RunRecord;
 
@@ -41,10 +49,12 @@ export class RunJson {
   }
 
   /** The end: how the run ended and, when a signal stopped it, which, when, and what its grace cut. */
-  end(endedAt: Date, how: { status: Exclude<RunMeta['status'], 'running' | undefined>; signal?: InterruptInfo; cut?: number | null }): void {
+  end(endedAt: Date, how: RunEnd): void {
     const { status, signal, cut } = how;
     this.record = { ...this.record, endedAt: endedAt.toISOString(), status };
-    if (signal && status !== 'complete') this.record.interrupted = { at: signal.at.toISOString(), signal: signal.signal, cut: cut ?? null };
+    if (signal && status !== 'complete') {
+      this.record.interrupted = { at: signal.at.toISOString(), signal: signal.signal, cut: cut ?? null };
+    }
     this.write();
   }
 
