@@ -21,13 +21,7 @@ const started = new Map<number, string>();
 afterEach(() => {
   for (const [pid, out] of started) {
     // only while it is still ours: its command line names the run directory (a pid may be reused)
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (cmdline.includes(out)) process.kill(pid, 'SIGKILL');
+    if (commandOf(pid).includes(out)) process.kill(pid, 'SIGKILL');
   }
   started.clear();
 });
@@ -103,6 +97,14 @@ function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
   }
 }
 
@@ -230,4 +232,17 @@ describe('interrupting stormlab run', () => {
     const s = expectReportOfWhatRan(run.out, 'killed', null);
     expect(s.ingest.badLines).toBe(0);
   }, 90_000);
+
+  it('Ctrl-C while the lab starts: what started stops, nothing is reported, exit 105', async () => {
+    const run = startRun();
+    const fleet = await waitFor('the fleet process', () => childrenOf(run.pid).find((p) => commandOf(p).includes('\0mocks\0')), 40_000);
+    started.set(fleet, run.out);
+    process.kill(-run.pid, 'SIGINT');
+    const { code } = await bounded('the CLI to exit', run.exited, 15_000);
+    expect(code, run.stderr()).toBe(105);
+    expect(run.stderr()).toContain('SL_RUN_INTERRUPTED: SIGINT before the load started: nothing ran');
+    await waitFor('the fleet to end', () => !alive(fleet), 10_000).catch(() => undefined);
+    expect(alive(fleet)).toBe(false);
+    expect(existsSync(join(run.out, 'summary.json'))).toBe(false);
+  }, 60_000);
 });

@@ -70,7 +70,8 @@ interface Lab {
   record?: LabRecord;
 }
 
-async function startLab(spec: Spec, runDir: string, log: (l: string) => void, abort?: AbortSignal): Promise<Lab> {
+/** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
+async function startLab(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
   if (!('gateway' in spec.target)) throw new Error('startLab needs a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
   const gatewayFile = resolveGatewayConfigFile(spec.target.gateway);
@@ -94,7 +95,7 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void, ab
     const endpoints = Array.isArray(mocks.ready) ? mocks.ready : mocks.ready.endpoints;
     const endpointsFile = writeJson(runDir, 'endpoints.json', endpoints);
     log(`fleet: ${endpoints.length} endpoints (${endpoints.map((e) => e.id).join(', ')})`);
-    if (abort?.aborted) throw new Error('aborted while the lab was starting');
+    if (stopped?.aborted) throw new Error('stopped while the lab was starting');
     const gateway = await spawnCli<{ url: string }>('gateway', ['gateway', '--config', gatewayFile, '--port', '0', '--upstreams', endpointsFile, '--json']);
     procs.push(gateway);
     const urls = Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
@@ -163,16 +164,21 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const aborted = () => abortedError(runDir);
   writeJson(runDir, 'spec.json', spec);
   let lab: Lab;
+  // a signal while the lab starts: stop what started, and leave (nothing ran, there is nothing to report)
+  const stopped = intr ? AbortSignal.any([intr.stop, intr.abort]) : undefined;
   try {
     lab = 'url' in spec.target
       ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] }
-      : await unlessAborted(startLab(spec, runDir, log, intr?.abort), intr?.abort, aborted);
-  } catch (e) {
-    if (intr?.abort.aborted) {
-      await stopAll(1000);
-      throw aborted();
+      : await unlessAborted(startLab(spec, runDir, log, stopped), stopped, () => new Error('stopped'));
+    if (stopped?.aborted) {
+      await Promise.all(lab.procs.map((p) => p.stop(1000)));
+      throw new Error('stopped');
     }
-    throw e;
+  } catch (e) {
+    if (!intr || !stopped?.aborted) throw e;
+    await stopAll(1000);
+    if (intr.abort.aborted) throw aborted();
+    throw new StormlabError('SL_RUN_INTERRUPTED', `${intr.first?.signal ?? 'a signal'} before the load started: nothing ran, so there is no report`);
   }
   const headers = 'url' in spec.target ? spec.target.headers : {};
   const samples = join(runDir, 'samples.ndjson');
