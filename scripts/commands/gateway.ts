@@ -10,7 +10,8 @@ export const gatewayCommand: Command = {
 Usage: stormlab gateway [--config NAME|FILE] [--port N] [--host H] [--upstreams FILE|JSON] [--json] [--log]
 
 Serves the OpenAI-compatible gateway (POST /v1/chat/completions, GET /v1/models, GET /metrics,
-GET /healthz) until Ctrl-C.
+GET /healthz) until Ctrl-C. Started by \`stormlab run\` (with an IPC channel to it), it also stops
+when that parent goes away.
 
 Options:
   --config NAME|FILE    gateway YAML, or a name in gateway/configs/ (default: default)
