@@ -28,6 +28,8 @@ export interface RunState {
   segment: ExecutionSegment;
   inFlight: Set<Promise<void>>;
   counts: { ok: number; errors: number; dropped: number; interrupted: number };
+  /** aborted once no new iteration may start (a graceful stop, or the run's hard stop) */
+  starts: AbortSignal;
   /** run iteration `index`, due at monotonic `dueMs` (counts it as active while it runs) */
   iterate(index: number, dueMs: number): Promise<void>;
 }
@@ -41,7 +43,7 @@ export function segmentLimit(spec: Spec, seg: ExecutionSegment): number {
 }
 
 export async function runOpenModel(s: RunState): Promise<void> {
-  const { spec, rec, t0, inFlight, ctx } = s;
+  const { spec, rec, t0, inFlight, starts } = s;
   const maxInFlight = segmentLimit(spec, s.segment);
   const scenarioTags = { scenario: scenarioName(spec) };
   let burst = 0;
@@ -49,12 +51,12 @@ export async function runOpenModel(s: RunState): Promise<void> {
     const due = t0 + offset;
     if (now() < due) {
       burst = 0;
-      await waitUntil(due, ctx.signal);
+      await waitUntil(due, starts);
     } else if (++burst >= BURST) {
       burst = 0;
       await new Promise<void>((r) => setImmediate(r));
     }
-    if (ctx.signal.aborted) break;
+    if (starts.aborted) break;
     rec.point('schedule_lag', Math.max(0, now() - due), scenarioTags, offset);
     if (inFlight.size >= maxInFlight) {
       s.counts.dropped++;
@@ -67,14 +69,14 @@ export async function runOpenModel(s: RunState): Promise<void> {
 }
 
 export async function runClosedModel(s: RunState): Promise<void> {
-  const { spec, ctx, inFlight } = s;
+  const { spec, starts, inFlight } = s;
   if (isOpenModel(spec.arrival)) throw new RangeError('runClosedModel needs a constant-vus arrival');
   const total = spec.arrival.vus;
   const vus = segmentShare(s.segment, total);
   const firstVu = segmentFirstVu(s.segment, total);
   const end = s.t0 + spec.arrival.duration;
   const loop = async (vu: number): Promise<void> => {
-    for (let j = 0; now() < end && !ctx.signal.aborted; j++) {
+    for (let j = 0; now() < end && !starts.aborted; j++) {
       await s.iterate(j * total + vu, now());
     }
   };
@@ -82,5 +84,5 @@ export async function runClosedModel(s: RunState): Promise<void> {
     const p: Promise<void> = loop(firstVu + v).finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
-  await waitUntil(end, ctx.signal);
+  await waitUntil(end, starts);
 }

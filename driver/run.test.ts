@@ -194,4 +194,29 @@ describe('runDriver', () => {
     expect(g.durationMs).toBeLessThan(5000);
     expect(g.thresholds).toEqual([{ key: 'e2e', threshold: 'p(99)<1', ok: false, observed: expect.any(Number) }]);
   });
+
+  it('a graceful stop starts nothing more and lets in-flight requests finish within the grace, cutting the rest', async () => {
+    const slow = await startTestUpstream({ ttftMs: 80, itlMs: 10, contentChunks: 5, delayMs: 800 });
+    try {
+      const spec = makeSpec('graceful', 10, '20s', 50, [cls('chat', 'plain', 0)]);
+      const stop = new AbortController();
+      const stopAfterMs = 550;
+      setTimeout(() => stop.abort(), stopAfterMs);
+      const out = join(dir, 'graceful.ndjson');
+      const r = await runDriver({ spec, target: slow.url, out, stop: stop.signal, stopGraceMs: 400 });
+      expect(r.aborted).toBe('stop');
+      // starts at 0, 100, … 500 ms: six, none after the stop
+      expect(slow.requestIds.length).toBeLessThanOrEqual(7);
+      // 800 ms each: the first ones end inside the 400 ms grace, the last ones cannot and are cut
+      expect(r.ok).toBeGreaterThanOrEqual(1);
+      expect(r.interrupted).toBeGreaterThanOrEqual(1);
+      expect(r.ok + r.errors + r.interrupted).toBe(slow.requestIds.length);
+      expect(r.durationMs).toBeLessThan(stopAfterMs + 400 + 1000);
+      // every finished request has its samples; the cut ones have none, and the file ends on a whole line
+      expect(points(readLines(out), 'http_reqs')).toHaveLength(r.requests);
+      expect(readFileSync(out, 'utf8').endsWith('\n')).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
 });

@@ -6,9 +6,10 @@
  * - `segment` runs one disjoint share of the schedule (k6 execution segments), so N processes
  *   can split a spec; their NDJSON outputs merge (./merge.ts).
  * - Ends by itself after the last start once in-flight iterations finish (bounded by
- *   spec.timeout + 1 s, k6's gracefulStop). `signal` stops it early; requests cut by a stop are
+ *   spec.timeout + 1 s, k6's gracefulStop). `stop` ends it gracefully (no new starts; in-flight
+ *   requests get `stopGraceMs` to finish); `signal` stops it at once. Requests cut by either are
  *   `interrupted` and leave no samples. abortOnFail thresholds are checked once a second and
- *   stop it the same way. Thresholds are evaluated at the end: `driverExitCode` is 99 when one
+ *   stop it at once too. Thresholds are evaluated at the end: `driverExitCode` is 99 when one
  *   failed, as k6's.
  * - A live progress line (rate, in-flight, errors, p99 so far) is drawn on a TTY only.
  */
@@ -37,7 +38,12 @@ export interface DriverOptions {
   headers?: Record<string, string>;
   /** NDJSON destination: a file path (created, then closed) or a stream (flushed, left open) */
   out: string | NodeJS.WritableStream;
+  /** stop at once: no new starts, in-flight requests cut */
   signal?: AbortSignal;
+  /** stop gracefully: no new starts (nor next conversation turns); in-flight requests get `stopGraceMs`, then are cut */
+  stop?: AbortSignal;
+  /** how long in-flight requests may still finish after `stop` (default 5000 ms) */
+  stopGraceMs?: number;
   /** run only this share of the schedule: `'0:1/3'`, `'1/3:2/3'`, `{ index: 0, count: 3 }` … (default: all) */
   segment?: SegmentInput;
   /** draw the live progress line: default when stdout and `progressStream` are TTYs */
@@ -55,10 +61,13 @@ export interface DriverResult {
   errors: number;
   /** starts dropped because the in-flight cap was reached (open model) */
   dropped: number;
-  /** requests cut short by `signal`, an abortOnFail threshold or the end-of-run bound (no samples written) */
+  /**
+   * requests cut short by `signal`, the end of `stop`'s grace, an abortOnFail threshold or the
+   * end-of-run bound (no samples written)
+   */
   interrupted: number;
-  /** why the run stopped early, if it did */
-  aborted?: 'signal' | 'threshold';
+  /** why the run stopped early, if it did: `stop` is the graceful one */
+  aborted?: 'signal' | 'threshold' | 'stop';
   model: 'open' | 'closed';
   /** the segment this process ran, e.g. `0:1` (all), `1/3:2/3` */
   segment: string;
@@ -77,6 +86,8 @@ export function chatCompletionsUrl(target: string): string {
 
 /** Extra grace after the per-request timeout before stragglers are cut at the end (k6's gracefulStop). */
 const DRAIN_GRACE_MS = 1000;
+/** How long in-flight requests may finish after a graceful `stop`, unless the caller says. */
+export const DEFAULT_STOP_GRACE_MS = 5000;
 
 export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const { spec } = opts;
@@ -87,16 +98,26 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const rec = new Recorder(writer, startedAtMs, new Set([...thresholdMetrics(spec), 'schedule_lag']));
   rec.writeMetricLines(spec);
 
+  // `starting` aborted: no new starts; `run` aborted: in-flight requests are cut
+  const starting = new AbortController();
   const run = new AbortController();
   setMaxListeners(0, run.signal); // one listener per in-flight request
+  setMaxListeners(0, starting.signal); // one per conversation between turns
   let aborted: DriverResult['aborted'];
   const stop = (why: 'signal' | 'threshold'): void => {
     aborted ??= why;
+    starting.abort();
     run.abort();
   };
   const onSignal = (): void => stop('signal');
+  const onStop = (): void => {
+    aborted ??= 'stop';
+    starting.abort();
+  };
   if (opts.signal?.aborted) stop('signal');
+  else if (opts.stop?.aborted) onStop();
   opts.signal?.addEventListener('abort', onSignal, { once: true });
+  opts.stop?.addEventListener('abort', onStop, { once: true });
 
   const limit = segmentLimit(spec, segment);
   const dispatcher = new Agent({ connections: limit, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -129,11 +150,12 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
     segment,
     inFlight: new Set(),
     counts,
+    starts: starting.signal,
     iterate: async (index, dueMs) => {
       active++;
       progress.onStart();
       try {
-        await runIteration(spec, ctx, planRequest(spec, index), dueMs, finish);
+        await runIteration(spec, ctx, planRequest(spec, index), dueMs, finish, starting.signal);
       } finally {
         active--;
       }
@@ -149,11 +171,13 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   const open = isOpenModel(spec.arrival);
   try {
     await (open ? runOpenModel(state) : runClosedModel(state));
-    await drain(state.inFlight, spec.timeout + DRAIN_GRACE_MS, run);
+    const stopGraceMs = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    await drain(state.inFlight, spec.timeout + DRAIN_GRACE_MS, run, { signal: starting.signal, graceMs: stopGraceMs });
   } finally {
     if (watchdog) clearInterval(watchdog);
     progress.stop();
     opts.signal?.removeEventListener('abort', onSignal);
+    opts.stop?.removeEventListener('abort', onStop);
     if (!run.signal.aborted) run.abort();
     await Promise.allSettled(state.inFlight);
     await dispatcher.destroy().catch(() => undefined);
@@ -182,16 +206,30 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
   return result;
 }
 
-/** Wait for in-flight iterations, at most `boundMs`; then cut the rest. */
-async function drain(inFlight: Set<Promise<void>>, boundMs: number, run: AbortController): Promise<void> {
-  if (inFlight.size === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((r) => {
-    timer = setTimeout(r, boundMs);
-  });
-  const stopped = new Promise<void>((r) => run.signal.addEventListener('abort', () => r(), { once: true }));
-  await Promise.race([Promise.allSettled([...inFlight]), bound, stopped]);
-  clearTimeout(timer);
+/**
+ * Wait for in-flight iterations, at most `boundMs` (or `stop.graceMs` from the moment `stop.signal`
+ * aborts, when that is sooner); the caller then cuts the rest.
+ */
+async function drain(
+  inFlight: Set<Promise<void>>,
+  boundMs: number,
+  run: AbortController,
+  stop: { signal: AbortSignal; graceMs: number },
+): Promise<void> {
+  if (inFlight.size === 0 || run.signal.aborted) return;
+  const timers: NodeJS.Timeout[] = [];
+  const listeners: Array<[AbortSignal, () => void]> = [];
+  const after = (ms: number) => new Promise<void>((r) => timers.push(setTimeout(r, ms)));
+  const onAbort = (signal: AbortSignal, then: () => void): void => {
+    if (signal.aborted) return then();
+    listeners.push([signal, then]);
+    signal.addEventListener('abort', then, { once: true });
+  };
+  const cut = new Promise<void>((r) => onAbort(run.signal, r));
+  const graceOver = new Promise<void>((r) => onAbort(stop.signal, () => void after(stop.graceMs).then(r)));
+  await Promise.race([Promise.allSettled([...inFlight]), after(boundMs), cut, graceOver]);
+  for (const t of timers) clearTimeout(t);
+  for (const [signal, then] of listeners) signal.removeEventListener('abort', then);
 }
 
 /** True when every threshold passed. */

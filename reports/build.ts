@@ -5,7 +5,7 @@
  * Everything is streamed; nothing here starts a server.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StormlabError } from '../core/errors.js';
 import { ingestChaos, type ChaosLog } from './chaos.js';
@@ -23,6 +23,13 @@ import { summarize } from './summarize.js';
 import { SummarySchema, type Summary } from './summary-schema.js';
 
 export { RUN_FILES } from './run-inputs.js';
+
+/** Write to a temporary name, then rename: a report cut short never leaves a half-written file. */
+async function writeWhole(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
 
 export interface BuiltReport {
   summary: Summary;
@@ -104,14 +111,14 @@ export async function buildMergedReport(inputPaths: string[], outDir: string): P
   const dir = resolve(outDir);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   const files = { json: join(dir, RUN_FILES.summaryJson), md: join(dir, RUN_FILES.summaryMd), html: join(dir, RUN_FILES.html), hlogs: [] as string[] };
-  await writeFile(files.json, `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(files.md, renderMarkdown(summary));
-  await writeFile(files.html, renderHtml(summary, loadHtmlAssets()));
+  await writeWhole(files.json, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeWhole(files.md, renderMarkdown(summary));
+  await writeWhole(files.html, renderHtml(summary, loadHtmlAssets()));
   for (const metric of HLOG_METRICS) {
     const log = aggregateHlog(agg, metric);
     if (log === null) continue;
     const file = join(dir, `${metric}.hlog`);
-    await writeFile(file, log);
+    await writeWhole(file, log);
     files.hlogs.push(file);
   }
   return { summary, files };

@@ -13,7 +13,7 @@ export const SUMMARY_JSON_SCHEMA_FILE = fileURLToPath(new URL('../docs/summary.s
 /** What each top-level block holds (conventions: times in ms, money in USD, rates 0–1, "no data" is null). */
 const BLOCKS: Record<string, string> = {
   version: 'Summary format version; readers upgrade older versions.',
-  run: 'What ran: spec, driver, TTFT definition, target, seed, start, end and duration.',
+  run: 'What ran: spec, driver, TTFT definition, target, seed, start, end, duration, and whether it was interrupted.',
   totals: 'Requests (http_reqs), ok, errors (http_req_failed = 1), dropped starts, rate and error rate.',
   latency: 'HDR percentiles per latency metric (TTFT, E2E, ITL, queue, schedule lag), in ms.',
   distributions: 'HDR percentile curves (percentile p → ms) for the distribution charts and the gate.',

@@ -3,6 +3,7 @@
  * purpose: headline, latency, cost, breakdowns, thresholds, and problems only when there are any.
  */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd, sameToTheCent } from './format.js';
+import { describeInterrupted } from './interrupted.js';
 import type { GroupSummary, LatencyStats, Summary } from './summary-schema.js';
 
 /** Text safe inside a table cell: no pipes, no line breaks, no HTML. */
@@ -40,7 +41,9 @@ function headline(s: Summary): string {
     s.run.target ? `target ${code(s.run.target, false)}` : null,
     s.run.startedAt ? `started ${s.run.startedAt}` : null,
   ].filter((x): x is string => x !== null);
-  return [`${title}${verdict}`, '', figures.join(' · '), ...(meta.length ? ['', meta.join(' · ')] : [])].join('\n');
+  const warning = s.run.interrupted ? ['', `> ⚠ **${cell(describeInterrupted(s.run.interrupted))}**`] : [];
+  const lines = [`${title}${verdict}`, ...warning, '', figures.join(' · '), ...(meta.length ? ['', meta.join(' · ')] : [])];
+  return lines.join('\n');
 }
 
 function ttftDefinition(s: Summary): string {

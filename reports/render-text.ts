@@ -1,5 +1,6 @@
 /** Pure: summary → a few plain lines for the terminal at the end of `stormlab run` / `stormlab report`. */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd, sameToTheCent } from './format.js';
+import { describeInterrupted } from './interrupted.js';
 import type { LatencyStats, Summary } from './summary-schema.js';
 
 function latencyLine(name: string, l: LatencyStats): string {
@@ -9,10 +10,18 @@ function latencyLine(name: string, l: LatencyStats): string {
 
 export function renderTerminalSummary(s: Summary): string {
   const t = s.totals;
-  const head = [s.run.spec ?? 'run', s.run.driver ? `${s.run.driver} driver` : null, fmtSeconds(s.run.durationS)].filter(Boolean).join(' · ');
+  const head = [
+    s.run.spec ?? 'run',
+    s.run.driver ? `${s.run.driver} driver` : null,
+    fmtSeconds(s.run.durationS),
+    s.run.interrupted ? 'INTERRUPTED' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const rps = t.rps === null ? '' : ` (${fmtNum(Math.round(t.rps * 10) / 10)}/s)`;
   const lines = [
     head,
+    ...(s.run.interrupted ? [`⚠ ${describeInterrupted(s.run.interrupted)}`] : []),
     `requests ${fmtInt(t.requests)}${rps} · errors ${fmtPct(t.errorRate)} (${fmtInt(t.errors)}) · dropped ${fmtInt(t.dropped)}`,
     latencyLine('TTFT', s.latency.ttft_ms) + (s.run.ttftDefinition === 'first-byte' ? ' [first byte]' : ''),
     latencyLine('E2E', s.latency.e2e_ms),

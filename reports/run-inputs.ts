@@ -62,7 +62,8 @@ export function sideFiles(inputs: RunInput[], name: string): string[] {
 
 /**
  * run.json of the inputs, merged: the first one's spec, driver and thresholds; the earliest
- * start and the latest end. Null when no input has one.
+ * start and the latest end; the plans of the runners added up; interrupted when any runner was
+ * (the first one that was says how). Null when no input has one.
  */
 export function mergedRunMeta(inputs: RunInput[]): { meta: RunMeta | null; source: string | null } {
   const files = sideFiles(inputs, RUN_FILES.run).filter((f) => f.endsWith('.json'));
@@ -72,5 +73,22 @@ export function mergedRunMeta(inputs: RunInput[]): { meta: RunMeta | null; sourc
   const times = (pick: (m: RunMeta) => string | undefined) => metas.map(pick).filter((t): t is string => t !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b));
   const starts = times((m) => m.startedAt);
   const ends = times((m) => m.endedAt);
-  return { meta: { ...first, startedAt: starts[0] ?? first.startedAt, endedAt: ends[ends.length - 1] ?? first.endedAt }, source: files[0] ?? null };
+  const stopped = metas.find((m) => m.status !== undefined && m.status !== 'complete') ?? metas.find((m) => m.interrupted);
+  const merged: RunMeta = { ...first, startedAt: starts[0] ?? first.startedAt };
+  merged.endedAt = ends[ends.length - 1] ?? first.endedAt;
+  if (metas.length > 1) {
+    const plans = metas.map((m) => m.planned);
+    if (plans.every((p) => p !== undefined)) {
+      const requests = plans.map((p) => p.requests);
+      merged.planned = {
+        durationMs: Math.max(...plans.map((p) => p.durationMs)),
+        requests: requests.every((r) => r !== null) ? requests.reduce((a, b) => a + b, 0) : null,
+      };
+    } else delete merged.planned;
+    if (stopped) {
+      merged.status = stopped.status;
+      merged.interrupted = stopped.interrupted;
+    }
+  }
+  return { meta: merged, source: files[0] ?? null };
 }

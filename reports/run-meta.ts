@@ -17,6 +17,16 @@ export const RunMetaSchema = z.object({
   seed: z.number().optional(),
   startedAt: isoTime.optional(),
   endedAt: isoTime.optional(),
+  /**
+   * `running` from the start of the load until the CLI writes the end (a run.json still `running`
+   * belongs to a CLI that died), then `complete`, `interrupted` (first signal), `aborted` (second)
+   * or `failed` (an error ended it)
+   */
+  status: z.enum(['running', 'complete', 'interrupted', 'aborted', 'failed']).optional(),
+  /** what the schedule planned: its length, and its starts (null for the closed model) */
+  planned: z.object({ durationMs: z.number().nonnegative(), requests: z.int().nonnegative().nullable() }).optional(),
+  /** the first signal, and how many in-flight requests its grace cut (null when unknown, e.g. under k6) */
+  interrupted: z.object({ at: isoTime, signal: z.string(), cut: z.int().nonnegative().nullable() }).optional(),
   /** the spec's thresholds, as written in the spec (expressions are checked when evaluated) */
   thresholds: z.record(z.string(), z.array(z.union([z.string(), z.looseObject({ threshold: z.string() })]))).default({}),
 });

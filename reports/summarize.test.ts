@@ -40,7 +40,7 @@ async function craftedSummary(ledgerLines?: string[]) {
 describe('summarize', () => {
   it('totals: requests, ok, errors, dropped, rate, cost, tokens, cache, attempts', async () => {
     const s = await craftedSummary();
-    expect(s.version).toBe(2);
+    expect(s.version).toBe(3);
     expect(s.run).toMatchObject({ spec: 'crafted', driver: 'native', ttftDefinition: 'first-content-chunk', seed: 42, durationS: 5 });
     expect(s.totals).toEqual({ requests: 20, ok: 15, errors: 5, dropped: 4, rps: 4, errorRate: 0.25 });
     expect(s.cost.totalUsd).toBe(0.02);
@@ -53,6 +53,31 @@ describe('summarize', () => {
     expect(s.latency.itl_ms.count).toBe(20);
     expect(s.latency.queue_ms).toMatchObject({ count: 10, max: 0 });
     expect(s.latency.schedule_lag_ms).toMatchObject({ count: 0, p99: null });
+  });
+
+  it('run.interrupted: what a stopped, aborted or killed run covered next to its plan; null for a whole run', async () => {
+    const agg = async () => ingestSamples(craftedRun().lines, { thresholds, startMs: T0 });
+    expect((await craftedSummary()).run.interrupted).toBeNull();
+    const at = new Date(T0 + 4000).toISOString();
+    const planned = { durationMs: 20_000, requests: 80 };
+    const stopped = summarize(await agg(), {
+      run: { ...run, status: 'interrupted', planned, interrupted: { at, signal: 'SIGINT', cut: 3 } },
+    });
+    expect(SummarySchema.parse(stopped).run.interrupted).toEqual({
+      how: 'stopped',
+      at,
+      signal: 'SIGINT',
+      planned: { durationS: 20, requests: 80 },
+      actual: { durationS: 5, requests: 20 },
+      cut: 3,
+    });
+    const aborted = summarize(await agg(), { run: { ...run, status: 'aborted', planned, interrupted: { at, signal: 'SIGTERM', cut: null } } });
+    expect(aborted.run.interrupted).toMatchObject({ how: 'aborted', signal: 'SIGTERM', cut: null });
+    // the CLI died before it wrote the end: the run lasts until its last sample
+    const { endedAt: _e, ...started } = run;
+    const killed = summarize(await agg(), { run: { ...started, status: 'running', planned } });
+    expect(killed.run.interrupted).toMatchObject({ how: 'killed', signal: null, at: killed.run.endedAt, cut: null });
+    expect(killed.run.interrupted?.actual).toEqual({ durationS: killed.run.durationS, requests: 20 });
   });
 
   it('statuses and errors by tag', async () => {

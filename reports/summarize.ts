@@ -11,6 +11,7 @@ import type { LedgerTotals } from './ledger.js';
 import { metricStats, type MetricAcc } from './metric-acc.js';
 import { countOf, ratio, round, roundUsd } from './numbers.js';
 import type { RunMeta } from './run-meta.js';
+import { interruptedOf } from './interrupted.js';
 import { findSubmetric } from './submetrics.js';
 import { summarizeCache, summarizeCost, type CostInputs } from './summarize-cost.js';
 import { SUMMARY_VERSION, type Curve, type LatencyStats, type Summary } from './summary-schema.js';
@@ -37,7 +38,7 @@ function sorted<T>(map: Map<string, T>, by: (a: [string, T], b: [string, T]) => 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 const byCountDesc = (a: [string, number], b: [string, number]) => b[1] - a[1] || byKey(a, b);
 
-function runInfo(agg: Aggregate, run: RunMeta | null | undefined): Summary['run'] {
+function runInfo(agg: Aggregate, run: RunMeta | null | undefined): Omit<Summary['run'], 'interrupted'> {
   const started = run?.startedAt ? Date.parse(run.startedAt) : agg.firstTimeMs;
   const ended = run?.endedAt ? Date.parse(run.endedAt) : agg.lastTimeMs;
   const durationS = started !== null && ended !== null && ended > started ? round((ended - started) / 1000, 3) : 0;
@@ -92,8 +93,9 @@ function chaos(log: ChaosLog | null | undefined, startedAt: string | null): Summ
 
 export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary {
   const m = (name: string) => agg.metrics.get(name);
-  const run = runInfo(agg, inputs.run);
   const requests = countOf(m('http_reqs')?.sum ?? 0);
+  const info = runInfo(agg, inputs.run);
+  const run: Summary['run'] = { ...info, interrupted: interruptedOf(inputs.run, info, requests) };
   const errors = m('http_req_failed')?.nonZero ?? 0;
   const clamped = [...agg.metrics.values()].reduce((n, a) => n + (a.type === 'trend' || a.type === undefined ? (a.hist?.clamped ?? 0) : 0), 0);
 

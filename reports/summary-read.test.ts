@@ -8,12 +8,12 @@ import { SUMMARY_JSON_SCHEMA_FILE, summaryJsonSchemaText } from './json-schema.j
 import { parseSummary, readSummaryFile } from './summary-read.js';
 import { summarize } from './summarize.js';
 
-async function v2() {
+async function current() {
   return summarize(await ingestSamples(craftedRun().lines, { startMs: T0 }));
 }
 
 /** A version 1 summary: what the Foundation wrote (no curves, false hits, failed-attempt or saved-by-cache figures, chaos, gateway). */
-function asV1(s: Awaited<ReturnType<typeof v2>>): Record<string, unknown> {
+function asV1(s: Awaited<ReturnType<typeof current>>): Record<string, unknown> {
   const { distributions: _d, chaos: _c, gateway: _g, ...rest } = s;
   const { falseHits: _f, falseHitChecked: _fc, falseHitRate: _fr, ...cache } = s.cache;
   const { failedAttemptsUsd: _fa, unexplainedUsd: _u, gatewayUsd: _gu, savedByCache: _s, perRequestSdUsd: _sd, ...cost } = s.cost;
@@ -29,19 +29,28 @@ describe('summary.json JSON Schema', () => {
 
 describe('reading summary.json back', () => {
   it('reads the current version as written', async () => {
-    const s = await v2();
+    const s = await current();
     expect(parseSummary(JSON.parse(JSON.stringify(s)), 'summary.json')).toEqual(s);
   });
 
   it('upgrades a version 1 summary: the new figures read as unknown, never as zero', async () => {
-    const s = await v2();
+    const s = await current();
     const up = parseSummary(asV1(s), 'old/summary.json');
-    expect(up.version).toBe(2);
+    expect(up.version).toBe(3);
+    expect(up.run.interrupted).toBeNull();
     expect(up.latency).toEqual(s.latency);
     expect(up.distributions).toEqual({ ttft_ms: [], e2e_ms: [], itl_ms: [] });
     expect(up.cache).toMatchObject({ hits: s.cache.hits, falseHits: null, falseHitRate: null });
     expect(up.cost).toMatchObject({ totalUsd: s.cost.totalUsd, failedAttemptsUsd: null, perRequestSdUsd: null, savedByCache: { usd: null } });
     expect(up.chaos).toBeNull();
+  });
+
+  it('upgrades a version 2 summary: the run reads as not interrupted', async () => {
+    const s = await current();
+    const { interrupted: _i, ...run } = s.run;
+    const up = parseSummary({ ...s, version: 2, run }, 'v2/summary.json');
+    expect(up).toEqual({ ...s, run: { ...s.run, interrupted: null } });
+    expect(() => parseSummary({ ...s, version: 2 }, 'v2/summary.json')).not.toThrow();
   });
 
   it('bad files are clear errors naming the file and the field', () => {

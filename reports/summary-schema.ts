@@ -1,6 +1,6 @@
 /**
- * summary.json, version 2: the stable shape `compare` and `gate` read (published as JSON Schema in
- * docs/summary.schema.json; version 1 files are upgraded on read, see summary-read.ts). Conventions:
+ * summary.json, version 3: the stable shape `compare` and `gate` read (published as JSON Schema in
+ * docs/summary.schema.json; versions 1 and 2 are upgraded on read, see summary-read.ts). Conventions:
  * - times in milliseconds (`*_ms`), money in USD, rates as fractions 0–1;
  * - "no data" is null, never 0: a latency block with count 0 has null min/max/mean/percentiles,
  *   and a ratio with a zero denominator (errorRate without requests, hitRate without lookups) is null;
@@ -64,8 +64,29 @@ export const ChaosEventSchema = z.strictObject({
 });
 export type ChaosEventSummary = z.output<typeof ChaosEventSchema>;
 
+/** Version 3: a run stopped before its schedule ended, and what it covers next to what was planned. */
+export const InterruptedSchema = z.strictObject({
+  /**
+   * `stopped`: a first SIGINT/SIGTERM stopped the load gracefully and the report covers what ran;
+   * `aborted`: a second signal cut it at once; `failed`: an error ended it; `killed`: the CLI died
+   * without saying (e.g. SIGKILL)
+   */
+  how: z.enum(['stopped', 'aborted', 'failed', 'killed']),
+  /** when the first signal came (`killed`: the last sample's time) */
+  at: z.string().nullable(),
+  /** SIGINT, SIGTERM …; null when unknown */
+  signal: z.string().nullable(),
+  /** the schedule: its length, and its starts (null for the closed model, or when run.json does not say) */
+  planned: z.strictObject({ durationS: nullableNumber, requests: count.nullable() }),
+  /** what ran: the run's duration and its requests (totals.requests) */
+  actual: z.strictObject({ durationS: z.number().nonnegative(), requests: count }),
+  /** requests still in flight when the grace ran out: cut, without samples; null when unknown */
+  cut: count.nullable(),
+});
+export type Interrupted = z.output<typeof InterruptedSchema>;
+
 export const SummarySchema = z.strictObject({
-  version: z.literal(2),
+  version: z.literal(3),
   run: z.strictObject({
     /** null when run.json did not say (a report built from a bare samples file) */
     spec: z.string().nullable(),
@@ -77,6 +98,8 @@ export const SummarySchema = z.strictObject({
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     durationS: z.number().nonnegative(),
+    /** null when the run ended by itself */
+    interrupted: InterruptedSchema.nullable(),
   }),
   totals: z.strictObject({
     requests: count,
@@ -204,4 +227,4 @@ export const SummarySchema = z.strictObject({
   ),
 });
 export type Summary = z.output<typeof SummarySchema>;
-export const SUMMARY_VERSION = 2;
+export const SUMMARY_VERSION = 3;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantileSorted, sampleWithReplacement, mean, standardDeviation } from 'simple-statistics';
@@ -152,5 +152,26 @@ describe('runGate', () => {
       message: expect.stringContaining('baseline'),
     });
     await expect(runGate({ baseline: [], current: [join(root, 'same-1')] })).rejects.toMatchObject({ code: 'SL_USAGE' });
+  });
+
+  it('refuses an interrupted baseline unless told to, and says which runs were interrupted', async () => {
+    const dir = writeSyntheticRun(join(root, 'cut-base'), { seed: 1, requests: 300 });
+    const runJson = join(dir, 'run.json');
+    const meta = JSON.parse(readFileSync(runJson, 'utf8')) as Record<string, unknown>;
+    const interrupted = { at: meta.endedAt, signal: 'SIGINT', cut: 1 };
+    writeFileSync(runJson, JSON.stringify({ ...meta, status: 'interrupted', planned: { durationMs: 20_000, requests: 600 }, interrupted }));
+    await buildReport(dir);
+    await expect(runGate({ baseline: [dir], current: [join(root, 'same-1')] })).rejects.toMatchObject({
+      code: 'SL_BASELINE_INTERRUPTED',
+      exitCode: 2,
+      message: expect.stringContaining('--allow-interrupted'),
+      details: [expect.objectContaining({ file: join(dir, 'summary.json'), path: 'run.interrupted' })],
+    });
+    const allowed = await runGate({ baseline: [dir], current: [join(root, 'same-1')], allowInterrupted: true });
+    expect(allowed.verdict.ok).toBe(true);
+    expect(allowed.markdown).toContain('⚠ cut-base (baseline): interrupted: stopped by SIGINT');
+    // an interrupted current run is held against the baseline, and flagged
+    const flagged = await runGate({ baseline: [join(root, 'base-1')], current: [dir] });
+    expect(flagged.markdown).toContain('⚠ cut-base (current): interrupted');
   });
 });

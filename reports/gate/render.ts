@@ -54,6 +54,8 @@ function withinText(v: GateVerdict): string {
 export interface GateNames {
   baseline: string[];
   current: string[];
+  /** one line per interrupted run (name: what it covered); such runs hold only part of their schedule */
+  interrupted?: string[];
 }
 
 export function renderGateMarkdown(v: GateVerdict, names: GateNames): string {
@@ -67,6 +69,7 @@ export function renderGateMarkdown(v: GateVerdict, names: GateNames): string {
   });
   const table = [`|  | metric | baseline | current | change | ${pct} interval | limit |`, '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
   const notes = v.results.map((r) => sentence(r, v.confidence)).filter(Boolean);
+  for (const line of names.interrupted ?? []) notes.unshift(`⚠ ${cell(line)}`);
   const single = v.baselineRuns < 2 || v.currentRuns < 2;
   const method = [
     '<details><summary>Method</summary>',

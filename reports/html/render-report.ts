@@ -4,6 +4,7 @@
  * ledger reconciliation), cache, upstream calls, chaos events, thresholds and ingest problems.
  */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd } from '../format.js';
+import { describeInterrupted } from '../interrupted.js';
 import { falseHitText, promptCacheText, reconciliation, savedByCacheText } from '../render-markdown.js';
 import type { GroupSummary, LatencyStats, Summary } from '../summary-schema.js';
 import type { HtmlAssets } from './assets.js';
@@ -31,7 +32,9 @@ function header(s: Summary): string {
     s.run.startedAt ? `started ${s.run.startedAt}` : null,
     `${fmtSeconds(s.run.durationS)}`,
   ].filter((x): x is string => x !== null);
-  return `<h1>stormlab · ${esc(s.run.spec ?? 'run')}</h1>\n<div class="meta">${esc(meta.join(' · '))}</div>\n${verdict}`;
+  const warning = s.run.interrupted ? `<p class="warn">⚠ ${esc(describeInterrupted(s.run.interrupted))}</p>\n` : '';
+  const title = `<h1>stormlab · ${esc(s.run.spec ?? 'run')}</h1>`;
+  return `${title}\n<div class="meta">${esc(meta.join(' · '))}</div>\n${warning}${verdict}`;
 }
 
 function cards(s: Summary): string {

@@ -26,15 +26,19 @@ Options:
   --current PATH    run directory (or summary.json) of the change under test (repeatable)
   --rules FILE      gate rules YAML (default: reports/gate/default-rules.yaml)
   --out FILE        also write the verdict to FILE (e.g. for $GITHUB_STEP_SUMMARY)
+  --allow-interrupted
+                    accept an interrupted baseline run (refused by default: it covers only part of
+                    its schedule); interrupted runs are named in the verdict either way
   -h, --help        this help
 
-Exit codes: 0 pass, 1 regression, 2 usage error (e.g. a missing baseline).
+Exit codes: 0 pass, 1 regression, 2 usage error (e.g. a missing or interrupted baseline).
 `,
   options: {
     baseline: { type: 'string', multiple: true },
     current: { type: 'string', multiple: true },
     rules: { type: 'string' },
     out: { type: 'string' },
+    'allow-interrupted': { type: 'boolean' },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) {
@@ -44,6 +48,7 @@ Exit codes: 0 pass, 1 regression, 2 usage error (e.g. a missing baseline).
       baseline: list(values.baseline),
       current: list(values.current),
       rules: optString(values, 'rules'),
+      allowInterrupted: values['allow-interrupted'] === true,
     });
     io.stdout.write(markdown);
     const out = optString(values, 'out');

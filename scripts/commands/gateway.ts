@@ -12,6 +12,7 @@ Usage: stormlab gateway [--config NAME|FILE] [--port N] [--host H] [--upstreams 
 Serves the OpenAI-compatible gateway (POST /v1/chat/completions, POST /v1/embeddings,
 GET /v1/models, GET /metrics, GET /healthz) until Ctrl-C. Clients send one of the config's
 virtual keys as "Authorization: Bearer <key>" (the default config's lab key: sk-stormlab-lab).
+Started by \`stormlab run\` (with an IPC channel to it), it also stops when that parent goes away.
 
 Options:
   --config NAME|FILE    gateway YAML, or a name in gateway/configs/ (default: default)

@@ -9,7 +9,8 @@ export const mocksCommand: Command = {
 Usage: stormlab mocks [--fleet NAME|FILE] [--ledger FILE] [--timeline FILE] [--chaos-log FILE] [--json]
 
 Starts one HTTP listener per provider × region of the fleet on loopback (free ports) and the
-fleet's control API (loopback only), prints where they listen and serves until Ctrl-C.
+fleet's control API (loopback only), prints where they listen and serves until Ctrl-C. Started
+by \`stormlab run\` (with an IPC channel to it), it also stops when that parent goes away.
 
 Options:
   --fleet NAME|FILE   fleet YAML, or a name in mock-providers/fleets/ (default: default)

@@ -2,13 +2,15 @@ import { relative } from 'node:path';
 import { renderTerminalSummary } from '../../reports/render-text.js';
 import { StormlabError } from '../../core/errors.js';
 import { optDuration, optNumber, optString, type Command } from '../args.js';
+import { DEFAULT_GRACE_MS, EXIT_ABORTED, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 import { runLab } from '../lab/run-lab.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a scenario against the lab (fleet + gateway) or an external URL, and report',
   help: `
-Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6] [--segment S]
+Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6]
+                    [--segment S] [--grace D]
 
 Starts the mock fleet and the reference gateway on free loopback ports, runs the scenario in an
 open model, stops everything and writes a run directory with samples, the upstream ledger, the
@@ -28,9 +30,16 @@ Options:
   --segment S        run only this share of the schedule, as k6 execution segments (0:1/3, 1/3:2/3,
                      2/3:1); run one per machine against the same --target, then merge the runs
                      with \`stormlab report run-a run-b run-c --out merged\`
+  --grace D          after Ctrl-C, how long requests in flight may still finish (default ${DEFAULT_GRACE_MS / 1000}s)
   -h, --help         this help
 
-Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failure.
+Ctrl-C (SIGINT) or SIGTERM: no new requests start; those in flight get the grace, then the lab
+stops and the report of what ran is written and printed, marked interrupted (exit ${EXIT_INTERRUPTED}).
+A second Ctrl-C aborts at once, still stopping the fleet and the gateway (exit ${EXIT_ABORTED});
+\`stormlab report <run-dir>\` then builds the report from what ran.
+
+Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), ${EXIT_INTERRUPTED} interrupted (as k6),
+${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
 `,
   options: {
     duration: { type: 'string' },
@@ -41,6 +50,7 @@ Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failur
     driver: { type: 'string' },
     sse: { type: 'boolean' },
     segment: { type: 'string' },
+    grace: { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [spec, ...extra] = positionals;
@@ -55,21 +65,32 @@ Exit codes: 0 ok, 99 a spec threshold was crossed (as k6), 2 bad input, 1 failur
     if (target !== undefined && !/^https?:\/\/[^/]+/.test(target)) {
       throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [{ path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) }]);
     }
-    const result = await runLab({
-      spec,
-      durationMs: optDuration(values, 'duration'),
-      rate: optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second'),
-      seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-      out: optString(values, 'out'),
-      target,
-      driver,
-      sse: values.sse === true,
-      segment: optString(values, 'segment'),
-      log: (l) => io.stderr.write(`· ${l}\n`),
-    });
-    io.stdout.write(`${renderTerminalSummary(result.summary)}\n`);
-    const where = relative(process.cwd(), result.runDir) || '.';
-    io.stdout.write(`\nreport: ${where}/summary.md\nsummary: ${where}/summary.json\n`);
-    return result.thresholdsOk ? 0 : 99;
+    const log = (l: string) => io.stderr.write(`· ${l}\n`);
+    const interrupt = new InterruptController({ graceMs: optDuration(values, 'grace') ?? DEFAULT_GRACE_MS, log });
+    try {
+      const result = await runLab({
+        spec,
+        durationMs: optDuration(values, 'duration'),
+        rate: optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second'),
+        seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+        out: optString(values, 'out'),
+        target,
+        driver,
+        sse: values.sse === true,
+        segment: optString(values, 'segment'),
+        log,
+        interrupt,
+      });
+      io.stdout.write(`${renderTerminalSummary(result.summary)}\n`);
+      const where = relative(process.cwd(), result.runDir) || '.';
+      io.stdout.write(`\nreport: ${where}/summary.md\nsummary: ${where}/summary.json\n`);
+      if (result.summary.run.interrupted) {
+        io.stdout.write(`interrupted: the report covers what ran before the signal (exit ${EXIT_INTERRUPTED})\n`);
+        return EXIT_INTERRUPTED;
+      }
+      return result.thresholdsOk ? 0 : 99;
+    } finally {
+      interrupt.dispose();
+    }
   },
 };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** `runs/20261121-173600-baseline` (UTC), unique within the second by a suffix when needed. */
@@ -12,8 +12,11 @@ export function makeRunDir(dir: string): string {
   return dir;
 }
 
+/** Write `name` in `dir` whole: to a temporary name first, then renamed (a run cut short leaves no half file). */
 export function writeJson(dir: string, name: string, value: unknown): string {
   const file = join(dir, name);
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
   return file;
 }

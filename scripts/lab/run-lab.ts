@@ -2,10 +2,11 @@
  * One lab run, as an API (the `run` command is a thin wrapper): start the mock fleet and the
  * gateway as child processes on free ports (unless the target is an external URL), run the
  * driver, snapshot the gateway metrics, stop everything, and build the report in a run directory
- * that holds all it needs to be rebuilt offline.
+ * that holds all it needs to be rebuilt offline. With `interrupt`, a first signal ends the load
+ * gracefully and the report covers what ran; a second cuts everything at once (./interrupt.ts).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { driverExitCode, parseSegment, runDriver } from '../../driver/index.js';
 import { loadGatewayConfig, resolveGatewayConfigFile } from '../../gateway/index.js';
 import { loadFleet, resolveFleetFile } from '../../mock-providers/index.js';
@@ -14,9 +15,11 @@ import { bundleSpec } from '../../scenarios/bundle.js';
 import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
 import type { Spec } from '../../scenarios/spec-schema.js';
 import { StormlabError } from '../../core/errors.js';
-import { requireK6, runK6 } from './k6.js';
-import { spawnCli, type LabProcess } from './processes.js';
+import { type Interrupt, type InterruptInfo, unlessAborted } from './interrupt.js';
+import { K6_EXTERNAL_ABORT, requireK6, runK6 } from './k6.js';
+import { spawnCli, stopAll, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
+import { plannedOf, RunJson, type LabRecord } from './run-record.js';
 
 export interface RunLabOptions {
   /** built-in spec name or a YAML path */
@@ -35,6 +38,12 @@ export interface RunLabOptions {
   segment?: string;
   /** progress lines for a person */
   log?: (line: string) => void;
+  /**
+   * Ctrl-C handling, usually an InterruptController shared by the command: after `stop` the load
+   * ends gracefully and the report covers what ran (`interrupted` in the result, `run.interrupted`
+   * in the summary); after `abort` everything is cut at once and runLab rejects with SL_RUN_ABORTED.
+   */
+  interrupt?: Interrupt;
 }
 
 export interface RunLabResult {
@@ -42,6 +51,8 @@ export interface RunLabResult {
   summary: Summary;
   /** false when a spec threshold was crossed */
   thresholdsOk: boolean;
+  /** the signal that stopped the load before its schedule ended, when one did */
+  interrupted?: InterruptInfo;
 }
 
 interface Endpoint {
@@ -52,7 +63,15 @@ interface Endpoint {
 /** `stormlab mocks --json`: `{ control, endpoints }` (or, from older fleets, the bare endpoint array). */
 type MocksReady = Endpoint[] | { control?: string; endpoints: Endpoint[] };
 
-async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
+interface Lab {
+  target: string;
+  procs: LabProcess<unknown>[];
+  control?: string;
+  record?: LabRecord;
+}
+
+/** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
+async function startLab(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
   if (!('gateway' in spec.target)) throw new Error('startLab needs a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
   const gatewayFile = resolveGatewayConfigFile(spec.target.gateway);
@@ -76,6 +95,7 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
     const endpoints = Array.isArray(mocks.ready) ? mocks.ready : mocks.ready.endpoints;
     const endpointsFile = writeJson(runDir, 'endpoints.json', endpoints);
     log(`fleet: ${endpoints.length} endpoints (${endpoints.map((e) => e.id).join(', ')})`);
+    if (stopped?.aborted) throw new Error('stopped while the lab was starting');
     const gateway = await spawnCli<{ url: string }>('gateway', ['gateway', '--config', gatewayFile, '--port', '0', '--upstreams', endpointsFile, '--json']);
     procs.push(gateway);
     const urls = Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
@@ -85,7 +105,11 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
     });
     log(`gateway: ${gateway.ready.url}`);
     const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
-    return { target: gateway.ready.url, procs, control };
+    const record: LabRecord = {
+      fleet: { pid: mocks.child.pid, ...(control ? { control } : {}) },
+      gateway: { pid: gateway.child.pid, url: gateway.ready.url },
+    };
+    return { target: gateway.ready.url, procs, control, record };
   } catch (e) {
     await Promise.all(procs.map((p) => p.stop()));
     throw e;
@@ -107,18 +131,29 @@ async function startChaos(control: string, chaos: Spec['chaos'], startAtMs: numb
   if (!res.ok) throw new StormlabError('SL_PROCESS_FAILED', `the mock fleet refused the chaos timeline (${res.status}): ${await res.text()}`);
 }
 
-async function snapshotMetrics(target: string, runDir: string): Promise<void> {
+async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal): Promise<void> {
   try {
-    const res = await fetch(`${target}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const timeout = AbortSignal.timeout(5000);
+    const res = await fetch(`${target}/metrics`, { signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
     if (res.ok) writeFileSync(join(runDir, 'metrics.prom'), await res.text());
   } catch {
     // the snapshot is a bonus; a gateway that cannot give one does not fail the run
   }
 }
 
+function abortedError(runDir: string): StormlabError {
+  const where = relative(process.cwd(), runDir) || '.';
+  return new StormlabError(
+    'SL_RUN_ABORTED',
+    `aborted at once by a second signal: no report was built. What ran is in ${where}; ` +
+      `rebuild its report with \`stormlab report ${where}\``,
+  );
+}
+
 export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const log = opts.log ?? (() => {});
   const driver = opts.driver ?? 'native';
+  const intr = opts.interrupt;
   const loaded = loadSpec(opts.spec);
   let spec = applyOverrides(loaded.spec, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
@@ -126,17 +161,47 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
 
   const runDir = makeRunDir(opts.out ?? defaultRunDir(spec.name));
+  const aborted = () => abortedError(runDir);
   writeJson(runDir, 'spec.json', spec);
-  const lab: { target: string; procs: LabProcess<unknown>[]; control?: string } =
-    'url' in spec.target ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] } : await startLab(spec, runDir, log);
+  let lab: Lab;
+  // a signal while the lab starts: stop what started, and leave (nothing ran, there is nothing to report)
+  const stopped = intr ? AbortSignal.any([intr.stop, intr.abort]) : undefined;
+  try {
+    lab = 'url' in spec.target
+      ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] }
+      : await unlessAborted(startLab(spec, runDir, log, stopped), stopped, () => new Error('stopped'));
+    if (stopped?.aborted) {
+      await Promise.all(lab.procs.map((p) => p.stop(1000)));
+      throw new Error('stopped');
+    }
+  } catch (e) {
+    if (!intr || !stopped?.aborted) throw e;
+    await stopAll(1000);
+    if (intr.abort.aborted) throw aborted();
+    throw new StormlabError('SL_RUN_INTERRUPTED', `${intr.first?.signal ?? 'a signal'} before the load started: nothing ran, so there is no report`);
+  }
   const headers = 'url' in spec.target ? spec.target.headers : { authorization: `Bearer ${spec.target.apiKey}` };
   const samples = join(runDir, 'samples.ndjson');
   let thresholdsOk = true;
-  let ttftDefinition = 'first-content-chunk';
-  // the run's clock starts with the load, not with the lab around it
-  const startedAt = new Date();
-  let endedAt = startedAt;
+  let stoppedEarly = false;
+  let cut: number | null = null;
+  let record: RunJson | undefined;
   try {
+    const bundle = k6 ? await bundleSpec(spec, join(runDir, 'k6-bundle.js'), { sse: opts.sse === true }) : undefined;
+    // the run's clock starts with the load, not with the lab around it
+    const startedAt = new Date();
+    record = new RunJson(runDir, {
+      spec: spec.name,
+      driver,
+      ttftDefinition: bundle ? bundle.ttftDefinition : 'first-content-chunk',
+      ...(opts.segment ? { segment: opts.segment } : {}),
+      target: lab.target,
+      seed: spec.workload.seed,
+      startedAt: startedAt.toISOString(),
+      planned: plannedOf(spec, opts.segment),
+      thresholds: spec.thresholds,
+      ...(lab.record ? { lab: lab.record } : {}),
+    });
     log(`driver: ${driver}, ${spec.name} against ${lab.target}`);
     if (spec.chaos.length > 0) {
       if (lab.control) {
@@ -144,32 +209,46 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
         log(`chaos: ${spec.chaos.length} timeline event(s) handed to the fleet`);
       } else log('chaos: the timeline is not applied: the target is not the lab fleet (--target)');
     }
-    if (k6) {
-      const bundle = await bundleSpec(spec, join(runDir, 'k6-bundle.js'), { sse: opts.sse === true });
-      ttftDefinition = bundle.ttftDefinition;
-      const code = await runK6({ k6, bundle: bundle.file, samples, target: lab.target, headers, segment: opts.segment });
+    if (k6 && bundle) {
+      const code = await runK6({
+        k6,
+        bundle: bundle.file,
+        samples,
+        target: lab.target,
+        headers,
+        segment: opts.segment,
+        stop: intr?.stop,
+        abort: intr?.abort,
+      });
       thresholdsOk = code !== 99;
+      stoppedEarly = code === K6_EXTERNAL_ABORT || intr?.stop.aborted === true;
     } else {
-      const result = await runDriver({ spec, target: lab.target, headers, out: samples, segment: opts.segment });
+      const result = await runDriver({
+        spec,
+        target: lab.target,
+        headers,
+        out: samples,
+        segment: opts.segment,
+        stop: intr?.stop,
+        stopGraceMs: intr?.graceMs,
+        signal: intr?.abort,
+      });
       thresholdsOk = driverExitCode(result) === 0;
+      stoppedEarly = result.aborted === 'stop' || (result.aborted === 'signal' && intr?.abort.aborted === true);
+      cut = result.interrupted;
     }
-    endedAt = new Date();
-    if (lab.procs.length > 0) await snapshotMetrics(lab.target, runDir);
+    const endedAt = new Date();
+    if (lab.procs.length > 0 && !intr?.abort.aborted) await snapshotMetrics(lab.target, runDir, intr?.abort);
+    const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
+    record.end(endedAt, { status, signal: intr?.first, cut });
+  } catch (e) {
+    record?.end(new Date(), { status: intr?.abort.aborted ? 'aborted' : 'failed', signal: intr?.first, cut });
+    throw intr?.abort.aborted ? aborted() : e;
   } finally {
-    await Promise.all(lab.procs.map((p) => p.stop()));
+    await Promise.all(lab.procs.map((p) => p.stop(intr?.abort.aborted ? 1000 : 5000)));
   }
-  writeJson(runDir, 'run.json', {
-    spec: spec.name,
-    driver,
-    ttftDefinition,
-    ...(opts.segment ? { segment: opts.segment } : {}),
-    target: lab.target,
-    seed: spec.workload.seed,
-    startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
-    thresholds: spec.thresholds,
-  });
-  const { summary } = await buildReport(runDir);
+  if (intr?.abort.aborted) throw aborted();
+  const { summary } = await unlessAborted(buildReport(runDir), intr?.abort, aborted);
   if (summary.thresholds.length > 0) thresholdsOk = summary.thresholds.every((t) => t.ok);
-  return { runDir, summary, thresholdsOk };
+  return { runDir, summary, thresholdsOk, ...(stoppedEarly && intr?.first ? { interrupted: intr.first } : {}) };
 }
