@@ -21,6 +21,7 @@ import type { ModelListing, Peek, RequestParts } from './formats/types.js';
 import { apiKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { CapacityPool } from './limits/capacity.js';
+import type { QualityModel } from './quality/verdict.js';
 import { RateLimiter } from './limits/rate-limiter.js';
 import { serve, type ServeSite } from './serve.js';
 
@@ -63,6 +64,8 @@ export interface EndpointOptions {
   host: string;
   ledger: Ledger;
   chaos: Pick<ChaosEngine, 'decide'>;
+  /** prompt difficulties and the verdict's parameters (shared by the fleet's endpoints) */
+  quality: QualityModel;
   /** 0 → any free port (the first start picks it; later starts reuse it) */
   port?: number;
 }
@@ -86,6 +89,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     limiter: new RateLimiter(),
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,
+    quality: o.quality,
   };
   const listing: ModelListing[] = [
     ...o.provider.models.map((m) => ({ name: m.name, kind: 'chat' as const, maxOutputTokens: m.maxOutputTokens })),

@@ -13,6 +13,7 @@ import { createEndpoint, type Endpoint, type EndpointInfo } from './endpoint.js'
 import { reserveFds } from './fd-table.js';
 import { fleetNames, type Fleet } from './fleet-schema.js';
 import { createLedger, type LedgerSinkOption } from './ledger.js';
+import { createQualityModel } from './quality/index.js';
 
 export interface StartFleetOptions {
   /** NDJSON file to append to, or a callback per entry */
@@ -70,6 +71,7 @@ const MANUAL = '(stopEndpoint)';
 
 export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Promise<RunningFleet> {
   await reserveFds(opts.reserveFds ?? RESERVE_FDS);
+  const quality = createQualityModel(fleet.seed, fleet.quality);
   const ledger = createLedger(opts.ledger);
   const log = createChaosLog(opts.chaosLog);
   const host = opts.host ?? fleet.host;
@@ -118,7 +120,7 @@ export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Pr
   try {
     for (const provider of fleet.providers) {
       for (const region of provider.regions) {
-        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos });
+        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, quality });
         byId.set(ep.info.id, ep);
       }
     }
