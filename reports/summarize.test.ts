@@ -40,7 +40,7 @@ async function craftedSummary(ledgerLines?: string[]) {
 describe('summarize', () => {
   it('totals: requests, ok, errors, dropped, rate, cost, tokens, cache, attempts', async () => {
     const s = await craftedSummary();
-    expect(s.version).toBe(2);
+    expect(s.version).toBe(3);
     expect(s.run).toMatchObject({ spec: 'crafted', driver: 'native', ttftDefinition: 'first-content-chunk', seed: 42, durationS: 5 });
     expect(s.totals).toEqual({ requests: 20, ok: 15, errors: 5, dropped: 4, rps: 4, errorRate: 0.25 });
     expect(s.cost.totalUsd).toBe(0.02);

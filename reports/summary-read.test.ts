@@ -14,7 +14,7 @@ async function v2() {
 
 /** A version 1 summary: what the Foundation wrote (no curves, false hits, failed-attempt or saved-by-cache figures, chaos, gateway). */
 function asV1(s: Awaited<ReturnType<typeof v2>>): Record<string, unknown> {
-  const { distributions: _d, chaos: _c, gateway: _g, ...rest } = s;
+  const { distributions: _d, chaos: _c, gateway: _g, quality: _q, ...rest } = s;
   const { falseHits: _f, falseHitChecked: _fc, falseHitRate: _fr, ...cache } = s.cache;
   const { failedAttemptsUsd: _fa, unexplainedUsd: _u, gatewayUsd: _gu, savedByCache: _s, perRequestSdUsd: _sd, ...cost } = s.cost;
   const { sources: _src, ...ingest } = s.ingest;
@@ -36,12 +36,19 @@ describe('reading summary.json back', () => {
   it('upgrades a version 1 summary: the new figures read as unknown, never as zero', async () => {
     const s = await v2();
     const up = parseSummary(asV1(s), 'old/summary.json');
-    expect(up.version).toBe(2);
+    expect(up.version).toBe(3);
+    expect(up.quality).toBeNull();
     expect(up.latency).toEqual(s.latency);
     expect(up.distributions).toEqual({ ttft_ms: [], e2e_ms: [], itl_ms: [] });
     expect(up.cache).toMatchObject({ hits: s.cache.hits, falseHits: null, falseHitRate: null });
     expect(up.cost).toMatchObject({ totalUsd: s.cost.totalUsd, failedAttemptsUsd: null, perRequestSdUsd: null, savedByCache: { usd: null } });
     expect(up.chaos).toBeNull();
+  });
+
+  it('upgrades a version 2 summary: no answer quality', async () => {
+    const { quality: _q, ...rest } = await v2();
+    const up = parseSummary({ ...rest, version: 2 }, 'v2/summary.json');
+    expect(up).toEqual({ ...rest, version: 3, quality: null });
   });
 
   it('bad files are clear errors naming the file and the field', () => {

@@ -1,8 +1,8 @@
 /**
  * Reading a summary.json back (compare, gate): validated against the current schema, older
  * versions upgraded first. Version 1 lacks the percentile curves, the false-hit rate, the
- * failed-attempt and saved-by-cache figures, the chaos log and the metrics snapshot: they read
- * as "no data" (empty curves, nulls), never as zero.
+ * failed-attempt and saved-by-cache figures, the chaos log and the metrics snapshot; version 2
+ * the answer quality: they read as "no data" (empty curves, nulls), never as zero.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,10 +42,16 @@ function upgradeV1(v1: Json): Json {
   };
 }
 
+/** Version 2 → 3: no answer quality. */
+function upgradeV2(v2: Json): Json {
+  return { ...v2, version: 3, quality: null };
+}
+
 /** Validate a parsed summary.json of any known version, upgraded to the current one. */
 export function parseSummary(value: unknown, source: string): Summary {
   let v = value;
   if (isObject(v) && v.version === 1) v = upgradeV1(v);
+  if (isObject(v) && v.version === 2) v = upgradeV2(v);
   if (isObject(v) && typeof v.version === 'number' && v.version > SUMMARY_VERSION) {
     throw new StormlabError('SL_CONFIG_INVALID', `${source} is summary version ${v.version}; this stormlab reads up to version ${SUMMARY_VERSION}`, [
       { file: source, path: 'version', expected: `1 … ${SUMMARY_VERSION}`, received: String(v.version) },

@@ -1,6 +1,6 @@
 /**
- * summary.json, version 2: the stable shape `compare` and `gate` read (published as JSON Schema in
- * docs/summary.schema.json; version 1 files are upgraded on read, see summary-read.ts). Conventions:
+ * summary.json, version 3: the stable shape `compare` and `gate` read (published as JSON Schema in
+ * docs/summary.schema.json; version 1 and 2 files are upgraded on read, see summary-read.ts). Conventions:
  * - times in milliseconds (`*_ms`), money in USD, rates as fractions 0–1;
  * - "no data" is null, never 0: a latency block with count 0 has null min/max/mean/percentiles,
  *   and a ratio with a zero denominator (errorRate without requests, hitRate without lookups) is null;
@@ -49,6 +49,18 @@ export const EndpointSummarySchema = z.strictObject({
   tokensOut: z.number(),
 });
 
+/** Share of adequate answers (the mock fleet's quality verdicts) in one group. */
+export const AdequacySchema = z.strictObject({
+  judged: count,
+  adequate: count,
+  /** answers without a verdict (a cache hit, no ledger line for the request) */
+  unjudged: count,
+  /** adequate / judged; null when nothing was judged */
+  share: nullableNumber,
+});
+export type Adequacy = z.output<typeof AdequacySchema>;
+const adequacy = z.record(z.string(), AdequacySchema);
+
 /** HDR-style percentile curve: value at percentiles 0, 50, 75, 87.5, … up to the resolution of the count. */
 export const CurveSchema = z.array(z.strictObject({ p: z.number().min(0).max(100), ms: z.number() }));
 export type Curve = z.output<typeof CurveSchema>;
@@ -65,7 +77,7 @@ export const ChaosEventSchema = z.strictObject({
 export type ChaosEventSummary = z.output<typeof ChaosEventSchema>;
 
 export const SummarySchema = z.strictObject({
-  version: z.literal(2),
+  version: z.literal(3),
   run: z.strictObject({
     /** null when run.json did not say (a report built from a bare samples file) */
     spec: z.string().nullable(),
@@ -154,6 +166,22 @@ export const SummarySchema = z.strictObject({
       byEndpoint: z.record(z.string(), EndpointSummarySchema),
     })
     .nullable(),
+  /**
+   * answer quality from the mock fleet's verdicts (ledger `adequate`); null without a ledger or
+   * when the fleet judged nothing
+   */
+  quality: z
+    .strictObject({
+      /** what was counted, and what could not be */
+      basis: z.string(),
+      /** successful requests, by the verdict on the answer they got */
+      requests: AdequacySchema,
+      byClass: adequacy,
+      /** every answered upstream call, by the model and provider that served it */
+      byModel: adequacy,
+      byProvider: adequacy,
+    })
+    .nullable(),
   /** the mock fleet's chaos event log; null without chaos.ndjson */
   chaos: z.strictObject({ events: z.array(ChaosEventSchema), badLines: count, dropped: count }).nullable(),
   /** the gateway's /metrics snapshot at the end of the run; null without metrics.prom */
@@ -198,4 +226,4 @@ export const SummarySchema = z.strictObject({
   ),
 });
 export type Summary = z.output<typeof SummarySchema>;
-export const SUMMARY_VERSION = 2;
+export const SUMMARY_VERSION = 3;
