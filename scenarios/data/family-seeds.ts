@@ -95,7 +95,7 @@ export const FAMILY_SEEDS: FamilySeed[] = [
   { id: 'explain-regex', intent: 'explain_regex', domain: 'coding', kind: 'task', difficulty: 0.6, system: CODER, cores: [
     'Explain what this regular expression matches: ^[A-Z]{2}\\d{2}(?: ?\\d{4}){4}$', 'What does the regex ^[A-Z]{2}\\d{2}(?: ?\\d{4}){4}$ match? Explain it part by part.',
     'Break down this pattern for me: ^[A-Z]{2}\\d{2}(?: ?\\d{4}){4}$', 'In plain words, which strings does ^[A-Z]{2}\\d{2}(?: ?\\d{4}){4}$ accept?'] },
-  { id: 'fix-python-bug', intent: 'fix_python_bug', domain: 'coding', kind: 'document', difficulty: 0.8, document: 'code', system: CODER, cores: [
+  { id: 'fix-python-bug', intent: 'fix_python_bug', domain: 'coding', kind: 'document', difficulty: 0.75, document: 'code', system: CODER, cores: [
     'Find the bug in this Python function and fix it.', 'This code gives wrong results. What is wrong and how do I fix it?',
     'Review the function below and correct the mistake.', 'Why does this function return the wrong average? Please fix it.'] },
   { id: 'json-to-yaml', intent: 'json_to_yaml', domain: 'coding', kind: 'task', difficulty: 0.3, system: CODER, cores: [
@@ -135,14 +135,14 @@ export const FAMILY_SEEDS: FamilySeed[] = [
     'At what temperature does water boil at sea level?', 'What is the boiling point of water in Celsius and Fahrenheit?',
     'How hot does water need to be to boil?', 'Boiling point of water at normal pressure?'] },
   // multi-step reasoning and analysis: the hard end of the shipped prompts
-  { id: 'capacity-estimate', intent: 'estimate_capacity', domain: 'reasoning', kind: 'task', difficulty: 0.85, system: ANALYST, cores: [
+  { id: 'capacity-estimate', intent: 'estimate_capacity', domain: 'reasoning', kind: 'task', difficulty: 0.8, system: ANALYST, cores: [
     'We serve 2,000 chat requests per second at peak, each averaging 600 prompt and 250 completion tokens. One GPU decodes 3,000 tokens/s '
       + 'and prefills 20,000 tokens/s. How many GPUs do we need at 70 % utilisation? Show each step.',
     'Estimate the GPUs needed: peak 2,000 req/s, 600 input and 250 output tokens per request, prefill 20k tok/s and decode 3k tok/s per GPU, '
       + 'target utilisation 70 %. Work it out step by step.',
     'Step by step: how many GPUs for 2,000 requests/s (600 prompt + 250 completion tokens each) if a GPU prefills 20,000 and decodes 3,000 '
       + 'tokens per second and we keep it 70 % busy?'] },
-  { id: 'incident-root-cause', intent: 'incident_root_cause', domain: 'reasoning', kind: 'document', document: 'incident', difficulty: 0.9,
+  { id: 'incident-root-cause', intent: 'incident_root_cause', domain: 'reasoning', kind: 'document', document: 'incident', difficulty: 0.85,
     system: ANALYST, cores: [
       'Reconstruct the chain of events in this incident, identify the root cause (not the trigger), and propose three prevention steps with their trade-offs.',
       'From the report below, work out what actually caused the outage, why the safeguards did not catch it, and what to change, weighing the costs.',
