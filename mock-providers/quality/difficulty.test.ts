@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StormlabError } from '../../core/errors.js';
+import { promptKey } from '../../core/prompt-key.js';
 import { FleetSchema, loadFleet } from '../fleet-schema.js';
 import { createQualityModel, difficultyOf, judge, loadDifficulties, SHIPPED_DIFFICULTIES } from './index.js';
 import { DEFAULT_UNKNOWN_DIFFICULTY } from './quality-schema.js';
@@ -21,12 +22,12 @@ describe('prompt difficulty', () => {
   it('knows the shipped prompts, whitespace aside', () => {
     const table = loadDifficulties([SHIPPED_DIFFICULTIES]);
     expect(table.size).toBeGreaterThan(400);
-    expect(difficultyOf(table, DEFAULT_UNKNOWN_DIFFICULTY, '  How long does   shipping take? ')).toEqual({ difficulty: 0.1, known: true });
+    expect(difficultyOf(table, DEFAULT_UNKNOWN_DIFFICULTY, promptKey('  How long does   shipping take? '))).toEqual({ difficulty: 0.1, known: true });
   });
 
   it('draws an unknown prompt’s difficulty from its text: stable, bell-shaped around 0.45', () => {
     const empty = new Map<string, number>();
-    const d = (t: string) => difficultyOf(empty, DEFAULT_UNKNOWN_DIFFICULTY, t);
+    const d = (t: string) => difficultyOf(empty, DEFAULT_UNKNOWN_DIFFICULTY, promptKey(t));
     expect(d('Tell me a story about a lighthouse.')).toEqual(d('Tell me a story about a lighthouse.'));
     const xs = Array.from({ length: 2000 }, (_, i) => d(`prompt number ${i}`).difficulty).sort((a, b) => a - b);
     expect(xs[0]!).toBeGreaterThanOrEqual(0.05);

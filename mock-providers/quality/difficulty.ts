@@ -77,9 +77,8 @@ function prefixed(e: StormlabError, where: string): StormlabError {
   return new StormlabError(e.code, e.message, e.details.map((d) => ({ ...d, path: `${where}.${d.path}` })));
 }
 
-/** The difficulty of one prompt text: the table's, or a draw from `unknown` seeded by the text. */
-export function difficultyOf(table: DifficultyTable, unknown: Dist, text: string): { difficulty: number; known: boolean } {
-  const key = promptKey(text);
+/** The difficulty of one prompt (its `promptKey`): the table's, or a draw from `unknown` seeded by the key. */
+export function difficultyOf(table: DifficultyTable, unknown: Dist, key: string): { difficulty: number; known: boolean } {
   const listed = table.get(key);
   if (listed !== undefined) return { difficulty: listed, known: true };
   const drawn = sample(unknown, new Rng(hash32(`difficulty|${key}`)));

@@ -29,17 +29,31 @@ export function meanSurprisal(v: Pick<Verdict, 'adequate' | 'p'>): number {
   return m.base + m.doubt * (1 - v.p);
 }
 
+/**
+ * The `top` most likely tokens at a position whose chosen token has `logprob`: alternatives at
+ * log(rest) − k·ln 2 (k = 1, 2, …), the chosen token in its place among them (or not listed
+ * when `top` alternatives outrank it). Already in order: no sort, one log per position.
+ */
 function alternatives(rng: Rng, chosen: string, logprob: number, top: number): TopLogprob[] {
-  const rest = 1 - Math.exp(logprob);
-  const out: TopLogprob[] = [{ token: chosen, logprob }];
-  const used = new Set([chosen]);
-  for (let j = 1; out.length <= top && j <= top + 8; j++) {
-    const token = VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
-    if (used.has(token)) continue;
-    used.add(token);
-    out.push({ token, logprob: round6(Math.log(Math.max(rest * 0.5 ** out.length, 1e-12))) });
+  const logRest = Math.log(Math.max(1 - Math.exp(logprob), 1e-12));
+  const out: TopLogprob[] = [];
+  const used = [chosen];
+  let placed = false;
+  for (let k = 1; out.length < top; ) {
+    const alt = round6(logRest - k * Math.LN2);
+    if (!placed && logprob >= alt) {
+      out.push({ token: chosen, logprob });
+      placed = true;
+      continue;
+    }
+    let token = VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
+    for (let tries = 0; used.includes(token) && tries < 8; tries++) token = VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
+    if (used.includes(token)) token = VOCABULARY.find((w) => !used.includes(w))!;
+    used.push(token);
+    out.push({ token, logprob: alt });
+    k++;
   }
-  return out.sort((a, b) => b.logprob - a.logprob).slice(0, top);
+  return out;
 }
 
 export function tokenLogprobs(seed: number, model: string, v: Verdict, pieces: readonly string[], top: number): TokenLogprob[] {
