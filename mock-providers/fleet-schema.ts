@@ -75,6 +75,8 @@ export type Capacity = z.output<typeof CapacitySchema>;
 export const ModelSchema = z.strictObject({
   name: z.string().regex(/^\S+$/, { message: 'a model name without spaces' }),
   price: PriceSchema,
+  /** how hard a prompt the model answers adequately, 0…1 (quality/verdict.ts) */
+  capability: z.number().min(0).max(1).default(0.5),
   /** time to first token, before the region multiplier and prefill */
   ttftMs: DistSchema,
   /** gap between consecutive output tokens */
@@ -87,8 +89,6 @@ export const ModelSchema = z.strictObject({
   maxOutputTokens: z.int().positive().default(16_384),
   rateLimits: RateLimitsSchema.optional(),
   capacity: CapacitySchema.optional(),
-  /** how hard a prompt the model answers adequately, 0…1 (quality/verdict.ts) */
-  capability: z.number().min(0).max(1).default(0.5),
 });
 export type ModelConfig = z.output<typeof ModelSchema>;
 
