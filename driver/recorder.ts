@@ -4,7 +4,8 @@
  * the thresholds read. Points are timed at the request's intended start.
  */
 import { outcomeSamples, outcomeTags } from '../scenarios/outcome.js';
-import { isoMicros, METRICS, metricLine, pointLineFrom, REQUEST_ID_METADATA, type MetricName, type TtftDefinition } from '../scenarios/samples.js';
+import { isoMicros, METRICS, metricLine, pointLineFrom, REQUEST_ID_METADATA } from '../scenarios/samples.js';
+import type { MetricName, TtftDefinition } from '../scenarios/samples.js';
 import { parseThresholdKey } from '../scenarios/thresholds.js';
 import type { Spec } from '../scenarios/spec-schema.js';
 import type { NdjsonWriter } from './ndjson.js';
@@ -47,7 +48,14 @@ export class Recorder {
     this.emit(metric, value, tags, JSON.stringify(tags), isoMicros(this.epochMs + offsetMs));
   }
 
-  private emit(metric: MetricName, value: number, tags: Record<string, string>, tagsJson: string, time: string, metadataJson?: string): void {
+  private emit(
+    metric: MetricName,
+    value: number,
+    tags: Record<string, string>,
+    tagsJson: string,
+    time: string,
+    metadataJson?: string,
+  ): void {
     this.writer.write(pointLineFrom(metric, value, tagsJson, time, metadataJson));
     if (!this.keep || this.keep.has(metric)) this.store.add(metric, value, tags);
   }

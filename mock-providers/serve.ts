@@ -82,7 +82,8 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
       sendStream(call, headers, { pieces, sse: route.stream(meta, parts), usage, finishReason: plan.finishReason }, m);
       return;
     }
-    const body = route.body(meta, { text: pieces.join(''), usage, finishReason: plan.finishReason, logprobs: meta.logprobs });
+    const completion = { text: pieces.join(''), usage, finishReason: plan.finishReason, logprobs: meta.logprobs };
+    const body = route.body(meta, completion);
     const cut = m.cutAfterTokens !== null && m.cutAfterTokens < pieces.length ? m.cutAfterTokens / pieces.length : null;
     sendWhole(call, headers, offsets[offsets.length - 1]!, body, m, cut);
   };

@@ -152,7 +152,14 @@ const CACHE_METRICS = new Set(['cache_hit', 'tokens_in', 'tokens_out', 'cost_usd
 const EXTRA_TYPES: Readonly<Record<string, MetricType>> = { [FALSE_HIT_METRIC]: 'rate' };
 
 /** Fold one point into the aggregate. */
-export function recordPoint(agg: Aggregate, metric: string, value: number, tags: Tags, timeMs: number, requestId?: string): void {
+export function recordPoint(
+  agg: Aggregate,
+  metric: string,
+  value: number,
+  tags: Tags,
+  timeMs: number,
+  requestId?: string,
+): void {
   agg.points++;
   if (requestId !== undefined) {
     if (agg.requests.size < MAX_INDEXED_REQUESTS || agg.requests.has(requestId)) agg.requests.set(requestId, tags);

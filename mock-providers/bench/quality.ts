@@ -10,9 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { completionPieces } from '../content.js';
 import { createQualityModel, judge, QualitySchema, tokenLogprobs } from '../quality/index.js';
 
-const shipped = JSON.parse(readFileSync(new URL('../../scenarios/data/prompt-families.json', import.meta.url), 'utf8')) as {
-  documents: Record<string, string>;
-};
+const FAMILIES = new URL('../../scenarios/data/prompt-families.json', import.meta.url);
+const shipped = JSON.parse(readFileSync(FAMILIES, 'utf8')) as { documents: Record<string, string> };
 const q = createQualityModel(1, QualitySchema.parse(undefined));
 
 /** µs per call of `f`, the best of three rounds of `n` after a warm-up */
@@ -27,7 +26,9 @@ function usPerCall(n: number, f: () => unknown): number {
   return best;
 }
 
-const bodyOf = (user: string): string => JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: user }] });
+const bodyOf = (user: string): string =>
+  JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: user }] });
+type Body = { messages: Array<{ role: string; content: string }> };
 const cases = [
   ['FAQ prompt', 'How do I cancel my subscription?', 50_000],
   ['4.6 KB document', `Summarize this incident report.\n\n${shipped.documents['incident-a']}`, 5_000],
@@ -36,14 +37,16 @@ const cases = [
 for (const [label, user, n] of cases) {
   const body = bodyOf(user);
   const parse = usPerCall(n, () => JSON.parse(body));
-  const both = usPerCall(n, () => judge(q, 0.6, (JSON.parse(body) as { messages: Array<{ role: string; content: string }> }).messages));
+  const both = usPerCall(n, () => judge(q, 0.6, (JSON.parse(body) as Body).messages));
   const verdict = both - parse;
-  console.log(`${label.padEnd(16)} parse ${parse.toFixed(2)} µs · verdict +${verdict.toFixed(2)} µs (${(verdict / parse).toFixed(2)}× the parse)`);
+  const ratio = (verdict / parse).toFixed(2);
+  console.log(`${label.padEnd(16)} parse ${parse.toFixed(2)} µs · verdict +${verdict.toFixed(2)} µs (${ratio}× the parse)`);
 }
 
 const messages = [{ role: 'user', content: 'How do I cancel my subscription?' }];
 const v = judge(q, 0.6, messages);
 const pieces = completionPieces(1, 'm', messages, 150);
 for (const top of [0, 5]) {
-  console.log(`logprobs, 150 tokens, top ${top}: ${usPerCall(5_000, () => tokenLogprobs(1, 'm', v, pieces, top)).toFixed(1)} µs`);
+  const us = usPerCall(5_000, () => tokenLogprobs(1, 'm', v, pieces, top));
+  console.log(`logprobs, 150 tokens, top ${top}: ${us.toFixed(1)} µs`);
 }

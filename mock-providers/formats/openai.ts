@@ -8,7 +8,8 @@ import { chatPromptTokens } from '../../core/tokens.js';
 import { float32Base64 } from './float-base64.js';
 import { goDuration } from './rate-headers.js';
 import { parseBody } from './request-error.js';
-import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, TokenLogprob, TopLogprob, Usage, WireError } from './types.js';
+import type { CallRequest, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import type { TokenLogprob, TopLogprob } from './types.js';
 
 const TextPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -47,9 +48,9 @@ function peek({ body }: RequestParts): Peek {
 function parse(body: unknown): CallRequest {
   const b = parseBody(ChatRequestSchema, body);
   if (b.top_logprobs != null && b.logprobs !== true) {
-    throw new StormlabError('MOCK_BAD_REQUEST', "Invalid value for 'top_logprobs': 'logprobs' must be true when 'top_logprobs' is set.", [
-      { path: 'top_logprobs', expected: 'logprobs: true beside it', received: `logprobs: ${String(b.logprobs ?? 'absent')}` },
-    ]);
+    const message = "Invalid value for 'top_logprobs': 'logprobs' must be true when 'top_logprobs' is set.";
+    const received = `logprobs: ${String(b.logprobs ?? 'absent')}`;
+    throw new StormlabError('MOCK_BAD_REQUEST', message, [{ path: 'top_logprobs', expected: 'logprobs: true beside it', received }]);
   }
   const messages = b.messages.map((m) => ({
     role: m.role,
@@ -69,8 +70,10 @@ function parse(body: unknown): CallRequest {
 /** OpenAI's token log-probability objects: token, logprob, UTF-8 bytes, and the top alternatives. */
 const topJson = (t: TopLogprob): string =>
   `{"token":${JSON.stringify(t.token)},"logprob":${t.logprob},"bytes":[${Buffer.from(t.token, 'utf8').join(',')}]`;
-const tokenJson = (t: TokenLogprob): string => `${topJson(t)},"top_logprobs":[${t.top.map((x) => `${topJson(x)}}`).join(',')}]}`;
-const logprobsJson = (tokens: readonly TokenLogprob[]): string => `{"content":[${tokens.map(tokenJson).join(',')}],"refusal":null}`;
+const tokenJson = (t: TokenLogprob): string =>
+  `${topJson(t)},"top_logprobs":[${t.top.map((x) => `${topJson(x)}}`).join(',')}]}`;
+const logprobsJson = (tokens: readonly TokenLogprob[]): string =>
+  `{"content":[${tokens.map(tokenJson).join(',')}],"refusal":null}`;
 
 const usageJson = (u: Usage): string =>
   `{"prompt_tokens":${u.promptTokens},"completion_tokens":${u.completionTokens},"total_tokens":${u.promptTokens + u.completionTokens},` +
@@ -89,10 +92,12 @@ function stream(meta: ResponseMeta): StreamRenderer {
   // with logprobs asked for, each content chunk carries its token's, and the role chunk an empty list
   const piece = lp
     ? (text: string, i: number): string =>
-        `${common}{"content":${JSON.stringify(text)}},"logprobs":${logprobsJson(lp[i] ? [lp[i]] : [])},"finish_reason":null}]${end}`
+        `${common}{"content":${JSON.stringify(text)}},"logprobs":${logprobsJson(lp[i] ? [lp[i]] : [])},` +
+        `"finish_reason":null}]${end}`
     : (text: string): string => `${common}{"content":${JSON.stringify(text)}${pieceSuffix}`;
+  const headLogprobs = lp ? logprobsJson([]) : 'null';
   return {
-    head: () => `${common}{"role":"assistant","content":"","refusal":null},"logprobs":${lp ? logprobsJson([]) : 'null'},"finish_reason":null}]${end}`,
+    head: () => `${common}{"role":"assistant","content":"","refusal":null},"logprobs":${headLogprobs},"finish_reason":null}]${end}`,
     piece,
     tail: (usage, finish) =>
       `${common}{},"logprobs":null,"finish_reason":"${finish}"}]${end}` +

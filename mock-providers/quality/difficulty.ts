@@ -19,7 +19,9 @@ export const SHIPPED_DIFFICULTIES = fileURLToPath(new URL('../../scenarios/data/
 
 const difficulty = z.number().min(0).max(1);
 const TableSchema = z.object({
-  prompts: z.array(z.object({ key: z.string().regex(/^[0-9a-f]{8}$/, { message: '8 hex digits (core/prompt-key)' }), difficulty })),
+  prompts: z.array(
+    z.object({ key: z.string().regex(/^[0-9a-f]{8}$/, { message: '8 hex digits (core/prompt-key)' }), difficulty }),
+  ),
 });
 const ItemSchema = z.object({ prompt: z.string().min(1), difficulty });
 
@@ -48,7 +50,8 @@ function readJsonish(file: string): unknown[] | Record<string, unknown> {
     try {
       return [JSON.parse(line) as unknown];
     } catch {
-      throw new StormlabError('SL_CONFIG_PARSE', `${file} line ${i + 1} is not JSON`, [{ file, path: `line ${i + 1}`, expected: 'a JSON table, a JSON array or JSONL of {prompt, difficulty}' }]);
+      const expected = 'a JSON table, a JSON array or JSONL of {prompt, difficulty}';
+      throw new StormlabError('SL_CONFIG_PARSE', `${file} line ${i + 1} is not JSON`, [{ file, path: `line ${i + 1}`, expected }]);
     }
   });
 }

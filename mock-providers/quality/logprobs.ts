@@ -29,6 +29,8 @@ export function meanSurprisal(v: Pick<Verdict, 'adequate' | 'p'>): number {
   return m.base + m.doubt * (1 - v.p);
 }
 
+const word = (rng: Rng): string => VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
+
 /**
  * The `top` most likely tokens at a position whose chosen token has `logprob`: alternatives at
  * log(rest) − k·ln 2 (k = 1, 2, …), the chosen token in its place among them (or not listed
@@ -46,8 +48,8 @@ function alternatives(rng: Rng, chosen: string, logprob: number, top: number): T
       placed = true;
       continue;
     }
-    let token = VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
-    for (let tries = 0; used.includes(token) && tries < 8; tries++) token = VOCABULARY[Math.floor(rng.uniform() * VOCABULARY.length)]!;
+    let token = word(rng);
+    for (let tries = 0; used.includes(token) && tries < 8; tries++) token = word(rng);
     if (used.includes(token)) token = VOCABULARY.find((w) => !used.includes(w))!;
     used.push(token);
     out.push({ token, logprob: alt });
@@ -56,7 +58,13 @@ function alternatives(rng: Rng, chosen: string, logprob: number, top: number): T
   return out;
 }
 
-export function tokenLogprobs(seed: number, model: string, v: Verdict, pieces: readonly string[], top: number): TokenLogprob[] {
+export function tokenLogprobs(
+  seed: number,
+  model: string,
+  v: Verdict,
+  pieces: readonly string[],
+  top: number,
+): TokenLogprob[] {
   const rng = new Rng(deriveSeed(seed, 'logprobs', model, v.requestKey));
   const s = meanSurprisal(v) * Math.exp(CALL_SIGMA * rng.normal());
   return pieces.map((token) => {

@@ -42,7 +42,10 @@ function userTexts(messages: readonly ContentMessage[]): string[] {
   return users.length > 0 ? users : messages.map((m) => m.content);
 }
 
-/** Prompt keys of long texts, by text: a load repeats its prompts, and V8 hashes a string several times faster than FNV in JS. */
+/**
+ * Prompt keys of long texts, by text: a load repeats its prompts, and V8 hashes a string several
+ * times faster than FNV in JS does.
+ */
 const KEY_CACHE_LIMIT = 4096;
 const LONG = 256;
 let keyCache = new Map<string, string>();
