@@ -9,6 +9,7 @@ import { ingestSamples } from './ingest.js';
 import { createLedgerTotals, ingestLedger } from './ledger.js';
 import { byServed, byTag, readAnswers, shareAdequate } from './quality.js';
 import { renderMarkdown } from './render-markdown.js';
+import { renderTerminalSummary } from './render-text.js';
 import { summarize } from './summarize.js';
 import { SummarySchema } from './summary-schema.js';
 
@@ -71,7 +72,7 @@ describe('answer quality in the report', () => {
     });
   });
 
-  it('Markdown and HTML show the shares', async () => {
+  it('Markdown, HTML and the terminal show the shares', async () => {
     const s = await build();
     const md = renderMarkdown(s);
     expect(md).toContain('### Answer quality');
@@ -80,6 +81,7 @@ describe('answer quality in the report', () => {
     const html = renderHtml(s, loadHtmlAssets());
     expect(html).toContain('<h2>Answer quality</h2>');
     expect(html).toMatch(/class <code>analysis<\/code><\/td><td>50\.00%/);
+    expect(renderTerminalSummary(s)).toContain('adequate answers 66.67% of 6 judged (analysis 50.00% · faq 75.00%)');
   });
 
   it('is null without a ledger or when the fleet judged nothing; says so when samples carry no request ids', async () => {

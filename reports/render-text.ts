@@ -22,6 +22,12 @@ export function renderTerminalSummary(s: Summary): string {
     cost += sameToTheCent(s.cost.ledgerUsd, s.cost.totalUsd) ? ' · ledger ✓ equal' : ` · ledger ${fmtUsd(s.cost.ledgerUsd)} ✗ differs`;
   }
   lines.push(`${cost} · cache hit rate ${fmtPct(s.cache.hitRate)}`);
+  const q = s.quality;
+  if (q && q.requests.judged > 0) {
+    const byClass = Object.entries(q.byClass).map(([c, a]) => `${c} ${fmtPct(a.share)}`);
+    const classes = byClass.length > 1 ? ` (${byClass.slice(0, 4).join(' · ')}${byClass.length > 4 ? ' · …' : ''})` : '';
+    lines.push(`adequate answers ${fmtPct(q.requests.share)} of ${fmtInt(q.requests.judged)} judged${classes}`);
+  }
   for (const th of s.thresholds) {
     lines.push(`${th.ok ? '✓' : '✗'} ${th.key} ${th.threshold} (observed ${th.observed === null ? 'nothing' : fmtNum(th.observed)})`);
   }
