@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type RunningFleet } from '../fleet.js';
 import { FleetSchema, type Fleet } from '../fleet-schema.js';
 import type { LedgerEntry } from '../ledger.js';
-import { postChat, until } from '../test-helpers.js';
+import { postChat, sdkFleet, until } from '../test-helpers.js';
 
 interface Family { id: string; difficulty: number; paraphrases: string[]; document?: string; system?: string }
 const shipped = JSON.parse(readFileSync(new URL('../../scenarios/data/prompt-families.json', import.meta.url), 'utf8')) as {
@@ -100,6 +100,40 @@ describe('adequacy', () => {
       expect(c).not.toEqual(a);
     } finally {
       await Promise.all([again.close(), seed12.close()]);
+    }
+  });
+
+  it('a gateway translating the request to another wire format gets the same verdict (same capability)', async () => {
+    const lines = new Map<string, LedgerEntry>();
+    const three = await startFleet(sdkFleet(11), { ledger: (e) => lines.set(e.requestId, e), control: false });
+    const at = (id: string) => three.endpoints.find((e) => e.id === id)!.url;
+    const post = async (url: string, body: unknown, id: string): Promise<boolean | null> => {
+      const headers = { 'content-type': 'application/json', 'x-request-id': id };
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      await res.text();
+      await until(() => lines.has(id));
+      return lines.get(id)!.adequate;
+    };
+    const seen = new Set<boolean | null>();
+    try {
+      for (const text of prompts(0.3, 0.7).slice(0, 12)) {
+        const system = 'You are an analyst.';
+        const viaOpenai = await post(`${at('oai/r1')}/v1/chat/completions`, {
+          model: 'gpt-x', messages: [{ role: 'system', content: system }, { role: 'user', content: text }],
+        }, rid());
+        const viaAnthropic = await post(`${at('ant/r1')}/v1/messages`, {
+          model: 'claude-x', max_tokens: 16, system, messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+        }, rid());
+        const viaGemini = await post(`${at('goo/r1')}/v1beta/models/gemini-x:generateContent`, {
+          systemInstruction: { parts: [{ text: system }] }, contents: [{ role: 'user', parts: [{ text }] }],
+        }, rid());
+        expect([viaAnthropic, viaGemini]).toEqual([viaOpenai, viaOpenai]);
+        seen.add(viaOpenai);
+      }
+      expect(seen).toEqual(new Set([true, false]));
+    } finally {
+      await three.close();
     }
   });
 
