@@ -57,6 +57,10 @@ describe('prompt difficulty', () => {
     const bad = caught(() => loadDifficulties([join(dir, 'bad.json')]));
     expect(bad.code).toBe('SL_CONFIG_INVALID');
     expect(bad.details[0]).toMatchObject({ file: join(dir, 'bad.json'), path: '[1].difficulty', expected: '<= 1' });
+    writeFileSync(join(dir, 'bad.jsonl'), '{"prompt":"a","difficulty":0.2}\n\n{"prompt":"b"}\n');
+    expect(caught(() => loadDifficulties([join(dir, 'bad.jsonl')])).details[0]).toMatchObject({ path: 'line 3.difficulty' });
+    writeFileSync(join(dir, 'broken.jsonl'), '{"prompt":"a","difficulty":0.2}\n{"prompt":\n');
+    expect(caught(() => loadDifficulties([join(dir, 'broken.jsonl')]))).toMatchObject({ code: 'SL_CONFIG_PARSE', details: [{ path: 'line 2' }] });
     const missing = caught(() => loadDifficulties([join(dir, 'nope.json')]));
     expect(missing.code).toBe('SL_CONFIG_NOT_FOUND');
     expect(missing.details[0]).toMatchObject({ file: join(dir, 'nope.json'), path: 'quality.difficulties' });

@@ -28,7 +28,10 @@ const ItemSchema = z.object({ prompt: z.string().min(1), difficulty });
 /** prompt key → difficulty */
 export type DifficultyTable = Map<string, number>;
 
-function readJsonish(file: string): unknown[] | Record<string, unknown> {
+/** A difficulty file's content: a table, or items each with where it sits (`[3]`, `line 4`). */
+type Content = { table: unknown } | { items: Array<[string, unknown]> };
+
+function readContent(file: string): Content {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,38 +41,46 @@ function readJsonish(file: string): unknown[] | Record<string, unknown> {
       { file, path: 'quality.difficulties', expected: 'a readable difficulty table or {prompt, difficulty} dataset' },
     ]);
   }
-  try {
-    const v = JSON.parse(text) as unknown;
-    // a one-line JSONL file is one item
-    return v !== null && typeof v === 'object' && 'prompt' in v ? [v] : (v as Record<string, unknown>);
-  } catch {
-    // JSONL: one item per line
-  }
-  return text.split('\n').flatMap((line, i) => {
-    if (line.trim() === '') return [];
+  const lines = text.split('\n');
+  if (lines.filter((l) => l.trim() !== '').length > 1 || !text.trimStart().startsWith('{')) {
     try {
-      return [JSON.parse(line) as unknown];
+      const v = JSON.parse(text) as unknown;
+      if (Array.isArray(v)) return { items: v.map((item, i) => [`[${i}]`, item]) };
+      return { table: v };
+    } catch {
+      // JSONL: one item per line
+    }
+  }
+  const items: Array<[string, unknown]> = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      items.push([`line ${i + 1}`, JSON.parse(line) as unknown]);
     } catch {
       const expected = 'a JSON table, a JSON array or JSONL of {prompt, difficulty}';
       throw new StormlabError('SL_CONFIG_PARSE', `${file} line ${i + 1} is not JSON`, [{ file, path: `line ${i + 1}`, expected }]);
     }
   });
+  // one line that is not a {prompt} item: a table written on one line
+  const only = items.length === 1 ? items[0]![1] : undefined;
+  if (only !== null && typeof only === 'object' && !('prompt' in only)) return { table: only };
+  return { items };
 }
 
 /** Read difficulty files into one table; later files win on the same prompt. Errors name the file and the item. */
 export function loadDifficulties(files: readonly string[]): DifficultyTable {
   const table: DifficultyTable = new Map();
   for (const file of files) {
-    const v = readJsonish(file);
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => {
+    const c = readContent(file);
+    if ('items' in c) {
+      for (const [where, item] of c.items) {
         const r = ItemSchema.safeParse(item);
-        if (!r.success) throw prefixed(zodToStormlab(r.error, file, 'difficulty item'), `[${i}]`);
+        if (!r.success) throw prefixed(zodToStormlab(r.error, file, 'difficulty item'), where);
         table.set(promptKey(r.data.prompt), r.data.difficulty);
-      });
+      }
       continue;
     }
-    const r = TableSchema.safeParse(v);
+    const r = TableSchema.safeParse(c.table);
     if (!r.success) throw zodToStormlab(r.error, file, 'difficulty table');
     for (const row of r.data.prompts) table.set(row.key, row.difficulty);
   }
