@@ -4,7 +4,8 @@
  * the thresholds read. Points are timed at the request's intended start.
  */
 import { outcomeSamples, outcomeTags } from '../scenarios/outcome.js';
-import { isoMicros, METRICS, metricLine, pointLineFrom, type MetricName, type TtftDefinition } from '../scenarios/samples.js';
+import { isoMicros, METRICS, metricLine, pointLineFrom, REQUEST_ID_METADATA } from '../scenarios/samples.js';
+import type { MetricName, TtftDefinition } from '../scenarios/samples.js';
 import { parseThresholdKey } from '../scenarios/thresholds.js';
 import type { Spec } from '../scenarios/spec-schema.js';
 import type { NdjsonWriter } from './ndjson.js';
@@ -47,8 +48,15 @@ export class Recorder {
     this.emit(metric, value, tags, JSON.stringify(tags), isoMicros(this.epochMs + offsetMs));
   }
 
-  private emit(metric: MetricName, value: number, tags: Record<string, string>, tagsJson: string, time: string): void {
-    this.writer.write(pointLineFrom(metric, value, tagsJson, time));
+  private emit(
+    metric: MetricName,
+    value: number,
+    tags: Record<string, string>,
+    tagsJson: string,
+    time: string,
+    metadataJson?: string,
+  ): void {
+    this.writer.write(pointLineFrom(metric, value, tagsJson, time, metadataJson));
     if (!this.keep || this.keep.has(metric)) this.store.add(metric, value, tags);
   }
 
@@ -63,7 +71,9 @@ export class Recorder {
       if (j === undefined) json.set(t, (j = JSON.stringify(t)));
       return j;
     };
-    this.emit('http_reqs', 1, tags, jsonOf(tags), time);
+    // the request id rides on http_reqs only (one point per request is enough to join the ledger)
+    const meta = o.requestId === undefined ? undefined : `{"${REQUEST_ID_METADATA}":${JSON.stringify(o.requestId)}}`;
+    this.emit('http_reqs', 1, tags, jsonOf(tags), time, meta);
     this.emit('http_req_failed', o.failure ? 1 : 0, tags, jsonOf(tags), time);
     this.emit('http_req_duration', r.httpDurationMs, tags, jsonOf(tags), time);
     for (const s of outcomeSamples(o, TTFT_DEFINITION)) this.emit(s.metric, s.value, s.tags, jsonOf(s.tags), time);

@@ -60,7 +60,14 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
   if (ctx.signal.aborted) onRunAbort();
   else ctx.signal.addEventListener('abort', onRunAbort, { once: true });
 
-  const o: Outcome = { tags: plan.tags, stream: plan.stream, promptTokens: plan.promptTokens, status: 0, textLength: 0 };
+  const o: Outcome = {
+    requestId: plan.id,
+    tags: plan.tags,
+    stream: plan.stream,
+    promptTokens: plan.promptTokens,
+    status: 0,
+    textLength: 0,
+  };
   if (plan.allowedRegions) o.allowedRegions = plan.allowedRegions;
   if (plan.intent) o.intent = plan.intent;
   const keepText = plan.conversation !== undefined;

@@ -95,7 +95,7 @@ export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAn
     let out = from === 0 ? a.sse.head() : '';
     const upTo = Math.min(to, stopAt);
     for (let i = from; i < upTo; i++) {
-      const event = a.sse.piece(a.pieces[i]!);
+      const event = a.sse.piece(a.pieces[i]!, i);
       out += i === bad ? corruptEvent(event) : event;
     }
     if (from === 0) res.writeHead(200, { ...headers, ...streamHeaders });

@@ -35,6 +35,8 @@ export class Call {
   /** the outage-hang fault holding this call, if any */
   hangFault: string | null = null;
   queueMs = 0;
+  /** the quality verdict on the answer this call serves; null until one is planned */
+  adequate: boolean | null = null;
   /** performance.now() when the first content went out */
   firstContentAt: number | null = null;
   /** tokens sent when a fault cut the call (otherwise counted from the due times) */
@@ -91,6 +93,7 @@ export class Call {
       queueMs: ms(this.queueMs),
       durationMs: ms(durationMs),
       outcome,
+      adequate: this.adequate,
     });
   }
 

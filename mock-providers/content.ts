@@ -54,3 +54,6 @@ export function completionPieces(seed: number, model: string, messages: readonly
   }
   return pieces;
 }
+
+/** The plain word pieces completions are made of (alternatives for top log-probabilities). */
+export const VOCABULARY: readonly string[] = WORD.plain;

@@ -21,6 +21,7 @@ import type { ModelListing, Peek, RequestParts } from './formats/types.js';
 import { apiKey } from './keys.js';
 import type { Ledger } from './ledger.js';
 import { CapacityPool } from './limits/capacity.js';
+import type { QualityModel } from './quality/verdict.js';
 import { RateLimiter } from './limits/rate-limiter.js';
 import { PromptCache, promptCacheRule } from './prompt-cache.js';
 import { serve, type ServeSite } from './serve.js';
@@ -66,6 +67,8 @@ export interface EndpointOptions {
   chaos: Pick<ChaosEngine, 'decide'>;
   /** the provider's rate limiter, shared by all its regions (default: this endpoint's own) */
   limiter?: RateLimiter;
+  /** prompt difficulties and the verdict's parameters (shared by the fleet's endpoints) */
+  quality: QualityModel;
   /** 0 → any free port (the first start picks it; later starts reuse it) */
   port?: number;
 }
@@ -91,6 +94,7 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
     promptCache: cacheRule ? new PromptCache(cacheRule) : null,
     rng: new Rng(deriveSeed(o.seed, id)),
     nextSeq: () => ++seq,
+    quality: o.quality,
   };
   const listing: ModelListing[] = [
     ...o.provider.models.map((m) => ({ name: m.name, kind: 'chat' as const, maxOutputTokens: m.maxOutputTokens })),

@@ -4,6 +4,7 @@
  * startFleet() takes. Every endpoint is one provider × one region, id `<provider>/<region>`.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config-file.js';
@@ -12,6 +13,7 @@ import { DURATION_RE, parseDurationMs } from '../core/duration.js';
 import { unknownScopeNames } from './chaos/scope.js';
 import { ChaosTimelineSchema } from './chaos/timeline-schema.js';
 import { FORMAT_NAMES, FORMATS_WITH_EMBEDDINGS } from './formats/names.js';
+import { QualitySchema } from './quality/quality-schema.js';
 
 /** Provider and region names: they form endpoint ids and attribution marks, so no `/` or `:`. */
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'lowercase letters, digits, ".", "_" or "-"' });
@@ -82,6 +84,8 @@ export type Capacity = z.output<typeof CapacitySchema>;
 export const ModelSchema = z.strictObject({
   name: z.string().regex(/^\S+$/, { message: 'a model name without spaces' }),
   price: PriceSchema,
+  /** how hard a prompt the model answers adequately, 0…1 (quality/verdict.ts) */
+  capability: z.number().min(0).max(1).default(0.5),
   /** time to first token, before the region multiplier and prefill */
   ttftMs: DistSchema,
   /** gap between consecutive output tokens */
@@ -163,6 +167,8 @@ export const FleetSchema = z
     providers: z.array(ProviderSchema).min(1),
     /** a chaos timeline that starts when the fleet starts */
     chaos: ChaosTimelineSchema.default([]),
+    /** answer quality: prompt difficulties and the logistic width (quality/) */
+    quality: QualitySchema,
   })
   .superRefine((f, ctx) => {
     const names = fleetNames(f);
@@ -201,7 +207,11 @@ export function endpointId(provider: string, region: string): string {
 
 /** Read and validate a fleet file; errors name the file, the field path and what was expected. */
 export function loadFleet(file: string): Fleet {
-  return loadConfigFile(FleetSchema, file, 'fleet');
+  const fleet = loadConfigFile(FleetSchema, file, 'fleet');
+  const files = fleet.quality.difficulties;
+  if (!files) return fleet;
+  // difficulty files are named relative to the fleet file
+  return { ...fleet, quality: { ...fleet.quality, difficulties: files.map((f) => resolve(dirname(file), f)) } };
 }
 
 const FLEETS_DIR = fileURLToPath(new URL('./fleets/', import.meta.url));

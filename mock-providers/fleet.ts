@@ -14,6 +14,7 @@ import { reserveFds } from './fd-table.js';
 import { fleetNames, type Fleet } from './fleet-schema.js';
 import { createLedger, type LedgerSinkOption } from './ledger.js';
 import { RateLimiter } from './limits/rate-limiter.js';
+import { createQualityModel } from './quality/index.js';
 
 export interface StartFleetOptions {
   /** NDJSON file to append to, or a callback per entry */
@@ -71,6 +72,7 @@ const MANUAL = '(stopEndpoint)';
 
 export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Promise<RunningFleet> {
   await reserveFds(opts.reserveFds ?? RESERVE_FDS);
+  const quality = createQualityModel(fleet.seed, fleet.quality);
   const ledger = createLedger(opts.ledger);
   const log = createChaosLog(opts.chaosLog);
   const host = opts.host ?? fleet.host;
@@ -121,7 +123,7 @@ export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Pr
       // rate limits are per organisation across all regions of a provider
       const limiter = new RateLimiter();
       for (const region of provider.regions) {
-        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, limiter });
+        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, limiter, quality });
         byId.set(ep.info.id, ep);
       }
     }

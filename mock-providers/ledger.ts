@@ -47,6 +47,11 @@ export interface LedgerEntry {
   /** arrival → end of the call */
   durationMs: number;
   outcome: LedgerOutcome;
+  /**
+   * the quality model's verdict on the answer (quality/verdict.ts): adequate for the prompt or
+   * not; null when the call served no answer (an error, a hang, a refusal before the answer)
+   */
+  adequate: boolean | null;
 }
 
 /** Prompt tokens the prompt cache served (`read`) and stored (`write`), out of `tokensIn`. */

@@ -22,6 +22,8 @@ import { enforceLimits } from './limits/enforce.js';
 import { checkModelLimits } from './limits/model-limits.js';
 import { NO_CACHE, type PromptCache } from './prompt-cache.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import { tokenLogprobs } from './quality/logprobs.js';
+import { judge, type QualityModel } from './quality/verdict.js';
 
 export interface ServeSite {
   id: string;
@@ -38,6 +40,7 @@ export interface ServeSite {
   /** this endpoint's latency stream: deriveSeed(fleet.seed, id) */
   rng: Rng;
   nextSeq(): number;
+  quality: QualityModel;
 }
 
 export function modelNotFound(site: ServeSite, name: string): StormlabError {
@@ -84,11 +87,15 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
     const cached = { cachedTokens: cache.readTokens, cacheWriteTokens: cache.writeTokens };
     const usage = { promptTokens: req.promptTokens, completionTokens: pieces.length, ...cached };
     const meta = { ...responseMeta(site, call, req.model, req.promptTokens, req.stream && req.includeUsage), ...cached };
+    const verdict = judge(site.quality, model.capability, req.messages);
+    call.adequate = verdict.adequate;
+    if (req.logprobs) meta.logprobs = tokenLogprobs(site.seed, req.model, verdict, pieces, req.logprobs.top);
     if (req.stream) {
       sendStream(call, headers, { pieces, sse: route.stream(meta, parts), usage, finishReason: plan.finishReason }, m);
       return;
     }
-    const body = route.body(meta, { text: pieces.join(''), usage, finishReason: plan.finishReason });
+    const completion = { text: pieces.join(''), usage, finishReason: plan.finishReason, logprobs: meta.logprobs };
+    const body = route.body(meta, completion);
     const cut = m.cutAfterTokens !== null && m.cutAfterTokens < pieces.length ? m.cutAfterTokens / pieces.length : null;
     sendWhole(call, headers, offsets[offsets.length - 1]!, body, m, cut);
   };

@@ -1,7 +1,9 @@
 /**
  * The aggregate ingest builds from sample points: histograms, counters, rates, groups and
  * per-second buckets. Its size depends on the number of metrics, groups and run seconds,
- * never on the number of points. `summarize` turns it into the versioned summary.
+ * never on the number of points — save the request index (`requests`: the tags of each request
+ * whose http_reqs point names its id, for the join with the ledger's quality verdicts; at most
+ * MAX_INDEXED_REQUESTS). `summarize` turns it into the versioned summary.
  */
 import { METRICS, type MetricType, type Tags } from '../scenarios/samples.js';
 import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordInSecond, secondBucket, type Dimension, type GroupMemo, type Groups, type SecondAcc, type Seconds } from './groups.js';
@@ -56,7 +58,14 @@ export interface Aggregate {
   lastSecond: { key: number; bucket: SecondAcc | null };
   /** one record per input merged into this aggregate (several runners) */
   sources: Array<{ name: string; lines: number; points: number; badLines: number }>;
+  /** request id (http_reqs metadata) → the tags of its http_reqs point (shared objects: never mutate) */
+  requests: Map<string, Tags>;
+  /** requests with an id that did not fit in `requests` */
+  requestsUnindexed: number;
 }
+
+/** ~100 bytes each: a 2M-request run holds ~200 MB at most */
+export const MAX_INDEXED_REQUESTS = 2_000_000;
 
 export function createAggregate(opts: IngestOptions = {}): Aggregate {
   const thresholds = opts.thresholds ?? {};
@@ -85,6 +94,8 @@ export function createAggregate(opts: IngestOptions = {}): Aggregate {
     groupMemo: new WeakMap(),
     lastSecond: { key: Number.NaN, bucket: null },
     sources: [],
+    requests: new Map(),
+    requestsUnindexed: 0,
   };
 }
 
@@ -141,8 +152,19 @@ const CACHE_METRICS = new Set(['cache_hit', 'tokens_in', 'tokens_out', 'cost_usd
 const EXTRA_TYPES: Readonly<Record<string, MetricType>> = { [FALSE_HIT_METRIC]: 'rate' };
 
 /** Fold one point into the aggregate. */
-export function recordPoint(agg: Aggregate, metric: string, value: number, tags: Tags, timeMs: number): void {
+export function recordPoint(
+  agg: Aggregate,
+  metric: string,
+  value: number,
+  tags: Tags,
+  timeMs: number,
+  requestId?: string,
+): void {
   agg.points++;
+  if (requestId !== undefined) {
+    if (agg.requests.size < MAX_INDEXED_REQUESTS || agg.requests.has(requestId)) agg.requests.set(requestId, tags);
+    else agg.requestsUnindexed++;
+  }
   if (agg.firstTimeMs === null || timeMs < agg.firstTimeMs) agg.firstTimeMs = timeMs;
   if (agg.lastTimeMs === null || timeMs > agg.lastTimeMs) agg.lastTimeMs = timeMs;
   const info = metricInfo(agg, metric);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSampleLine, parseTimeMs, pointLine } from '../scenarios/samples.js';
+import { parseSampleLine, parseTimeMs, pointLine, pointLineFrom, REQUEST_ID_METADATA } from '../scenarios/samples.js';
 import { cleanTags, fastPoint, fastTimeMs } from './fast-line.js';
 import { T0 } from './fixtures/requests.js';
 
@@ -9,7 +9,8 @@ function slow(line: string) {
   if (!r.ok || r.line.type !== 'Point') return null;
   const timeMs = parseTimeMs(r.line.data.time);
   if (!Number.isFinite(timeMs)) return null;
-  return { metric: r.line.metric, value: r.line.data.value, tags: cleanTags(r.line.data.tags), timeMs };
+  const rid = r.line.metric === 'http_reqs' ? r.line.data.metadata?.[REQUEST_ID_METADATA] : undefined;
+  return { metric: r.line.metric, value: r.line.data.value, tags: cleanTags(r.line.data.tags), timeMs, requestId: rid };
 }
 
 const k6Line = (metric: string, value: string, tags: string, time = '2026-11-21T18:36:00.123456789+01:00') =>
@@ -26,12 +27,18 @@ describe('fastPoint (the ingest fast path)', () => {
       k6Line('http_req_duration', '5.84', '{"method":"POST","status":"200"}'),
       k6Line('vus', '5', '{}', '2026-11-21T17:36:00Z'),
       k6Line('iterations', '1.5e3', '{"n":1,"ok":true,"drop":{"x":1}}', '2026-11-21T17:36:00.5-05:30'),
+      // metadata (k6 vu.metrics.metadata, the driver's request id): split off; an http_reqs point's request id read
+      k6Line('vus', '1', '{"a":"b"},"metadata":{"trace":"x"}'),
+      k6Line('http_reqs', '1', '{"status":"200"},"metadata":{"request_id":"baseline-7","trace":"x"}'),
+      pointLineFrom('http_reqs', 1, '{"class":"chat"}', '2026-11-21T17:36:00.000001Z', '{"request_id":"baseline-8.1"}'),
     ];
     for (const line of lines) {
       const f = fastPoint(line);
       expect(f, line).not.toBeNull();
       expect({ ...f }, line).toEqual(slow(line));
     }
+    expect(fastPoint(lines.at(-2)!)?.requestId).toBe('baseline-7');
+    expect(fastPoint(lines.at(-1)!)?.requestId).toBe('baseline-8.1');
   });
 
   it('leaves anything unusual to the full parser (which then reports it)', () => {
@@ -46,7 +53,6 @@ describe('fastPoint (the ingest fast path)', () => {
       '{"type":"Point","metric":"ttft","data":{"time":"2026-11-21T17:36:00","value":1,"tags":{}}}', // no zone
       '{"type":"Point","metric":"ttft","data":{"time":"2026-11-21T17:36:00Z","value":1,"tags":null}}',
       '{"type":"Point","metric":"ttft","data":{"time":"2026-11-21T17:36:00Z","value":1,"tags":{"a":"b"},"x":1}}',
-      k6Line('vus', '1', '{"a":"b"},"metadata":{"trace":"x"}'),
       '{"type":"Point","metric":"ttft","data":{"time":"2026-11-21T17:36:00.1', // truncated
     ];
     for (const line of declined) expect(fastPoint(line), line).toBeNull();

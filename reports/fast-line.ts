@@ -4,10 +4,12 @@
  *   stormlab's writer: {"type":"Point","metric":"M","data":{"time":"T","value":V,"tags":{…}}}
  *   k6 --out json:     {"type":"Point","data":{"time":"T","value":V,"tags":{…}},"metric":"M"}
  * A run has few distinct tag sets, so each tags text is parsed once and cached. Anything that does
- * not match exactly (escapes, other keys, spacing, metadata) returns null and takes the full
- * parser, so results never differ from it: the same points, values, tags and bad-line reasons.
+ * not match exactly (escapes, other keys, spacing) returns null and takes the full parser, so
+ * results never differ from it: the same points, values, tags and bad-line reasons. A `metadata`
+ * object after the tags (k6 `vu.metrics.metadata`, the driver's request id) is split off; only an
+ * `http_reqs` point's is read (its request id).
  */
-import type { Tags } from '../scenarios/samples.js';
+import { REQUEST_ID_METADATA, type Tags } from '../scenarios/samples.js';
 
 export interface FastPoint {
   metric: string;
@@ -15,6 +17,8 @@ export interface FastPoint {
   /** shared with other points of the same tag set: never mutate */
   tags: Tags;
   timeMs: number;
+  /** metadata.request_id of an http_reqs point */
+  requestId: string | undefined;
 }
 
 const A_HEAD = '{"type":"Point","metric":"';
@@ -23,6 +27,7 @@ const B_HEAD = '{"type":"Point","data":{"time":"';
 const VALUE = '","value":';
 const TAGS = ',"tags":';
 const B_TAIL = '},"metric":"';
+const METADATA = ',"metadata":{';
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** Parsed tag sets by their JSON text; cleared when it grows past MAX_TAG_SETS (a file of ever-new tags). */
@@ -140,7 +145,18 @@ function isPlain(s: string): boolean {
   return true;
 }
 
-const point: FastPoint = { metric: '', value: 0, tags: {}, timeMs: 0 };
+const point: FastPoint = { metric: '', value: 0, tags: {}, timeMs: 0, requestId: undefined };
+
+/** metadata.request_id from a metadata object's JSON text, when it is a string. */
+export function requestIdOf(metadataJson: string): string | undefined {
+  try {
+    const v = JSON.parse(metadataJson) as Record<string, unknown> | null;
+    const id = v?.[REQUEST_ID_METADATA];
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A Point line in one of the two layouts, or null (take the full parser). The returned object is
@@ -176,8 +192,12 @@ export function fastPoint(line: string): FastPoint | null {
   if (!Number.isFinite(value) || !isPlain(metric)) return null;
   const timeMs = fastTimeMs(line, tStart, tEnd);
   if (!Number.isFinite(timeMs)) return null;
-  const tags = tagsAt(line, tagsKey + TAGS.length, tagsEnd);
+  // `"metadata":{` cannot occur inside a tags object's strings (their quotes are escaped)
+  const meta = line.indexOf(METADATA, tagsKey + TAGS.length);
+  const hasMeta = meta !== -1 && meta < tagsEnd;
+  const tags = tagsAt(line, tagsKey + TAGS.length, hasMeta ? meta : tagsEnd);
   if (!tags) return null;
+  point.requestId = hasMeta && metric === 'http_reqs' ? requestIdOf(line.slice(meta + METADATA.length - 1, tagsEnd)) : undefined;
   point.metric = metric;
   point.value = value;
   point.tags = tags;

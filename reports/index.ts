@@ -16,6 +16,8 @@ export { summarize } from './summarize.js';
 export type { SummarizeInputs } from './summarize.js';
 export { GroupSummarySchema, LatencyStatsSchema, SummarySchema, SUMMARY_VERSION } from './summary-schema.js';
 export type { GroupSummary, LatencyStats, Summary } from './summary-schema.js';
+export { byServed, byTag, joinAnswers, overallShare, readAnswers, shareAdequate, summarizeQuality } from './quality.js';
+export type { AdequacyTally, Answer, ServedVerdict, ShareAdequate } from './quality.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderTerminalSummary } from './render-text.js';
 export { buildMergedReport, buildReport, RUN_FILES } from './build.js';

@@ -5,7 +5,7 @@
  * Point lines in the usual layouts take a fast path (fast-line.ts) with the same results.
  */
 import { basename, dirname } from 'node:path';
-import { parseSampleLine, parseTimeMs } from '../scenarios/samples.js';
+import { parseSampleLine, parseTimeMs, REQUEST_ID_METADATA } from '../scenarios/samples.js';
 import { createAggregate, declareMetric, recordPoint, type Aggregate, type IngestOptions } from './aggregate.js';
 import { cleanTags, fastPoint } from './fast-line.js';
 import { lineBatchesOf, noteBadLine, type LineSource } from './lines.js';
@@ -44,7 +44,7 @@ export function ingestLine(agg: Aggregate, text: string, n: number): void {
   const fast = fastPoint(text);
   if (fast) {
     agg.lines++;
-    recordPoint(agg, fast.metric, fast.value, fast.tags, fast.timeMs);
+    recordPoint(agg, fast.metric, fast.value, fast.tags, fast.timeMs, fast.requestId);
     return;
   }
   if (text.trim() === '') return;
@@ -64,5 +64,6 @@ export function ingestLine(agg: Aggregate, text: string, n: number): void {
     noteBadLine(agg.bad, n, 'point time is not an RFC 3339 time', agg.keepBadLines);
     return;
   }
-  recordPoint(agg, line.metric, line.data.value, cleanTags(line.data.tags), timeMs);
+  const rid = line.metric === 'http_reqs' ? line.data.metadata?.[REQUEST_ID_METADATA] : undefined;
+  recordPoint(agg, line.metric, line.data.value, cleanTags(line.data.tags), timeMs, typeof rid === 'string' && rid !== '' ? rid : undefined);
 }

@@ -25,6 +25,7 @@ const BLOCKS: Record<string, string> = {
   errors: 'Failed requests by error tag.',
   breakdowns: 'Request-level figures by provider, region, class, model and cache outcome.',
   upstream: "The mock fleet's ledger: every upstream call, retries and failovers included.",
+  quality: "Share of adequate answers (the mock fleet's verdicts) per request, class, model and provider.",
   chaos: "The mock fleet's chaos events (fault starts and stops), in seconds since the start.",
   gateway: "The gateway's /metrics snapshot at the end of the run.",
   thresholds: 'The spec thresholds, evaluated like k6.',

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { linesOf, noteBadLine, type BadLines, type LineSource } from './lines.js';
+import { createLedgerQuality, recordLedgerQuality, type LedgerQuality } from './quality-acc.js';
 
 /**
  * One ledger line. Loose on purpose: fields the report does not read may come and go. The mock
@@ -33,6 +34,8 @@ export const LedgerLineSchema = z.object({
   durationMs: z.number().optional(),
   /** `ok` for a complete answer; anything else (e.g. a broken stream) is an error */
   outcome: z.string().optional(),
+  /** the fleet's quality verdict on the answer; null when it served none, absent from older fleets */
+  adequate: z.boolean().nullable().optional(),
 });
 export type LedgerLine = z.output<typeof LedgerLineSchema>;
 
@@ -62,6 +65,8 @@ export interface LedgerTotals {
   cacheSavedUsd: number;
   /** by endpoint (`openai/us-east`) */
   byEndpoint: Map<string, EndpointTotals>;
+  /** quality verdicts of the answered calls */
+  quality: LedgerQuality;
 }
 
 /** A call is ok when its status is 2xx and its outcome (when given) is `ok`. */
@@ -83,6 +88,7 @@ export function createLedgerTotals(): LedgerTotals {
     cacheWriteTokensIn: 0,
     cacheSavedUsd: 0,
     byEndpoint: new Map(),
+    quality: createLedgerQuality(),
   };
 }
 
@@ -90,6 +96,7 @@ export function recordLedgerLine(t: LedgerTotals, l: LedgerLine): void {
   t.calls++;
   t.costUsd += l.costUsd;
   const ok = isOkCall(l);
+  recordLedgerQuality(t.quality, l, ok);
   if (!ok) {
     t.failedCalls++;
     t.failedCostUsd += l.costUsd;

@@ -4,6 +4,7 @@
  */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd, sameToTheCent } from './format.js';
 import { describeInterrupted } from './interrupted.js';
+import { qualityRows } from './quality-rows.js';
 import type { GroupSummary, LatencyStats, Summary } from './summary-schema.js';
 
 /** Text safe inside a table cell: no pipes, no line breaks, no HTML. */
@@ -131,6 +132,24 @@ function cost(s: Summary): string {
   return ['### Cost', '', table(['', ''], ['l', 'r'], rows), '', `${cache}${attempts}`].join('\n');
 }
 
+function quality(s: Summary): string {
+  const q = s.quality;
+  if (!q) return '';
+  const rows = qualityRows(q).map((r) => [
+    r.dim === 'all' ? 'all requests' : `${r.dim} ${code(r.name)}`,
+    fmtPct(r.a.share),
+    `${fmtInt(r.a.adequate)} / ${fmtInt(r.a.judged)}`,
+    fmtInt(r.a.unjudged),
+  ]);
+  return [
+    '### Answer quality (the mock fleet’s verdicts)',
+    '',
+    table(['', 'adequate', 'adequate / judged', 'unjudged'], ['l', 'r', 'r', 'r'], rows),
+    '',
+    `<sub>${cell(q.basis)}.</sub>`,
+  ].join('\n');
+}
+
 function chaos(s: Summary): string {
   const c = s.chaos;
   if (!c || (c.events.length === 0 && c.badLines === 0)) return '';
@@ -241,6 +260,6 @@ function ingest(s: Summary): string {
 }
 
 export function renderMarkdown(s: Summary): string {
-  const sections = [headline(s), latency(s), cost(s), breakdowns(s), statuses(s), upstream(s), gateway(s), chaos(s), thresholds(s), ingest(s)];
+  const sections = [headline(s), latency(s), cost(s), quality(s), breakdowns(s), statuses(s), upstream(s), gateway(s), chaos(s), thresholds(s), ingest(s)];
   return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
 }

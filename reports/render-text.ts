@@ -33,6 +33,12 @@ export function renderTerminalSummary(s: Summary): string {
   const cached = s.upstream?.cachedTokensIn ?? 0;
   if (cached > 0) cost += ` · prompt cache ${fmtInt(cached)} tokens, saved ${fmtUsd(s.upstream!.cacheSavedUsd)}`;
   lines.push(`${cost} · cache hit rate ${fmtPct(s.cache.hitRate)}`);
+  const q = s.quality;
+  if (q && q.requests.judged > 0) {
+    const byClass = Object.entries(q.byClass).map(([c, a]) => `${c} ${fmtPct(a.share)}`);
+    const classes = byClass.length > 1 ? ` (${byClass.slice(0, 4).join(' · ')}${byClass.length > 4 ? ' · …' : ''})` : '';
+    lines.push(`adequate answers ${fmtPct(q.requests.share)} of ${fmtInt(q.requests.judged)} judged${classes}`);
+  }
   for (const th of s.thresholds) {
     lines.push(`${th.ok ? '✓' : '✗'} ${th.key} ${th.threshold} (observed ${th.observed === null ? 'nothing' : fmtNum(th.observed)})`);
   }

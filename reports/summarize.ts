@@ -13,6 +13,7 @@ import { countOf, ratio, round, roundUsd } from './numbers.js';
 import type { RunMeta } from './run-meta.js';
 import { interruptedOf } from './interrupted.js';
 import { findSubmetric } from './submetrics.js';
+import { summarizeQuality } from './quality.js';
 import { summarizeCache, summarizeCost, type CostInputs } from './summarize-cost.js';
 import { SUMMARY_VERSION, type Curve, type LatencyStats, type Summary } from './summary-schema.js';
 
@@ -135,6 +136,7 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
     errors: sorted(agg.errors, byCountDesc),
     breakdowns: summarizeBreakdowns(agg),
     upstream: upstream(inputs.ledger),
+    quality: summarizeQuality(agg, inputs.ledger),
     chaos: chaos(inputs.chaos, run.startedAt),
     gateway: inputs.gateway ? { ...inputs.gateway, attempts: { ...inputs.gateway.attempts } } : null,
     thresholds,

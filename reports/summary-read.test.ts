@@ -14,7 +14,7 @@ async function current() {
 
 /** A version 1 summary: what the Foundation wrote (no curves, false hits, failed-attempt or saved-by-cache figures, chaos, gateway). */
 function asV1(s: Awaited<ReturnType<typeof current>>): Record<string, unknown> {
-  const { distributions: _d, chaos: _c, gateway: _g, ...rest } = s;
+  const { distributions: _d, chaos: _c, gateway: _g, quality: _q, ...rest } = s;
   const { falseHits: _f, falseHitChecked: _fc, falseHitRate: _fr, ...cache } = s.cache;
   const { failedAttemptsUsd: _fa, unexplainedUsd: _u, gatewayUsd: _gu, savedByCache: _s, perRequestSdUsd: _sd, ...cost } = s.cost;
   const { sources: _src, ...ingest } = s.ingest;
@@ -38,6 +38,7 @@ describe('reading summary.json back', () => {
     const up = parseSummary(asV1(s), 'old/summary.json');
     expect(up.version).toBe(3);
     expect(up.run.interrupted).toBeNull();
+    expect(up.quality).toBeNull();
     expect(up.latency).toEqual(s.latency);
     expect(up.distributions).toEqual({ ttft_ms: [], e2e_ms: [], itl_ms: [] });
     expect(up.cache).toMatchObject({ hits: s.cache.hits, falseHits: null, falseHitRate: null });
@@ -45,12 +46,13 @@ describe('reading summary.json back', () => {
     expect(up.chaos).toBeNull();
   });
 
-  it('upgrades a version 2 summary: the run reads as not interrupted', async () => {
+  it('upgrades a version 2 summary: the run reads as not interrupted, no answer quality', async () => {
     const s = await current();
     const { interrupted: _i, ...run } = s.run;
-    const up = parseSummary({ ...s, version: 2, run }, 'v2/summary.json');
-    expect(up).toEqual({ ...s, run: { ...s.run, interrupted: null } });
-    expect(() => parseSummary({ ...s, version: 2 }, 'v2/summary.json')).not.toThrow();
+    const { quality: _q, ...rest } = s;
+    const up = parseSummary({ ...rest, version: 2, run }, 'v2/summary.json');
+    expect(up).toEqual({ ...s, run: { ...s.run, interrupted: null }, quality: null });
+    expect(() => parseSummary({ ...rest, version: 2 }, 'v2/summary.json')).not.toThrow();
   });
 
   it('bad files are clear errors naming the file and the field', () => {

@@ -1,9 +1,10 @@
 /**
  * Reading a summary.json back (compare, gate): validated against the current schema, older
  * versions upgraded first. Version 1 lacks the percentile curves, the false-hit rate, the
- * failed-attempt and saved-by-cache figures, the chaos log and the metrics snapshot: they read
- * as "no data" (empty curves, nulls), never as zero. Version 2 lacks `run.interrupted`: such a
- * run reads as not interrupted (before version 3 an interrupted run wrote no summary).
+ * failed-attempt and saved-by-cache figures, the chaos log and the metrics snapshot; version 2
+ * lacks `run.interrupted` and the answer quality: they read as "no data" (empty curves, nulls),
+ * never as zero, and a run without the marker reads as not interrupted (before version 3 an
+ * interrupted run wrote no summary).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,9 +44,10 @@ function upgradeV1(v1: Json): Json {
   };
 }
 
-/** Version 2 → 3: `run.interrupted`, null. */
+/** Version 2 → 3: `run.interrupted` null (not interrupted), no answer quality. */
 function upgradeV2(v2: Json): Json {
-  return isObject(v2.run) ? { ...v2, version: 3, run: { interrupted: null, ...v2.run } } : { ...v2, version: 3 };
+  const run = isObject(v2.run) ? { run: { interrupted: null, ...v2.run } } : {};
+  return { ...v2, version: 3, quality: null, ...run };
 }
 
 /** Validate a parsed summary.json of any known version, upgraded to the current one. */

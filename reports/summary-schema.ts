@@ -49,6 +49,18 @@ export const EndpointSummarySchema = z.strictObject({
   tokensOut: z.number(),
 });
 
+/** Share of adequate answers (the mock fleet's quality verdicts) in one group. */
+export const AdequacySchema = z.strictObject({
+  judged: count,
+  adequate: count,
+  /** answers without a verdict (a cache hit, no ledger line for the request) */
+  unjudged: count,
+  /** adequate / judged; null when nothing was judged */
+  share: nullableNumber,
+});
+export type Adequacy = z.output<typeof AdequacySchema>;
+const adequacy = z.record(z.string(), AdequacySchema);
+
 /** HDR-style percentile curve: value at percentiles 0, 50, 75, 87.5, … up to the resolution of the count. */
 export const CurveSchema = z.array(z.strictObject({ p: z.number().min(0).max(100), ms: z.number() }));
 export type Curve = z.output<typeof CurveSchema>;
@@ -181,6 +193,22 @@ export const SummarySchema = z.strictObject({
       cacheSavedUsd: z.number().default(0),
       badLines: count,
       byEndpoint: z.record(z.string(), EndpointSummarySchema),
+    })
+    .nullable(),
+  /**
+   * answer quality from the mock fleet's verdicts (ledger `adequate`); null without a ledger or
+   * when the fleet judged nothing
+   */
+  quality: z
+    .strictObject({
+      /** what was counted, and what could not be */
+      basis: z.string(),
+      /** successful requests, by the verdict on the answer they got */
+      requests: AdequacySchema,
+      byClass: adequacy,
+      /** every answered upstream call, by the model and provider that served it */
+      byModel: adequacy,
+      byProvider: adequacy,
     })
     .nullable(),
   /** the mock fleet's chaos event log; null without chaos.ndjson */

@@ -17,6 +17,8 @@ export const DatasetItemSchema = z.object({
   prompt: z.string().min(1),
   intent: z.string().min(1).optional(),
   system: z.string().min(1).optional(),
+  /** 0 (easy) … 1 (hard): what the mock fleet's quality model reads from its difficulty table; never sent */
+  difficulty: z.number().min(0).max(1).optional(),
 });
 export type DatasetItem = z.output<typeof DatasetItemSchema>;
 

@@ -11,6 +11,8 @@ export interface PromptFamily {
   intent: string;
   domain: string;
   kind: string;
+  /** 0 (a lookup) … 1 (multi-step reasoning); see scenarios/data/difficulty.json */
+  difficulty?: number;
   /** hard-negative partner families (worded alike, meaning something else) share this */
   pair?: string;
   system?: string;
@@ -57,7 +59,12 @@ export function unknownSelectors(selectors: readonly string[]): string[] {
 
 /** The user message of paraphrase `p` of a family: the wording, then its document if any. */
 export function familyUserText(f: PromptFamily, p: number): string {
+  return familyUserTextOf(PROMPT_FAMILIES, f, p);
+}
+
+/** The same, from a families file other than the shipped one (the generator's fresh output). */
+export function familyUserTextOf(file: PromptFamiliesFile, f: PromptFamily, p: number): string {
   const wording = f.paraphrases[p] ?? f.paraphrases[0]!;
-  const doc = f.document ? PROMPT_FAMILIES.documents[f.document] : undefined;
+  const doc = f.document ? file.documents[f.document] : undefined;
   return doc ? `${wording}\n\n${doc}` : wording;
 }

@@ -43,6 +43,8 @@ export function outcomeTags(
 
 /** A finished request as the runner measured it. Times in ms. */
 export interface Outcome {
+  /** the `x-request-id` sent (the key the mock ledger records) */
+  requestId?: string;
   tags: RequestTags;
   stream: boolean;
   /** the drawn prompt size, the fallback for tokens_in when the response has no usage */

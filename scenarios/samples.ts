@@ -51,8 +51,16 @@ export interface MetricLine {
 export interface PointLine {
   type: 'Point';
   metric: string;
-  data: { time: string; value: number; tags: Tags };
+  /** `metadata`: k6's per-sample fields that are not tags (no time series); see REQUEST_ID_METADATA */
+  data: { time: string; value: number; tags: Tags; metadata?: Record<string, string> };
 }
+
+/**
+ * The metadata key (k6 `exec.vu.metrics.metadata`, the native driver on its `http_reqs` point) carrying
+ * the request's `x-request-id`, so a report can join a request to the mock ledger's lines for it.
+ * Metadata, not a tag: one value per request would make a k6 time series per request.
+ */
+export const REQUEST_ID_METADATA = 'request_id';
 
 export type SampleLine = MetricLine | PointLine;
 
@@ -67,8 +75,8 @@ export function metricLine(name: MetricName, thresholds: string[] = []): string 
 }
 
 /** One Point line. `timeMs` is a Unix epoch in milliseconds (fractions kept to the microsecond). */
-export function pointLine(metric: string, value: number, tags: Tags, timeMs: number): string {
-  const line: PointLine = { type: 'Point', metric, data: { time: isoMicros(timeMs), value, tags } };
+export function pointLine(metric: string, value: number, tags: Tags, timeMs: number, metadata?: Record<string, string>): string {
+  const line: PointLine = { type: 'Point', metric, data: { time: isoMicros(timeMs), value, tags, ...(metadata ? { metadata } : {}) } };
   return JSON.stringify(line);
 }
 
@@ -77,8 +85,9 @@ export function pointLine(metric: string, value: number, tags: Tags, timeMs: num
  * `tagsJson` from `JSON.stringify(tags)`. For writers that emit several points per event (the
  * driver: a dozen per request, all at one time, over two or three tag sets).
  */
-export function pointLineFrom(metric: string, value: number, tagsJson: string, timeIso: string): string {
-  return `{"type":"Point","metric":${JSON.stringify(metric)},"data":{"time":"${timeIso}","value":${JSON.stringify(value)},"tags":${tagsJson}}}`;
+export function pointLineFrom(metric: string, value: number, tagsJson: string, timeIso: string, metadataJson?: string): string {
+  const meta = metadataJson === undefined ? '' : `,"metadata":${metadataJson}`;
+  return `{"type":"Point","metric":${JSON.stringify(metric)},"data":{"time":"${timeIso}","value":${JSON.stringify(value)},"tags":${tagsJson}${meta}}}`;
 }
 
 /** RFC 3339 with microseconds, like k6 (`2026-11-21T17:36:00.123456Z`). */
@@ -123,6 +132,8 @@ export function parseSampleLine(text: string): ParsedLine {
       return { ok: false, reason: 'tags is not an object' };
     }
     if (data.tags === undefined) data.tags = {};
+    // metadata is optional context: a malformed one is dropped, never a bad line
+    if (data.metadata !== undefined && (typeof data.metadata !== 'object' || data.metadata === null || Array.isArray(data.metadata))) delete data.metadata;
     return { ok: true, line: o as unknown as PointLine };
   }
   return { ok: false, reason: `unknown line type ${JSON.stringify(o.type)}` };

@@ -77,7 +77,8 @@ describe('built-in specs through fleet + gateway', () => {
       const started = fleet.chaosEvents().length;
       if (spec.chaos.length > 0) await fleet.applyTimeline(spec.chaos);
       const out = join(dir, `${name}.ndjson`);
-      const r = await runDriver({ spec, target: gateway.url, out });
+      const headers: Record<string, string> = 'apiKey' in spec.target ? { authorization: `Bearer ${spec.target.apiKey}` } : {};
+      const r = await runDriver({ spec, target: gateway.url, out, headers });
       await fleet.resetFaults();
 
       expect(r.requests).toBeGreaterThan(0);

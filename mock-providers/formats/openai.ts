@@ -3,13 +3,14 @@
  * POST /v1/embeddings, GET /v1/models, OpenAI's error bodies and `x-ratelimit-*` headers.
  */
 import { z } from 'zod';
-import type { ErrorCode } from '../../core/errors.js';
+import { StormlabError, type ErrorCode } from '../../core/errors.js';
 import { chatPromptTokens } from '../../core/tokens.js';
 import { float32Base64 } from './float-base64.js';
 import { goDuration } from './rate-headers.js';
 import { parseBody } from './request-error.js';
 import { azureCall, azureEmbeddings } from './azure.js';
 import type { CallRequest, CallRoute, EmbeddingRoute, FormatUnit, Peek, RequestParts, ResponseMeta, StreamRenderer, Usage, WireError } from './types.js';
+import type { TokenLogprob, TopLogprob } from './types.js';
 
 const TextPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -25,6 +26,8 @@ export const ChatRequestSchema = z.object({
   max_tokens: z.int().positive().nullish(),
   max_completion_tokens: z.int().positive().nullish(),
   n: z.literal(1, { error: 'n = 1 (the mock returns one choice)' }).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.int().min(0).max(20).nullish(),
 });
 
 const EmbeddingInput = z.union(
@@ -45,6 +48,11 @@ function peek({ body }: RequestParts): Peek {
 
 function parse(body: unknown): CallRequest {
   const b = parseBody(ChatRequestSchema, body);
+  if (b.top_logprobs != null && b.logprobs !== true) {
+    const message = "Invalid value for 'top_logprobs': 'logprobs' must be true when 'top_logprobs' is set.";
+    const received = `logprobs: ${String(b.logprobs ?? 'absent')}`;
+    throw new StormlabError('MOCK_BAD_REQUEST', message, [{ path: 'top_logprobs', expected: 'logprobs: true beside it', received }]);
+  }
   const messages = b.messages.map((m) => ({
     role: m.role,
     content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join(''),
@@ -56,8 +64,17 @@ function parse(body: unknown): CallRequest {
     maxTokens: b.max_completion_tokens ?? b.max_tokens ?? null,
     stream: b.stream ?? false,
     includeUsage: b.stream_options?.include_usage ?? false,
+    logprobs: b.logprobs === true ? { top: b.top_logprobs ?? 0 } : null,
   };
 }
+
+/** OpenAI's token log-probability objects: token, logprob, UTF-8 bytes, and the top alternatives. */
+const topJson = (t: TopLogprob): string =>
+  `{"token":${JSON.stringify(t.token)},"logprob":${t.logprob},"bytes":[${Buffer.from(t.token, 'utf8').join(',')}]`;
+const tokenJson = (t: TokenLogprob): string =>
+  `${topJson(t)},"top_logprobs":[${t.top.map((x) => `${topJson(x)}}`).join(',')}]}`;
+const logprobsJson = (tokens: readonly TokenLogprob[]): string =>
+  `{"content":[${tokens.map(tokenJson).join(',')}],"refusal":null}`;
 
 const usageJson = (u: Usage): string =>
   `{"prompt_tokens":${u.promptTokens},"completion_tokens":${u.completionTokens},"total_tokens":${u.promptTokens + u.completionTokens},` +
@@ -72,9 +89,17 @@ function stream(meta: ResponseMeta): StreamRenderer {
   const common = `data: ${head(meta, 'chat.completion.chunk')}"choices":[{"index":0,"delta":`;
   const end = `${meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
   const pieceSuffix = `},"logprobs":null,"finish_reason":null}]${end}`;
+  const lp = meta.logprobs;
+  // with logprobs asked for, each content chunk carries its token's, and the role chunk an empty list
+  const piece = lp
+    ? (text: string, i: number): string =>
+        `${common}{"content":${JSON.stringify(text)}},"logprobs":${logprobsJson(lp[i] ? [lp[i]] : [])},` +
+        `"finish_reason":null}]${end}`
+    : (text: string): string => `${common}{"content":${JSON.stringify(text)}${pieceSuffix}`;
+  const headLogprobs = lp ? logprobsJson([]) : 'null';
   return {
-    head: () => `${common}{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]${end}`,
-    piece: (text) => `${common}{"content":${JSON.stringify(text)}${pieceSuffix}`,
+    head: () => `${common}{"role":"assistant","content":"","refusal":null},"logprobs":${headLogprobs},"finish_reason":null}]${end}`,
+    piece,
     tail: (usage, finish) =>
       `${common}{},"logprobs":null,"finish_reason":"${finish}"}]${end}` +
       (meta.includeUsage ? `data: ${head(meta, 'chat.completion.chunk')}"choices":[],"usage":${usageJson(usage)}}\n\n` : '') +
@@ -136,7 +161,7 @@ const chat: CallRoute = {
   parse: ({ body }) => parse(body),
   body: (meta, c) =>
     `${head(meta, 'chat.completion')}"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(c.text)},"refusal":null},` +
-    `"logprobs":null,"finish_reason":"${c.finishReason}"}],"usage":${usageJson(c.usage)}}`,
+    `"logprobs":${c.logprobs ? logprobsJson(c.logprobs) : 'null'},"finish_reason":"${c.finishReason}"}],"usage":${usageJson(c.usage)}}`,
   stream,
 };
 

@@ -21,6 +21,8 @@ export interface CallRequest {
   stream: boolean;
   /** stream: append a usage event (OpenAI `stream_options.include_usage`) */
   includeUsage: boolean;
+  /** token log-probabilities asked for (OpenAI `logprobs: true`), with `top` alternatives each */
+  logprobs?: { top: number } | null;
   /** explicit prompt-cache breakpoints (Anthropic `cache_control`), in message order */
   cacheBreakpoints?: CacheBreakpoint[];
 }
@@ -31,6 +33,17 @@ export interface CacheBreakpoint {
   chars: number;
   /** the block's own TTL (Anthropic `ttl: "1h"`), else the provider's */
   ttlMs?: number;
+}
+
+/** One alternative at a token position. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+}
+
+/** One output token's log-probability and the most likely tokens at its position. */
+export interface TokenLogprob extends TopLogprob {
+  top: TopLogprob[];
 }
 
 /** The parts of an HTTP request a format may read. */
@@ -59,6 +72,8 @@ export interface ResponseMeta {
   /** prompt-cache reads and writes (for usage sent before the end, e.g. Anthropic's message_start) */
   cachedTokens?: number;
   cacheWriteTokens?: number;
+  /** per output token, when the request asked for log-probabilities */
+  logprobs?: readonly TokenLogprob[];
 }
 
 export interface Usage {
@@ -75,6 +90,8 @@ export interface Completion {
   text: string;
   usage: Usage;
   finishReason: FinishReason;
+  /** per output token, when the request asked for log-probabilities */
+  logprobs?: readonly TokenLogprob[];
 }
 
 /** Per-call stream renderer: the strings to write, ready for the socket. Keep `piece` cheap. */
@@ -83,8 +100,8 @@ export interface StreamRenderer {
   contentType?: string;
   /** written together with the first piece (e.g. the role chunk) */
   head(): string;
-  /** one content event for one token piece */
-  piece(text: string): string;
+  /** one content event for token piece number `index` */
+  piece(text: string, index: number): string;
   /** after the last piece: finish event, usage event if asked, terminator */
   tail(usage: Usage, finishReason: FinishReason): string;
 }

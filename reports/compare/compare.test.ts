@@ -24,8 +24,8 @@ describe('diffJson', () => {
 
 describe('compare', () => {
   const root = mkdtempSync(join(tmpdir(), 'stormlab-compare-'));
-  const a = writeSyntheticRun(join(root, 'run-a'), { seed: 1, requests: 200, rate: 20 });
-  const b = writeSyntheticRun(join(root, 'run-b'), { seed: 2, requests: 200, rate: 40, addLatencyMs: 300, cacheHitRate: 0 });
+  const a = writeSyntheticRun(join(root, 'run-a'), { seed: 1, requests: 200, rate: 20, adequateShare: 0.9 });
+  const b = writeSyntheticRun(join(root, 'run-b'), { seed: 2, requests: 200, rate: 40, addLatencyMs: 300, cacheHitRate: 0, adequateShare: 0.6 });
 
   it('lines up the figures with deltas against the first run and lists the config differences', async () => {
     const c = await compareRuns([a, b]);
@@ -34,6 +34,7 @@ describe('compare', () => {
     expect(md).toContain('## stormlab compare · run-a vs run-b');
     expect(md).toMatch(/\| TTFT p99 \| [\d,.]+ ms \| [\d,.]+ ms \(\+\d+\.\d% ✗\) \|/);
     expect(md).toMatch(/\| cache hit rate \| [\d.]+% \| 0% \(−[\d.]+ pts ✗\) \|/);
+    expect(md).toMatch(/\| adequate answers \| (8\d|9\d)\.\d\d% \| (5\d|6\d)\.\d\d% \(−[\d.]+ pts ✗\) \|/);
     expect(md).toContain('| `arrival.rate` | `20` | `40` |');
     expect(md).toContain('| `cache.enabled` | `true` | `false` |');
     expect(md).not.toContain('upstreams[0].url'); // a port is not a config difference

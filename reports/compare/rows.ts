@@ -36,6 +36,7 @@ export const COMPARE_ROWS: CompareRow[] = [
   { label: 'saved by cache', value: (s) => s.cost.savedByCache.usd, format: fmtUsd, worse: 'lower', delta: 'relative' },
   rate((s) => s.cache.hitRate, 'cache hit rate', 'lower'),
   rate((s) => s.cache.falseHitRate, 'cache false-hit rate', 'higher'),
+  rate((s) => s.quality?.requests.share ?? null, 'adequate answers', 'lower'),
   { label: 'thresholds crossed', value: (s) => (s.thresholds.length ? s.thresholds.filter((t) => !t.ok).length : null), format: (v) => (v === null ? '—' : fmtInt(v)), worse: 'higher', delta: 'relative' },
 ];
 

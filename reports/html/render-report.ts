@@ -1,10 +1,12 @@
 /**
  * Pure: summary → index.html, one self-contained file that opens offline: headline figures,
  * the HDR latency distribution, a timeline with chaos faults marked, breakdowns, cost (with the
- * ledger reconciliation), cache, upstream calls, chaos events, thresholds and ingest problems.
+ * ledger reconciliation), cache, answer quality, upstream calls, chaos events, thresholds and
+ * ingest problems.
  */
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd } from '../format.js';
 import { describeInterrupted } from '../interrupted.js';
+import { qualityRows } from '../quality-rows.js';
 import { falseHitText, promptCacheText, reconciliation, savedByCacheText } from '../render-markdown.js';
 import type { GroupSummary, LatencyStats, Summary } from '../summary-schema.js';
 import type { HtmlAssets } from './assets.js';
@@ -125,6 +127,19 @@ function cost(s: Summary, charts: ChartSpec[]): string {
   );
 }
 
+function quality(s: Summary): string {
+  const q = s.quality;
+  if (!q) return '';
+  const rows = qualityRows(q).map((r) => [
+    r.dim === 'all' ? 'all requests' : `${esc(r.dim)} ${codeCell(r.name)}`,
+    esc(fmtPct(r.a.share)),
+    `${fmtInt(r.a.adequate)} / ${fmtInt(r.a.judged)}`,
+    fmtInt(r.a.unjudged),
+  ]);
+  const note = `<p class="note">The mock fleet judges every answer (prompt difficulty against model capability); the gateway cannot see it. ${esc(q.basis)}.</p>`;
+  return section('Answer quality', htmlTable(['', 'adequate', 'adequate / judged', 'unjudged'], rows), note);
+}
+
 function upstream(s: Summary): string {
   const u = s.upstream;
   const parts: string[] = [];
@@ -194,6 +209,7 @@ export function renderHtml(s: Summary, assets: HtmlAssets): string {
     section('Timeline', has(charts, 'chart-timeline') ? canvas('chart-timeline', true) : ''),
     breakdowns(s, charts),
     cost(s, charts),
+    quality(s),
     upstream(s),
     chaos(s),
     thresholds(s),

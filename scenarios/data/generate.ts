@@ -6,12 +6,15 @@
  * - scenarios/data/prompt-families.json: paraphrase families with intent labels (and documents
  *   of realistic, lognormal lengths for the `document` families, shared by hard-negative pairs);
  * - scenarios/data/datasets/support-tickets.jsonl: a small dataset in the `dataset` prompt-source
- *   format (`{"prompt", "intent"}` per line), for specs that replay a file.
+ *   format (`{"prompt", "intent", "difficulty"}` per line), for specs that replay a file;
+ * - scenarios/data/difficulty.json: the difficulty of every shipped user prompt, keyed by
+ *   core/prompt-key (the mock fleet's quality model loads it; the prompts carry no marker).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promptKey } from '../../core/prompt-key.js';
 import { deriveSeed, Rng } from '../../core/random.js';
-import type { PromptFamiliesFile, PromptFamily } from '../families.js';
+import { familyUserTextOf, type PromptFamiliesFile, type PromptFamily } from '../families.js';
 import { makeDocument, type DocumentKind } from './documents.js';
 import { CLOSERS, FAMILY_SEEDS, OPENERS, type FamilySeed } from './family-seeds.js';
 
@@ -22,6 +25,7 @@ const DOC_VARIANTS = ['a', 'b', 'c'] as const;
 
 export const FAMILIES_FILE = fileURLToPath(new URL('./prompt-families.json', import.meta.url));
 export const TICKETS_FILE = fileURLToPath(new URL('./datasets/support-tickets.jsonl', import.meta.url));
+export const DIFFICULTY_FILE = fileURLToPath(new URL('./difficulty.json', import.meta.url));
 
 function paraphrases(seed: FamilySeed): string[] {
   const rng = new Rng(deriveSeed(DATA_SEED, 'paraphrase', seed.id));
@@ -45,7 +49,7 @@ export function generateFamilies(): PromptFamiliesFile {
   };
   const families: PromptFamily[] = [];
   for (const s of FAMILY_SEEDS) {
-    const base = { domain: s.domain, kind: s.kind, paraphrases: paraphrases(s) };
+    const base = { domain: s.domain, kind: s.kind, difficulty: s.difficulty, paraphrases: paraphrases(s) };
     const extra = { ...(s.pair ? { pair: s.pair } : {}), ...(s.system ? { system: s.system } : {}) };
     if (!s.document) {
       families.push({ id: s.id, intent: s.intent, ...base, ...extra });
@@ -67,16 +71,63 @@ export function generateTickets(file: PromptFamiliesFile, count = 120): string {
     const p = f.paraphrases[Math.floor(rng.uniform() * f.paraphrases.length)]!;
     const detail = rng.chance(0.6) ? ` My account id is AC-${rng.int(100000, 999999)}.` : '';
     const urgency = rng.chance(0.2) ? ' This is urgent, our team is blocked.' : '';
-    lines.push(JSON.stringify({ prompt: `${p}${detail}${urgency}`, intent: f.intent }));
+    lines.push(JSON.stringify({ prompt: `${p}${detail}${urgency}`, intent: f.intent, difficulty: f.difficulty }));
   }
   return `${lines.join('\n')}\n`;
 }
 
+/** One row of the difficulty table: the prompt's key, its difficulty, and where it comes from (for people). */
+export interface DifficultyRow {
+  key: string;
+  difficulty: number;
+  source: string;
+}
+
+export interface DifficultyTable {
+  version: 1;
+  /** how `key` is made */
+  key: string;
+  prompts: DifficultyRow[];
+}
+
+/**
+ * Every shipped user prompt (each paraphrase of each family, with its document; each dataset line)
+ * with its difficulty. Throws when two different prompts share a key.
+ */
+export function generateDifficulty(file: PromptFamiliesFile, ticketsJsonl: string): DifficultyTable {
+  const rows = new Map<string, DifficultyRow & { text: string }>();
+  const add = (text: string, difficulty: number | undefined, source: string): void => {
+    if (difficulty === undefined) throw new Error(`no difficulty for ${source}`);
+    const key = promptKey(text);
+    const seen = rows.get(key);
+    if (seen && seen.text !== text) throw new Error(`prompt key collision: ${seen.source} and ${source}`);
+    if (!seen) rows.set(key, { key, difficulty, source, text });
+  };
+  for (const f of file.families) f.paraphrases.forEach((_, p) => add(familyUserTextOf(file, f, p), f.difficulty, `family ${f.id} #${p}`));
+  ticketsJsonl
+    .split('\n')
+    .filter((l) => l !== '')
+    .forEach((l, i) => {
+      const t = JSON.parse(l) as { prompt: string; difficulty?: number };
+      add(t.prompt, t.difficulty, `support-tickets line ${i + 1}`);
+    });
+  const prompts = [...rows.values()].map(({ key, difficulty, source }) => ({ key, difficulty, source }));
+  return { version: 1, key: 'FNV-1a 32-bit of the user text, whitespace folded (core/prompt-key.ts)', prompts };
+}
+
+/** The table as written: one row per line, so diffs stay readable. */
+export function difficultyJson(t: DifficultyTable): string {
+  const rows = t.prompts.map((r) => `  ${JSON.stringify(r)}`).join(',\n');
+  return `{"version": ${t.version}, "key": ${JSON.stringify(t.key)}, "prompts": [\n${rows}\n]}\n`;
+}
+
 function main(): number {
   const families = generateFamilies();
+  const tickets = generateTickets(families);
   const outputs: Array<[string, string]> = [
     [FAMILIES_FILE, `${JSON.stringify(families, null, 1)}\n`],
-    [TICKETS_FILE, generateTickets(families)],
+    [TICKETS_FILE, tickets],
+    [DIFFICULTY_FILE, difficultyJson(generateDifficulty(families, tickets))],
   ];
   const check = process.argv.includes('--check');
   let stale = 0;

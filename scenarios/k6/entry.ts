@@ -20,7 +20,7 @@ import type { Options } from 'k6/options';
 import spec from 'stormlab:spec';
 import { buildK6Options } from '../k6-options.js';
 import { outcomeSamples } from '../outcome.js';
-import type { MetricName } from '../samples.js';
+import { REQUEST_ID_METADATA, type MetricName } from '../samples.js';
 import { hasNextTurn, intentOfRequestId, nextTurn, planRequest } from '../workload.js';
 import { send, TTFT_DEF, type SendTarget } from './send.js';
 
@@ -57,6 +57,8 @@ const metrics: Partial<Record<MetricName, Trend | Counter | Rate>> = {
 export default function (): void {
   let plan = planRequest(spec, exec.scenario.iterationInTest);
   for (;;) {
+    // every sample of this request carries its id as metadata (the report joins it to the ledger)
+    exec.vu.metrics.metadata[REQUEST_ID_METADATA] = plan.id;
     const { outcome, answer } = send(plan, target);
     const source = outcome.who?.cacheSource;
     if (source && outcome.intent) outcome.cacheSourceIntent = intentOfRequestId(spec, source);

@@ -38,7 +38,14 @@ function networkFailure(code: number): FailureKind {
 }
 
 function baseOutcome(plan: PlannedRequest): Outcome {
-  const o: Outcome = { tags: plan.tags, stream: plan.stream, promptTokens: plan.promptTokens, status: 0, textLength: 0 };
+  const o: Outcome = {
+    requestId: plan.id,
+    tags: plan.tags,
+    stream: plan.stream,
+    promptTokens: plan.promptTokens,
+    status: 0,
+    textLength: 0,
+  };
   if (plan.allowedRegions) o.allowedRegions = plan.allowedRegions;
   if (plan.intent) o.intent = plan.intent;
   return o;
