@@ -3,7 +3,7 @@
  * app with the front door (chat, embeddings, models) and the ops endpoints. Composition only.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { StormlabError } from '../core/errors.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { BreakerState, Upstream } from './domain/types.js';
@@ -89,7 +89,8 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
 
   const app = Fastify({
     logger: opts.logger ?? false,
-    disableRequestLogging: true,
+    // fastify's own request lines are off: settle writes one line per request
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: config.requests.maxBodyBytes,
     return503OnClosing: false,
