@@ -18,9 +18,18 @@ import { requireK6, runK6 } from './k6.js';
 import { spawnCli, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
 
+export interface LabReady {
+  /** where the load goes */
+  target: string;
+  /** the fleet's control API, when the lab runs the fleet */
+  control?: string;
+  /** the fleet's endpoints, when the lab runs the fleet */
+  endpoints: Endpoint[];
+}
+
 export interface RunLabOptions {
-  /** built-in spec name or a YAML path */
-  spec: string;
+  /** built-in spec name, a YAML path, or a spec already loaded */
+  spec: string | Spec;
   durationMs?: number;
   rate?: number;
   seed?: number;
@@ -33,6 +42,15 @@ export interface RunLabOptions {
   sse?: boolean;
   /** run only this share of the schedule (k6 execution segments: `0:1/3`), to split one spec over several runners */
   segment?: string;
+  /**
+   * with `target`: still run the mock fleet (on stable ports from `basePort` when given) and apply
+   * the chaos timeline through it — the external gateway is configured to call these endpoints
+   */
+  fleetBehindTarget?: { basePort?: number };
+  /** called once the lab is up, before the load starts (e.g. to start scraping the gateway) */
+  onReady?: (lab: LabReady) => Promise<void>;
+  /** called after the load, while the lab still runs (e.g. to wait for alerts to resolve) */
+  beforeStop?: () => Promise<void>;
   /** progress lines for a person */
   log?: (line: string) => void;
 }
@@ -85,11 +103,34 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
     });
     log(`gateway: ${gateway.ready.url}`);
     const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
-    return { target: gateway.ready.url, procs, control };
+    return { target: gateway.ready.url, procs, control, endpoints };
   } catch (e) {
     await Promise.all(procs.map((p) => p.stop()));
     throw e;
   }
+}
+
+/** The mock fleet alone, for an external gateway to call (`fleetBehindTarget`). */
+async function startFleetOnly(spec: Spec, target: string, runDir: string, basePort: number | undefined, log: (l: string) => void) {
+  const fleetFile = resolveFleetFile('gateway' in spec.target ? spec.target.fleet : 'default');
+  writeJson(runDir, 'fleet.json', loadFleet(fleetFile));
+  const ports = basePort === undefined ? [] : ['--base-port', String(basePort)];
+  const mocks = await spawnCli<MocksReady>('mock fleet', [
+    'mocks',
+    '--fleet',
+    fleetFile,
+    '--json',
+    ...ports,
+    '--ledger',
+    join(runDir, 'ledger.ndjson'),
+    '--chaos-log',
+    join(runDir, 'chaos.ndjson'),
+  ]);
+  const endpoints = Array.isArray(mocks.ready) ? mocks.ready : mocks.ready.endpoints;
+  writeJson(runDir, 'endpoints.json', endpoints);
+  log(`fleet: ${endpoints.length} endpoints behind ${target}`);
+  const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
+  return { target, procs: [mocks] as LabProcess<unknown>[], control, endpoints };
 }
 
 /**
@@ -119,24 +160,33 @@ async function snapshotMetrics(target: string, runDir: string): Promise<void> {
 export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const log = opts.log ?? (() => {});
   const driver = opts.driver ?? 'native';
-  const loaded = loadSpec(opts.spec);
-  let spec = applyOverrides(loaded.spec, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
+  const loaded = typeof opts.spec === 'string' ? loadSpec(opts.spec).spec : opts.spec;
+  let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
 
   const runDir = makeRunDir(opts.out ?? defaultRunDir(spec.name));
   writeJson(runDir, 'spec.json', spec);
-  const lab: { target: string; procs: LabProcess<unknown>[]; control?: string } =
-    'url' in spec.target ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] } : await startLab(spec, runDir, log);
+  const external = 'url' in spec.target ? spec.target.url.replace(/\/+$/, '') : undefined;
+  const lab: { target: string; procs: LabProcess<unknown>[]; control?: string; endpoints: Endpoint[] } =
+    external === undefined
+      ? await startLab(spec, runDir, log)
+      : opts.fleetBehindTarget
+        ? await startFleetOnly(loaded, external, runDir, opts.fleetBehindTarget.basePort, log)
+        : { target: external, procs: [], endpoints: [] };
   const headers = 'url' in spec.target ? spec.target.headers : {};
   const samples = join(runDir, 'samples.ndjson');
   let thresholdsOk = true;
   let ttftDefinition = 'first-content-chunk';
   // the run's clock starts with the load, not with the lab around it
-  const startedAt = new Date();
+  let startedAt = new Date();
   let endedAt = startedAt;
   try {
+    if (opts.onReady) {
+      await opts.onReady({ target: lab.target, ...(lab.control ? { control: lab.control } : {}), endpoints: lab.endpoints });
+      startedAt = new Date();
+    }
     log(`driver: ${driver}, ${spec.name} against ${lab.target}`);
     if (spec.chaos.length > 0) {
       if (lab.control) {
@@ -154,6 +204,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       thresholdsOk = driverExitCode(result) === 0;
     }
     endedAt = new Date();
+    await opts.beforeStop?.();
     if (lab.procs.length > 0) await snapshotMetrics(lab.target, runDir);
   } finally {
     await Promise.all(lab.procs.map((p) => p.stop()));
