@@ -186,7 +186,7 @@ const ChaosEntrySchema = z.object({
 });
 
 /** Fault windows from the chaos log: each start paired with its stop (or the run's end). */
-export async function readFaultWindows(chaosFile: string, runEndMs: number): Promise<FaultWindow[]> {
+export async function readFaultWindows(chaosFile: string, runStartMs: number, runEndMs: number): Promise<FaultWindow[]> {
   if (!existsSync(chaosFile)) return [];
   const open = new Map<string, FaultWindow>();
   const out: FaultWindow[] = [];
@@ -211,7 +211,8 @@ export async function readFaultWindows(chaosFile: string, runEndMs: number): Pro
     }
   }
   out.push(...open.values());
-  return out.sort((a, b) => a.startMs - b.startMs);
+  // only the faults of this run (a log appended to by an earlier run holds older ones)
+  return out.filter((w) => w.endMs > runStartMs && w.startMs < runEndMs).sort((a, b) => a.startMs - b.startMs);
 }
 
 export function readAlertsFile(file: string): AlertsFile {
@@ -226,8 +227,8 @@ export async function readGamedayInputs(runDir: string, run: { startMs: number; 
     runStartMs: run.startMs,
     runEndMs: run.endMs,
     requests,
-    calls: await readUpstreamCalls(join(runDir, 'ledger.ndjson')),
-    faults: await readFaultWindows(join(runDir, 'chaos.ndjson'), run.endMs),
+    calls: (await readUpstreamCalls(join(runDir, 'ledger.ndjson'))).filter((c) => c.timeMs >= run.startMs - 60_000),
+    faults: await readFaultWindows(join(runDir, 'chaos.ndjson'), run.startMs, run.endMs),
     alerts: readAlertsFile(join(runDir, 'alerts.json')),
   };
 }

@@ -2,15 +2,15 @@
  * Pure: the game-day measurements, per fault window and over all of them, from the client
  * requests, the upstream calls, the fault windows and the alert firings (inputs.ts).
  *
- * - A request belongs to a fault when it started inside the window; one in flight when the fault
- *   began and failed is counted apart as cut by the fault (no gateway can fail over a response
- *   whose first bytes went out).
+ * - A request belongs to a fault when it started inside the window. A failure is laid at the last
+ *   fault that began before it: one in flight when the fault began is counted apart, as cut by
+ *   the fault (no gateway can fail over a response whose first bytes went out).
  * - time to detect: fault start → the first failover the ledger shows (an upstream call with
  *   attempt > 1; without attempt numbers, the first call away from the primary endpoint).
  * - time to fail over: fault start → the end of its last client error (0 when there was none);
  *   "never" when requests started in the last quarter of the window still failed.
- * - time to recover: fault end → the first request served by the primary endpoint again (the one
- *   that served most requests before the first fault).
+ * - time to recover: fault end → the primary endpoint's first answered call again (the ledger;
+ *   the primary is where first attempts went before the first fault).
  */
 import { createHistogram, percentileMs, recordMs } from '../histogram.js';
 import type { MeasureName } from '../../scenarios/gameday/expectation.js';
@@ -97,10 +97,21 @@ export function costPerRequest(calls: readonly UpstreamCall[]): number | null {
   return calls.reduce((s, c) => s + c.costUsd, 0) / ids.size;
 }
 
+/**
+ * Which fault a failed request is laid at: the last one that began before it failed. A request
+ * started during one fault but cut when the next one began belongs to the next (cut in flight).
+ */
+function blamedFault(r: ClientRequest, faults: readonly FaultWindow[]): FaultWindow | undefined {
+  let blamed: FaultWindow | undefined;
+  for (const w of faults) if (w.startMs <= r.endMs) blamed = w;
+  return blamed;
+}
+
 function measureFault(w: FaultWindow, inp: GamedayInputs, primary: string | null): FaultMeasures {
   const inside = inp.requests.filter((r) => started(r, w));
-  const cut = inp.requests.filter((r) => !r.ok && r.startMs < w.startMs && r.endMs >= w.startMs);
-  const failed = inside.filter((r) => !r.ok);
+  const mine = inp.requests.filter((r) => !r.ok && blamedFault(r, inp.faults) === w);
+  const cut = mine.filter((r) => r.startMs < w.startMs);
+  const failed = mine.filter((r) => started(r, w));
   const lastQuarter = w.startMs + 0.75 * (w.endMs - w.startMs);
   let timeToFailoverMs: number | null = 0;
   if (failed.some((r) => r.startMs >= lastQuarter)) timeToFailoverMs = null;
@@ -113,7 +124,14 @@ function measureFault(w: FaultWindow, inp: GamedayInputs, primary: string | null
   const moved = callsIn.find((c) =>
     haveAttempts ? (c.attempt ?? 1) > 1 : primary !== null && inScope(w.scope, primary) && c.endpoint !== primary,
   );
-  const back = primary === null ? undefined : inp.requests.find((r) => r.startMs >= w.endMs && r.ok && r.endpoint === primary);
+  // traffic back on the primary: its first answered call after the fault (the ledger), or without
+  // a ledger the first request it served
+  const back =
+    primary === null
+      ? undefined
+      : inp.calls.length > 0
+        ? inp.calls.find((c) => c.timeMs >= w.endMs && c.endpoint === primary && c.status !== null && c.status < 300)?.timeMs
+        : inp.requests.find((r) => r.startMs >= w.endMs && r.endpoint === primary)?.startMs;
   const ttft = createHistogram();
   for (const r of inside) if (r.ttftMs !== undefined) recordMs(ttft, r.ttftMs);
   return {
@@ -124,11 +142,11 @@ function measureFault(w: FaultWindow, inp: GamedayInputs, primary: string | null
     toS: (w.endMs - inp.runStartMs) / 1000,
     requests: inside.length,
     errors: failed.length,
-    truncatedStreams: [...inside, ...cut].filter((r) => r.failure === 'truncated_stream').length,
+    truncatedStreams: mine.filter((r) => r.failure === 'truncated_stream').length,
     cutInFlight: cut.length,
     timeToDetectMs: moved ? moved.timeMs - w.startMs : null,
     timeToFailoverMs,
-    timeToRecoverMs: back ? back.startMs - w.endMs : null,
+    timeToRecoverMs: back === undefined ? null : back - w.endMs,
     costPerRequestUsd: costPerRequest(callsIn),
     p99TtftMs: percentileMs(ttft, 99),
   };
@@ -161,7 +179,7 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
   const burned = allowedErrors > 0 ? errors / allowedErrors : null;
 
   const values: Record<MeasureName, number | null> = {
-    client_errors_during_fault: during.length > 0 ? during.filter((r) => !r.ok).length / during.length : null,
+    client_errors_during_fault: during.length > 0 ? faults.reduce((s, f) => s + f.errors, 0) / during.length : null,
     client_errors: inp.requests.length > 0 ? errors / inp.requests.length : null,
     truncated_streams_during_fault: faults.reduce((s, f) => s + f.truncatedStreams, 0),
     time_to_detect: worst(faults.map((f) => f.timeToDetectMs)),

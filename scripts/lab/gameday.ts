@@ -3,7 +3,7 @@
  * through runLab (fleet, gateway or --target, chaos timeline), with a real Prometheus scraping
  * the gateway and evaluating the alert rules, then measure, judge and write the report.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +64,8 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     spec = { ...spec, target: { gateway: opts.gatewayConfig, fleet } };
   }
   const runDir = resolve(opts.out ?? defaultRunDir(`gameday-${plan.name}`));
+  // the fleet appends to its ledger and chaos log: a reused directory starts them afresh
+  for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson']) rmSync(join(runDir, f), { force: true });
 
   let alerts: AlertsFile = { available: false, reason: 'alerting was turned off (--no-alerts)', rules: [], firings: [] };
   const binary = opts.alerts === false ? null : findPrometheus();
