@@ -81,7 +81,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     if (!binary) return;
     const metricsUrl = opts.metrics ?? `${lab.target}/metrics`;
     try {
-      prom = await startPrometheus({ binary, metricsUrl, rulesFile: rules });
+      prom = await startPrometheus({ binary, metricsUrl, rulesFile: rules, dir: join(runDir, '.prometheus') });
       log(`alerts: prometheus ${prom.url} scraping ${metricsUrl} every 1 s with ${rules}`);
       // the first scrape, so that the alert windows hold the pre-fault traffic
       const until = Date.now() + 5000;

@@ -6,7 +6,7 @@
  * handler kills it, and on Linux `setpriv --pdeathsig` has the kernel kill it if we die first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -119,8 +119,16 @@ export function firingsFrom(series: RangeSeries[], stepS: number, endS: number):
   return out.sort((a, b) => a.firedMs - b.firedMs);
 }
 
-export async function startPrometheus(opts: { binary: string; metricsUrl: string; rulesFile: string; readyTimeoutMs?: number }): Promise<RunningPrometheus> {
-  const dir = mkdtempSync(join(tmpdir(), 'stormlab-prometheus-'));
+export async function startPrometheus(opts: {
+  binary: string;
+  metricsUrl: string;
+  rulesFile: string;
+  /** where its config and data go (removed on stop); default a new temp directory */
+  dir?: string;
+  readyTimeoutMs?: number;
+}): Promise<RunningPrometheus> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'stormlab-prometheus-'));
+  mkdirSync(dir, { recursive: true });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, prometheusConfig(opts.metricsUrl, opts.rulesFile));
   const port = await freePort();
