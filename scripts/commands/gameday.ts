@@ -8,7 +8,7 @@ export const gamedayCommand: Command = {
   summary: 'run a failover game day: a plan of faults and expectations, with real alerting, judged',
   help: `
 Usage: stormlab gameday <plan> [--duration D] [--rate N] [--seed N] [--out DIR] [--gateway-config NAME|FILE]
-                        [--target URL [--base-port N]] [--metrics URL] [--rules FILE] [--no-alerts]
+                        [--target URL [--base-port N] [--header "K: V"]...] [--metrics URL] [--rules FILE] [--no-alerts]
 
 Runs a game-day plan: starts the mock fleet and the reference gateway (or drives --target),
 applies the plan's chaos timeline, starts Prometheus scraping the gateway every second with the
@@ -32,6 +32,7 @@ Options:
   --target URL            drive an external OpenAI-compatible gateway; stormlab still runs the fleet
                           and prints its upstreams for that gateway's config
   --base-port N           with --target: the fleet on stable ports N, N+1, … (control API after them)
+  --header "K: V"         with --target: a header for every request (repeatable), e.g. an API key
   --metrics URL           where Prometheus scrapes (default: <gateway>/metrics)
   --rules FILE            Prometheus alert rules (default: gateway/alerts/gateway.rules.yml)
   --no-alerts             do not start Prometheus (alert expectations are skipped)
@@ -53,6 +54,7 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
     metrics: { type: 'string' },
     rules: { type: 'string' },
     'no-alerts': { type: 'boolean' },
+    header: { type: 'string', multiple: true },
   },
   async run({ values, positionals }, io) {
     const [plan, ...extra] = positionals;
@@ -74,6 +76,15 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
     if (target && optString(values, 'gateway-config')) {
       throw new StormlabError('SL_USAGE', '--gateway-config configures our gateway; with --target the gateway is yours', [{ path: '--gateway-config', expected: 'not used together with --target' }]);
     }
+    const headers: Record<string, string> = {};
+    for (const h of (values.header as string[] | undefined) ?? []) {
+      const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(h);
+      if (!m) throw new StormlabError('SL_USAGE', '--header must be "Name: value"', [{ path: '--header', expected: '"Name: value"', received: JSON.stringify(h) }]);
+      headers[m[1]!] = m[2]!;
+    }
+    if (Object.keys(headers).length > 0 && !target) {
+      throw new StormlabError('SL_USAGE', '--header goes with --target', [{ path: '--header', expected: 'used together with --target URL' }]);
+    }
     const { result, runDir } = await runGameday({
       plan,
       durationMs: optDuration(values, 'duration'),
@@ -82,6 +93,7 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
       out: optString(values, 'out'),
       gatewayConfig: optString(values, 'gateway-config'),
       target,
+      headers,
       basePort,
       metrics: url('metrics'),
       rules: optString(values, 'rules'),

@@ -28,6 +28,8 @@ export interface GamedayOptions {
   gatewayConfig?: string;
   /** an external gateway; the fleet still runs, on ports from `basePort` when given */
   target?: string;
+  /** with `target`: headers sent with every request (an API key, a routing config) */
+  headers?: Record<string, string>;
   basePort?: number;
   /** where Prometheus scrapes (default: <gateway>/metrics) */
   metrics?: string;
@@ -63,6 +65,8 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     const fleet = 'gateway' in spec.target ? spec.target.fleet : 'default';
     spec = { ...spec, target: { gateway: opts.gatewayConfig, fleet } };
   }
+  const fleetName = 'gateway' in spec.target ? spec.target.fleet : 'default';
+  if (opts.target) spec = { ...spec, target: { url: opts.target, headers: opts.headers ?? {} } };
   const runDir = resolve(opts.out ?? defaultRunDir(`gameday-${plan.name}`));
   // the fleet appends to its ledger and chaos log: a reused directory starts them afresh
   for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson']) rmSync(join(runDir, f), { force: true });
@@ -112,7 +116,9 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
       rate: opts.rate,
       seed: opts.seed,
       out: runDir,
-      ...(opts.target ? { target: opts.target, fleetBehindTarget: { ...(opts.basePort === undefined ? {} : { basePort: opts.basePort }) } } : {}),
+      ...(opts.target
+        ? { target: opts.target, fleetBehindTarget: { fleet: fleetName, ...(opts.basePort === undefined ? {} : { basePort: opts.basePort }) } }
+        : {}),
       onReady,
       beforeStop,
       log,

@@ -46,7 +46,7 @@ export interface RunLabOptions {
    * with `target`: still run the mock fleet (on stable ports from `basePort` when given) and apply
    * the chaos timeline through it — the external gateway is configured to call these endpoints
    */
-  fleetBehindTarget?: { basePort?: number };
+  fleetBehindTarget?: { basePort?: number; fleet?: string };
   /** called once the lab is up, before the load starts (e.g. to start scraping the gateway) */
   onReady?: (lab: LabReady) => Promise<void>;
   /** called after the load, while the lab still runs (e.g. to wait for alerts to resolve) */
@@ -111,8 +111,8 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
 }
 
 /** The mock fleet alone, for an external gateway to call (`fleetBehindTarget`). */
-async function startFleetOnly(spec: Spec, target: string, runDir: string, basePort: number | undefined, log: (l: string) => void) {
-  const fleetFile = resolveFleetFile('gateway' in spec.target ? spec.target.fleet : 'default');
+async function startFleetOnly(fleet: string, target: string, runDir: string, basePort: number | undefined, log: (l: string) => void) {
+  const fleetFile = resolveFleetFile(fleet);
   writeJson(runDir, 'fleet.json', loadFleet(fleetFile));
   const ports = basePort === undefined ? [] : ['--base-port', String(basePort)];
   const mocks = await spawnCli<MocksReady>('mock fleet', [
@@ -173,7 +173,13 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     external === undefined
       ? await startLab(spec, runDir, log)
       : opts.fleetBehindTarget
-        ? await startFleetOnly(loaded, external, runDir, opts.fleetBehindTarget.basePort, log)
+        ? await startFleetOnly(
+            opts.fleetBehindTarget.fleet ?? ('gateway' in loaded.target ? loaded.target.fleet : 'default'),
+            external,
+            runDir,
+            opts.fleetBehindTarget.basePort,
+            log,
+          )
         : { target: external, procs: [], endpoints: [] };
   const headers = 'url' in spec.target ? spec.target.headers : {};
   const samples = join(runDir, 'samples.ndjson');
