@@ -102,6 +102,12 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     if (!prom) return;
     await sleep(opts.settleMs ?? 5000);
     try {
+      if (!(await prom.scraped())) {
+        const url = opts.metrics ?? 'the gateway /metrics';
+        alerts = { available: false, reason: `prometheus could not scrape ${url} (no Prometheus metrics there? pass --metrics URL)`, rules: [], firings: [] };
+        log(`alerts: ${alerts.reason}`);
+        return;
+      }
       alerts = { available: true, rules: await prom.rules(), firings: await prom.firings(loadStartMs - 1000) };
     } catch (e) {
       alerts = { available: false, reason: `could not read alerts from prometheus: ${(e as Error).message}`, rules: [], firings: [] };
