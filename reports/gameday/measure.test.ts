@@ -142,7 +142,7 @@ describe('game-day report renderers', () => {
     }>;
     expect(charts.map((c) => c.id)).toEqual(['chart-rate', 'chart-ttft', 'chart-share']);
     expect(charts[0]!.chaos.spans).toEqual([{ from: 10, to: 20, label: 'outage-refuse' }]);
-    expect(charts[0]!.chaos.marks).toEqual([{ t: 13, label: '🔔 GatewayUpstreamDown' }]);
+    expect(charts[0]!.chaos.marks).toEqual([{ t: 13, label: 'fired: GatewayUpstreamDown' }]);
     const share = charts[2]!.config.data.datasets;
     expect(share.map((d) => d.label)).toEqual(['openai/us-east', 'openai/eu-west']);
     expect(share[1]!.data.find((p) => p.x === 15)?.y).toBe(100);

@@ -17,8 +17,8 @@ function overlay(r: GamedayResult): ChaosOverlay {
   const lastEndS = Math.max(firstFaultS, ...m.faults.map((f) => f.toS));
   const marks: ChaosOverlay['marks'] = [];
   for (const a of m.alerts.timings) {
-    marks.push({ t: firstFaultS + a.firedAfterMs / 1000, label: `🔔 ${a.alert}` });
-    if (a.resolvedAfterMs !== null) marks.push({ t: lastEndS + a.resolvedAfterMs / 1000, label: `✓ ${a.alert}` });
+    marks.push({ t: firstFaultS + a.firedAfterMs / 1000, label: `fired: ${a.alert}` });
+    if (a.resolvedAfterMs !== null) marks.push({ t: lastEndS + a.resolvedAfterMs / 1000, label: `resolved: ${a.alert}` });
   }
   return { spans: m.faults.map((f) => ({ from: f.fromS, to: f.toS, label: f.fault })), marks };
 }
@@ -110,11 +110,11 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
   const charts = gamedayCharts(r);
   const cards = [
     ['requests', String(m.requests)],
-    ['client errors', formatValue('rate', m.values.client_errors)],
-    ['errors during faults', formatValue('rate', m.values.client_errors_during_fault)],
+    ['client errors', formatValue('rate', m.values.client_errors, false)],
+    ['errors during faults', formatValue('rate', m.values.client_errors_during_fault, false)],
     ['time to fail over', formatValue('duration', m.values.time_to_failover)],
     ['time to recover', formatValue('duration', m.values.time_to_recover)],
-    ['error budget burned', formatValue('rate', m.values.error_budget_burned)],
+    ['error budget burned', formatValue('rate', m.values.error_budget_burned, false)],
   ];
   const verdicts = tableHtml(
     ['expectation', 'observed', 'verdict'],
@@ -137,13 +137,13 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
         opt(f.timeToDetectMs),
         opt(f.timeToFailoverMs),
         opt(f.timeToRecoverMs),
-        opt(f.p99TtftMs),
+        f.p99TtftMs === null ? 'n/a' : formatMs(f.p99TtftMs),
       ].map(esc),
     ),
   );
   const measures = tableHtml(
     ['measure', 'value'],
-    MEASURE_NAMES.map((n) => [`<code>${esc(n)}</code>`, esc(formatValue(MEASURES[n], m.values[n]))]),
+    MEASURE_NAMES.map((n) => [`<code>${esc(n)}</code>`, esc(formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_')))]),
   );
   let alerts: string;
   if (!m.alerts.available) alerts = `<p class="warn">Not measured: ${esc(m.alerts.reason ?? 'Prometheus did not run')}.</p>`;

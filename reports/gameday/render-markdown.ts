@@ -49,7 +49,7 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
         opt(f.timeToDetectMs),
         opt(f.timeToFailoverMs),
         opt(f.timeToRecoverMs),
-        opt(f.p99TtftMs),
+        f.p99TtftMs === null ? 'n/a' : formatMs(f.p99TtftMs),
       ]),
     ),
     '',
@@ -57,7 +57,7 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
     '',
     table(
       ['measure', 'value'],
-      MEASURE_NAMES.map((n) => [n, formatValue(MEASURES[n], m.values[n])]),
+      MEASURE_NAMES.map((n) => [n, formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_'))]),
     ),
     '',
     '### Alerts',

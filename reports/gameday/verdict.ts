@@ -21,8 +21,9 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
 }
 
-export function formatValue(kind: MeasureKind, v: number | null): string {
-  if (v === null) return 'never';
+/** `null` reads "never" for a time-to measure (it never happened) and "n/a" for the others (nothing to measure). */
+export function formatValue(kind: MeasureKind, v: number | null, never = true): string {
+  if (v === null) return never ? 'never' : 'n/a';
   switch (kind) {
     case 'rate':
       return `${(v * 100).toFixed(Math.abs(v) < 0.1 ? 2 : 1)}%`;
@@ -58,7 +59,7 @@ export function judge(expectations: readonly Expectation[], m: Measurements): Ve
     if (e.kind === 'alert') return judgeAlert(e, m);
     const kind = MEASURES[e.measure];
     const v = m.values[e.measure];
-    const observed = formatValue(kind, v);
+    const observed = formatValue(kind, v, e.measure.startsWith('time_to_'));
     // "never" (a failover that never happened, no request after the fault) fails every bound
     if (v === null) return { expectation: e.text, status: 'fail', observed };
     return { expectation: e.text, status: compare(v, e.op, e.value) ? 'pass' : 'fail', observed };
