@@ -65,6 +65,25 @@ tests:
               summary: 'Gateway error rate above 2%'
               # 10 of 20 a second, as rate() extrapolates the new 502 series over the window
               description: '47.37% of client requests failed over the last 10 s.'
+  - interval: 1s
+    input_series:
+      # an outage cuts 20 streams at once at 20 s: the series appears with its whole count
+      - series: 'stormlab_gateway_stream_truncations_total{upstream="openai/us-east",reason="reset"}'
+        values: '_x20 20x40'
+    alert_rule_test:
+      - eval_time: 15s
+        alertname: GatewayStreamsTruncated
+        exp_alerts: []
+      - eval_time: 25s
+        alertname: GatewayStreamsTruncated
+        exp_alerts:
+          - exp_labels: { severity: ticket, upstream: openai/us-east }
+            exp_annotations:
+              summary: 'Streams from openai/us-east are being cut mid-answer'
+              description: 'Client streams from openai/us-east ended early within the last 30 s.'
+      - eval_time: 55s
+        alertname: GatewayStreamsTruncated
+        exp_alerts: []
 `;
 
 describe('gateway alert rules (gateway/alerts/gateway.rules.yml)', () => {
