@@ -172,7 +172,16 @@ export async function readUpstreamCalls(ledgerFile: string): Promise<UpstreamCal
     if (!Number.isFinite(timeMs)) continue;
     const l = r.data;
     const endMs = timeMs + (l.durationMs ?? 0);
-    out.push({ timeMs, endMs, requestId: l.requestId ?? null, endpoint: l.endpoint, attempt: l.attempt ?? null, status: l.status, ok: isOkCall(l), costUsd: l.costUsd });
+    out.push({
+      timeMs,
+      endMs,
+      requestId: l.requestId ?? null,
+      endpoint: l.endpoint,
+      attempt: l.attempt ?? null,
+      status: l.status,
+      ok: isOkCall(l),
+      costUsd: l.costUsd,
+    });
   }
   return out.sort((a, b) => a.timeMs - b.timeMs);
 }
@@ -182,11 +191,18 @@ const ChaosEntrySchema = z.object({
   event: z.enum(['start', 'stop']),
   id: z.string(),
   fault: z.string(),
-  scope: z.record(z.string(), z.union([z.string(), z.array(z.string())])).nullable().optional(),
+  scope: z
+    .record(z.string(), z.union([z.string(), z.array(z.string())]))
+    .nullable()
+    .optional(),
 });
 
 /** Fault windows from the chaos log: each start paired with its stop (or the run's end). */
-export async function readFaultWindows(chaosFile: string, runStartMs: number, runEndMs: number): Promise<FaultWindow[]> {
+export async function readFaultWindows(
+  chaosFile: string,
+  runStartMs: number,
+  runEndMs: number,
+): Promise<FaultWindow[]> {
   if (!existsSync(chaosFile)) return [];
   const open = new Map<string, FaultWindow>();
   const out: FaultWindow[] = [];
@@ -202,7 +218,13 @@ export async function readFaultWindows(chaosFile: string, runStartMs: number, ru
     if (!r.success) continue;
     const t = parseTimeMs(r.data.time);
     if (r.data.event === 'start') {
-      open.set(r.data.id, { id: r.data.id, fault: r.data.fault, scope: r.data.scope ?? {}, startMs: t, endMs: runEndMs });
+      open.set(r.data.id, {
+        id: r.data.id,
+        fault: r.data.fault,
+        scope: r.data.scope ?? {},
+        startMs: t,
+        endMs: runEndMs,
+      });
     } else {
       const w = open.get(r.data.id);
       if (!w) continue;
@@ -216,12 +238,16 @@ export async function readFaultWindows(chaosFile: string, runStartMs: number, ru
 }
 
 export function readAlertsFile(file: string): AlertsFile {
-  if (!existsSync(file)) return { available: false, reason: 'no alerts.json in the run directory', rules: [], firings: [] };
+  if (!existsSync(file))
+    return { available: false, reason: 'no alerts.json in the run directory', rules: [], firings: [] };
   return AlertsFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /** Everything a game day is measured from, out of a run directory. */
-export async function readGamedayInputs(runDir: string, run: { startMs: number; endMs: number }): Promise<GamedayInputs> {
+export async function readGamedayInputs(
+  runDir: string,
+  run: { startMs: number; endMs: number },
+): Promise<GamedayInputs> {
   const requests = await readClientRequests(join(runDir, 'samples.ndjson'));
   return {
     runStartMs: run.startMs,

@@ -18,33 +18,63 @@ function exp(text: string): Expectation {
 }
 
 /** 10 requests a second for 30 s; each takes 1 s; `serve` says where each went and how it ended. */
-function traffic(serve: (startS: number) => Partial<ClientRequest> & { endpoint?: string; attempt?: number }): { requests: ClientRequest[]; calls: UpstreamCall[] } {
+function traffic(serve: (startS: number) => Partial<ClientRequest> & { endpoint?: string; attempt?: number }): {
+  requests: ClientRequest[];
+  calls: UpstreamCall[];
+} {
   const requests: ClientRequest[] = [];
   const calls: UpstreamCall[] = [];
   for (let i = 0; i < 300; i++) {
     const s = i / 10;
     const { attempt = 1, ...r } = serve(s);
-    const req: ClientRequest = { startMs: at(s), endMs: at(s + 1), ok: true, status: 200, ttftMs: 300, attempts: attempt, ...r };
+    const req: ClientRequest = {
+      startMs: at(s),
+      endMs: at(s + 1),
+      ok: true,
+      status: 200,
+      ttftMs: 300,
+      attempts: attempt,
+      ...r,
+    };
     requests.push(req);
     if (req.endpoint) {
       const id = `r${i}`;
-      calls.push({ timeMs: at(s) + 5, endMs: req.endMs, requestId: id, endpoint: req.endpoint, attempt, status: req.ok ? 200 : 500, ok: req.ok, costUsd: 0.001 * attempt });
+      calls.push({
+        timeMs: at(s) + 5,
+        endMs: req.endMs,
+        requestId: id,
+        endpoint: req.endpoint,
+        attempt,
+        status: req.ok ? 200 : 500,
+        ok: req.ok,
+        costUsd: 0.001 * attempt,
+      });
     }
   }
   return { requests, calls };
 }
 
-const outage = { id: 'f1', fault: 'outage-refuse', scope: { provider: 'openai', region: 'us-east' }, startMs: at(10), endMs: at(20) };
+const outage = {
+  id: 'f1',
+  fault: 'outage-refuse',
+  scope: { provider: 'openai', region: 'us-east' },
+  startMs: at(10),
+  endMs: at(20),
+};
 const noAlerts = { available: false, reason: 'off', rules: [], firings: [] };
 
-function inputs(t: { requests: ClientRequest[]; calls: UpstreamCall[] }, extra: Partial<GamedayInputs> = {}): GamedayInputs {
+function inputs(
+  t: { requests: ClientRequest[]; calls: UpstreamCall[] },
+  extra: Partial<GamedayInputs> = {},
+): GamedayInputs {
   return { runStartMs: T0, runEndMs: at(31), faults: [outage], alerts: noAlerts, ...t, ...extra };
 }
 
 describe('game-day measurements', () => {
   it('a gateway that fails over: streams in flight are cut, later requests move and come back', () => {
     const t = traffic((s) => {
-      if (s >= 9 && s < 10) return { endpoint: 'openai/us-east', ok: false, failure: 'truncated_stream', endMs: at(10) };
+      if (s >= 9 && s < 10)
+        return { endpoint: 'openai/us-east', ok: false, failure: 'truncated_stream', endMs: at(10) };
       if (s >= 10 && s < 20) return { endpoint: 'openai/eu-west', attempt: 2, ttftMs: 500 };
       return { endpoint: 'openai/us-east' };
     });
@@ -62,17 +92,27 @@ describe('game-day measurements', () => {
     expect(m.values.extra_cost_during_fault).toBeCloseTo(1, 6);
     // 10 errors against 1% of 300 allowed
     expect(m.values.error_budget_burned).toBeCloseTo(10 / 3, 6);
-    const verdicts = judge([exp('client_errors_during_fault < 1%'), exp('time_to_failover < 5s'), exp('time_to_recover < 5s')], m);
+    const verdicts = judge(
+      [exp('client_errors_during_fault < 1%'), exp('time_to_failover < 5s'), exp('time_to_recover < 5s')],
+      m,
+    );
     expect(verdicts.map((v) => v.status)).toEqual(['pass', 'pass', 'pass']);
   });
 
   it('a gateway without a fallback: errors last the whole fault, so it never fails over', () => {
-    const t = traffic((s) => (s >= 10 && s < 20 ? { ok: false, status: 502, failure: 'http_5xx', endMs: at(s + 0.01) } : { endpoint: 'openai/us-east' }));
+    const t = traffic((s) =>
+      s >= 10 && s < 20
+        ? { ok: false, status: 502, failure: 'http_5xx', endMs: at(s + 0.01) }
+        : { endpoint: 'openai/us-east' },
+    );
     const m = measureGameday(inputs(t), { availability: 0.99 });
     expect(m.values.client_errors_during_fault).toBe(1);
     expect(m.values.time_to_failover).toBeNull();
     expect(m.values.time_to_detect).toBeNull();
-    const v = judge([exp('client_errors_during_fault < 1%'), exp('time_to_failover < 5s'), exp('time_to_recover < 5s')], m);
+    const v = judge(
+      [exp('client_errors_during_fault < 1%'), exp('time_to_failover < 5s'), exp('time_to_recover < 5s')],
+      m,
+    );
     expect(v.map((x) => [x.status, x.observed])).toEqual([
       ['fail', '100.0%'],
       ['fail', 'never'],
@@ -100,13 +140,27 @@ describe('game-day measurements', () => {
     const alerts = {
       available: true,
       rules: ['GatewayUpstreamDown', 'GatewayP99High'],
-      firings: [{ alert: 'GatewayUpstreamDown', labels: { upstream: 'openai/us-east' }, firedMs: at(14), resolvedMs: at(23) }],
+      firings: [
+        { alert: 'GatewayUpstreamDown', labels: { upstream: 'openai/us-east' }, firedMs: at(14), resolvedMs: at(23) },
+      ],
     };
     const m = measureGameday(inputs(t, { alerts }), { availability: 0.99 });
     expect(m.values.residency_violations).toBe(50);
-    expect(m.alerts.timings).toEqual([{ alert: 'GatewayUpstreamDown', labels: { upstream: 'openai/us-east' }, firedAfterMs: 4000, resolvedAfterMs: 3000 }]);
+    expect(m.alerts.timings).toEqual([
+      {
+        alert: 'GatewayUpstreamDown',
+        labels: { upstream: 'openai/us-east' },
+        firedAfterMs: 4000,
+        resolvedAfterMs: 3000,
+      },
+    ]);
     expect(m.alerts.neverFired).toEqual(['GatewayP99High']);
-    const list = ['alert GatewayUpstreamDown fires within 5s', 'alert GatewayUpstreamDown fires within 3s', 'alert GatewayP99High does not fire', 'residency_violations == 0'];
+    const list = [
+      'alert GatewayUpstreamDown fires within 5s',
+      'alert GatewayUpstreamDown fires within 3s',
+      'alert GatewayP99High does not fire',
+      'residency_violations == 0',
+    ];
     expect(judge(list.map(exp), m).map((v) => v.status)).toEqual(['pass', 'fail', 'pass', 'fail']);
     const off = measureGameday(inputs(t), { availability: 0.99 });
     expect(judge([exp('alert GatewayUpstreamDown fires')], off)[0]).toMatchObject({ status: 'skipped', note: 'off' });
@@ -114,11 +168,27 @@ describe('game-day measurements', () => {
 });
 
 describe('game-day report renderers', () => {
-  const t = traffic((s) => (s >= 10 && s < 20 ? { endpoint: 'openai/eu-west', attempt: 2 } : { endpoint: 'openai/us-east' }));
-  const alerts = { available: true, rules: ['GatewayUpstreamDown'], firings: [{ alert: 'GatewayUpstreamDown', labels: {}, firedMs: at(13), resolvedMs: null }] };
+  const t = traffic((s) =>
+    s >= 10 && s < 20 ? { endpoint: 'openai/eu-west', attempt: 2 } : { endpoint: 'openai/us-east' },
+  );
+  const alerts = {
+    available: true,
+    rules: ['GatewayUpstreamDown'],
+    firings: [{ alert: 'GatewayUpstreamDown', labels: {}, firedMs: at(13), resolvedMs: null }],
+  };
   const result = evaluateGameday(
-    { name: 'outage', description: 'the primary dies', slo: { availability: 0.99 }, expect: [exp('client_errors_during_fault < 1%'), exp('time_to_recover < 1ms')] },
-    { dir: '/tmp/x', target: 'http://127.0.0.1:1', startedAt: new Date(T0).toISOString(), endedAt: new Date(at(31)).toISOString() },
+    {
+      name: 'outage',
+      description: 'the primary dies',
+      slo: { availability: 0.99 },
+      expect: [exp('client_errors_during_fault < 1%'), exp('time_to_recover < 1ms')],
+    },
+    {
+      dir: '/tmp/x',
+      target: 'http://127.0.0.1:1',
+      startedAt: new Date(T0).toISOString(),
+      endedAt: new Date(at(31)).toISOString(),
+    },
     inputs(t, { alerts }),
   );
 
@@ -135,7 +205,9 @@ describe('game-day report renderers', () => {
     const assets: HtmlAssets = { chartJs: '/* chart.js */' };
     const html = renderGamedayHtml(result, assets);
     expect(html).not.toMatch(/(src|href)="https?:/);
-    const charts = JSON.parse(/<script type="application\/json" id="stormlab-charts">(.*?)<\/script>/s.exec(html)![1]!) as Array<{
+    const charts = JSON.parse(
+      /<script type="application\/json" id="stormlab-charts">(.*?)<\/script>/s.exec(html)![1]!,
+    ) as Array<{
       id: string;
       chaos: { spans: Array<{ from: number; to: number }>; marks: Array<{ t: number; label: string }> };
       config: { data: { datasets: Array<{ label: string; data: Array<{ x: number; y: number | null }> }> } };

@@ -77,8 +77,11 @@ function inScope(scope: FaultWindow['scope'], endpoint: string): boolean {
  */
 export function primaryEndpoint(requests: ClientRequest[], calls: UpstreamCall[], beforeMs: number): string | null {
   const counts = new Map<string, number>();
-  for (const c of calls) if (c.timeMs < beforeMs && (c.attempt ?? 1) === 1) counts.set(c.endpoint, (counts.get(c.endpoint) ?? 0) + 1);
-  if (counts.size === 0) for (const r of requests) if (r.ok && r.endpoint && r.startMs < beforeMs) counts.set(r.endpoint, (counts.get(r.endpoint) ?? 0) + 1);
+  for (const c of calls)
+    if (c.timeMs < beforeMs && (c.attempt ?? 1) === 1) counts.set(c.endpoint, (counts.get(c.endpoint) ?? 0) + 1);
+  if (counts.size === 0)
+    for (const r of requests)
+      if (r.ok && r.endpoint && r.startMs < beforeMs) counts.set(r.endpoint, (counts.get(r.endpoint) ?? 0) + 1);
   let best: string | null = null;
   let n = 0;
   for (const [e, c] of counts) if (c > n) [best, n] = [e, c];
@@ -130,7 +133,8 @@ function measureFault(w: FaultWindow, inp: GamedayInputs, primary: string | null
     primary === null
       ? undefined
       : inp.calls.length > 0
-        ? inp.calls.find((c) => c.timeMs >= w.endMs && c.endpoint === primary && c.status !== null && c.status < 300)?.timeMs
+        ? inp.calls.find((c) => c.timeMs >= w.endMs && c.endpoint === primary && c.status !== null && c.status < 300)
+            ?.timeMs
         : inp.requests.find((r) => r.startMs >= w.endMs && r.endpoint === primary)?.startMs;
   const ttft = createHistogram();
   for (const r of inside) if (r.ttftMs !== undefined) recordMs(ttft, r.ttftMs);
@@ -169,7 +173,9 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
   const preCostPerRequest = costPerRequest(inp.calls.filter((c) => c.timeMs < firstFault && c.ok));
 
   const during = inp.requests.filter((r) => inp.faults.some((w) => started(r, w)));
-  const duringCostPerRequest = costPerRequest(inp.calls.filter((c) => inp.faults.some((w) => c.timeMs >= w.startMs && c.timeMs < w.endMs)));
+  const duringCostPerRequest = costPerRequest(
+    inp.calls.filter((c) => inp.faults.some((w) => c.timeMs >= w.startMs && c.timeMs < w.endMs)),
+  );
   const ttft = createHistogram();
   for (const r of during) if (r.ttftMs !== undefined) recordMs(ttft, r.ttftMs);
   const withAttempts = during.filter((r) => r.attempts !== undefined);
@@ -186,11 +192,14 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
     time_to_failover: worst(faults.map((f) => f.timeToFailoverMs)),
     time_to_recover: worst(faults.map((f) => f.timeToRecoverMs)),
     extra_cost_during_fault:
-      preCostPerRequest !== null && preCostPerRequest > 0 && duringCostPerRequest !== null ? duringCostPerRequest / preCostPerRequest - 1 : null,
+      preCostPerRequest !== null && preCostPerRequest > 0 && duringCostPerRequest !== null
+        ? duringCostPerRequest / preCostPerRequest - 1
+        : null,
     residency_violations: inp.requests.filter((r) => r.residencyViolation === true).length,
     error_budget_burned: burned,
     p99_ttft_during_fault: percentileMs(ttft, 99),
-    attempts_per_request_during_fault: withAttempts.length > 0 ? withAttempts.reduce((s, r) => s + (r.attempts ?? 0), 0) / withAttempts.length : null,
+    attempts_per_request_during_fault:
+      withAttempts.length > 0 ? withAttempts.reduce((s, r) => s + (r.attempts ?? 0), 0) / withAttempts.length : null,
   };
 
   const timings: AlertTiming[] = inp.alerts.firings.map((f) => ({

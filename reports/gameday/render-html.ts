@@ -18,12 +18,20 @@ function overlay(r: GamedayResult): ChaosOverlay {
   const marks: ChaosOverlay['marks'] = [];
   for (const a of m.alerts.timings) {
     marks.push({ t: firstFaultS + a.firedAfterMs / 1000, label: `fired: ${a.alert}` });
-    if (a.resolvedAfterMs !== null) marks.push({ t: lastEndS + a.resolvedAfterMs / 1000, label: `resolved: ${a.alert}` });
+    if (a.resolvedAfterMs !== null)
+      marks.push({ t: lastEndS + a.resolvedAfterMs / 1000, label: `resolved: ${a.alert}` });
   }
   return { spans: m.faults.map((f) => ({ from: f.fromS, to: f.toS, label: f.fault })), marks };
 }
 
-function timelineSpec(id: string, heading: string, unit: string, datasets: DatasetSpec[], chaos: ChaosOverlay, extra: Record<string, unknown> = {}): ChartSpec {
+function timelineSpec(
+  id: string,
+  heading: string,
+  unit: string,
+  datasets: DatasetSpec[],
+  chaos: ChaosOverlay,
+  extra: Record<string, unknown> = {},
+): ChartSpec {
   return {
     id,
     kind: 'timeline',
@@ -53,8 +61,21 @@ export function gamedayCharts(r: GamedayResult): ChartSpec[] {
     'Requests and client errors per second (faults shaded, alerts marked)',
     'per second',
     [
-      { label: 'requests/s', data: tl.map((b) => ({ x: b.t, y: b.requests })), borderColor: color(0), backgroundColor: 'rgba(9,105,218,0.12)', fill: true, ...line },
-      { label: 'errors/s', data: tl.map((b) => ({ x: b.t, y: b.errors })), borderColor: RED, backgroundColor: RED, ...line },
+      {
+        label: 'requests/s',
+        data: tl.map((b) => ({ x: b.t, y: b.requests })),
+        borderColor: color(0),
+        backgroundColor: 'rgba(9,105,218,0.12)',
+        fill: true,
+        ...line,
+      },
+      {
+        label: 'errors/s',
+        data: tl.map((b) => ({ x: b.t, y: b.errors })),
+        borderColor: RED,
+        backgroundColor: RED,
+        ...line,
+      },
     ],
     chaos,
   );
@@ -62,7 +83,16 @@ export function gamedayCharts(r: GamedayResult): ChartSpec[] {
     'chart-ttft',
     'p99 time to first token, by second of start',
     'ms',
-    [{ label: 'TTFT p99', data: tl.map((b) => ({ x: b.t, y: b.p99TtftMs })), borderColor: color(4), backgroundColor: color(4), pointRadius: 1.5, borderWidth: 2 }],
+    [
+      {
+        label: 'TTFT p99',
+        data: tl.map((b) => ({ x: b.t, y: b.p99TtftMs })),
+        borderColor: color(4),
+        backgroundColor: color(4),
+        pointRadius: 1.5,
+        borderWidth: 2,
+      },
+    ],
     chaos,
   );
   const endpoints = servingEndpoints(tl);
@@ -92,12 +122,18 @@ const STATUS_CLASS = { pass: 'good', fail: 'bad', skipped: 'warn' } as const;
 const STATUS_TEXT = { pass: '✓ pass', fail: '✗ fail', skipped: '– skipped' } as const;
 
 function rows(cells: string[][]): string {
-  return cells.map((c) => `<tr>${c.map((x, i) => `<td${i === 0 ? ' class="l"' : ''}>${x}</td>`).join('')}</tr>`).join('');
+  return cells
+    .map((c) => `<tr>${c.map((x, i) => `<td${i === 0 ? ' class="l"' : ''}>${x}</td>`).join('')}</tr>`)
+    .join('');
 }
 
 function tableHtml(head: string[], body: string[][]): string {
-  return `<div class="scroll"><table><tr>${head.map((h, i) => `<th${i === 0 ? ' class="l"' : ''}>${esc(h)}</th>`).join('')}</tr>${rows(body)}</table></div>`;
+  const th = head.map((h, i) => `<th${i === 0 ? ' class="l"' : ''}>${esc(h)}</th>`).join('');
+  return `<div class="scroll"><table><tr>${th}</tr>${rows(body)}</table></div>`;
 }
+
+const card = (k: string, v: string): string =>
+  `<div class="card"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
 
 const opt = (ms: number | null): string => (ms === null ? 'never' : formatMs(ms));
 
@@ -125,7 +161,18 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
     ]),
   );
   const faults = tableHtml(
-    ['fault', 'window', 'requests', 'errors', 'cut in flight', 'truncated', 'detect', 'fail over', 'recover', 'p99 TTFT'],
+    [
+      'fault',
+      'window',
+      'requests',
+      'errors',
+      'cut in flight',
+      'truncated',
+      'detect',
+      'fail over',
+      'recover',
+      'p99 TTFT',
+    ],
     m.faults.map((f) =>
       [
         `${f.fault} (${f.scope})`,
@@ -143,10 +190,14 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
   );
   const measures = tableHtml(
     ['measure', 'value'],
-    MEASURE_NAMES.map((n) => [`<code>${esc(n)}</code>`, esc(formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_')))]),
+    MEASURE_NAMES.map((n) => [
+      `<code>${esc(n)}</code>`,
+      esc(formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_'))),
+    ]),
   );
   let alerts: string;
-  if (!m.alerts.available) alerts = `<p class="warn">Not measured: ${esc(m.alerts.reason ?? 'Prometheus did not run')}.</p>`;
+  if (!m.alerts.available)
+    alerts = `<p class="warn">Not measured: ${esc(m.alerts.reason ?? 'Prometheus did not run')}.</p>`;
   else {
     const fired =
       m.alerts.timings.length === 0
@@ -160,20 +211,25 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
                   .map(([k, v]) => `${k}=${v}`)
                   .join(' '),
                 `${formatMs(t.firedAfterMs)} after the fault began`,
-                t.resolvedAfterMs === null ? 'still firing at the end' : `${formatMs(t.resolvedAfterMs)} after the fault ended`,
+                t.resolvedAfterMs === null
+                  ? 'still firing at the end'
+                  : `${formatMs(t.resolvedAfterMs)} after the fault ended`,
               ].map(esc),
             ),
           );
-    const never = m.alerts.neverFired.length ? `Never fired: ${m.alerts.neverFired.map((a) => `<code>${esc(a)}</code>`).join(', ')}.` : 'Every rule fired.';
+    const never = m.alerts.neverFired.length
+      ? `Never fired: ${m.alerts.neverFired.map((a) => `<code>${esc(a)}</code>`).join(', ')}.`
+      : 'Every rule fired.';
     alerts = `${fired}<p class="note">${never}</p>`;
   }
   const body = [
     `<h1>Game day · ${esc(r.plan.name)}</h1>`,
     `<p class="meta">${esc(r.plan.description)}</p>`,
-    `<p class="meta">target <code>${esc(r.run.target)}</code>${r.run.gatewayConfig ? ` · gateway config <code>${esc(r.run.gatewayConfig)}</code>` : ''}` +
+    `<p class="meta">target <code>${esc(r.run.target)}</code>` +
+      (r.run.gatewayConfig ? ` · gateway config <code>${esc(r.run.gatewayConfig)}</code>` : '') +
       ` · primary endpoint <code>${esc(m.primary ?? 'unknown')}</code> · ${esc(r.run.startedAt)}</p>`,
     `<h2>${headline}</h2>`,
-    `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="v">${esc(v ?? '')}</div><div class="k">${esc(k ?? '')}</div></div>`).join('')}</div>`,
+    `<div class="cards">${cards.map(([k, v]) => card(k ?? '', v ?? '')).join('')}</div>`,
     verdicts,
     '<h2>Timeline</h2>',
     ...charts.map((c) => `<div class="chart tall"><canvas id="${c.id}"></canvas></div>`),

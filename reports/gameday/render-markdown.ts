@@ -19,7 +19,9 @@ const opt = (ms: number | null): string => (ms === null ? 'never' : formatMs(ms)
 export function renderGamedayMarkdown(r: GamedayResult): string {
   const m = r.measurements;
   const failed = r.verdicts.filter((v) => v.status === 'fail').length;
-  const head = r.ok ? `✓ all ${r.verdicts.length} expectations held` : `✗ ${failed} of ${r.verdicts.length} expectations failed`;
+  const head = r.ok
+    ? `✓ all ${r.verdicts.length} expectations held`
+    : `✗ ${failed} of ${r.verdicts.length} expectations failed`;
   const out: string[] = [
     `## Game day · ${cell(r.plan.name)} — ${head}`,
     '',
@@ -38,7 +40,18 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
     '### Faults',
     '',
     table(
-      ['fault', 'window', 'requests', 'errors', 'cut in flight', 'truncated', 'detect', 'fail over', 'recover', 'p99 TTFT'],
+      [
+        'fault',
+        'window',
+        'requests',
+        'errors',
+        'cut in flight',
+        'truncated',
+        'detect',
+        'fail over',
+        'recover',
+        'p99 TTFT',
+      ],
       m.faults.map((f) => [
         `${f.fault} (${f.scope})`,
         `${f.fromS.toFixed(1)}–${f.toS.toFixed(1)} s`,
@@ -76,11 +89,18 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
               .map(([k, v]) => `${k}=${v}`)
               .join(' '),
             `${formatMs(t.firedAfterMs)} after the fault began`,
-            t.resolvedAfterMs === null ? 'still firing at the end' : `${formatMs(t.resolvedAfterMs)} after the fault ended`,
+            t.resolvedAfterMs === null
+              ? 'still firing at the end'
+              : `${formatMs(t.resolvedAfterMs)} after the fault ended`,
           ]),
         ),
       );
-    out.push('', m.alerts.neverFired.length ? `Never fired: ${m.alerts.neverFired.map((a) => `\`${a}\``).join(', ')}.` : 'Every rule fired.');
+    out.push(
+      '',
+      m.alerts.neverFired.length
+        ? `Never fired: ${m.alerts.neverFired.map((a) => `\`${a}\``).join(', ')}.`
+        : 'Every rule fired.',
+    );
   }
   out.push('');
   return out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');

@@ -48,7 +48,12 @@ export function evaluateGameday(plan: GamedayPlanInfo, run: GamedayRunInfo, inpu
   const verdicts = judge(plan.expect, measurements);
   return {
     version: GAMEDAY_VERSION,
-    plan: { name: plan.name, description: plan.description, availability: plan.slo.availability, expectations: plan.expect.map((e) => e.text) },
+    plan: {
+      name: plan.name,
+      description: plan.description,
+      availability: plan.slo.availability,
+      expectations: plan.expect.map((e) => e.text),
+    },
     run,
     ok: allHold(verdicts),
     verdicts,
@@ -61,7 +66,10 @@ export const GAMEDAY_FILES = { json: 'gameday.json', markdown: 'gameday.md', htm
 
 /** Read a finished run directory, judge it, and write gameday.json, gameday.md and gameday.html into it. */
 export async function writeGamedayReport(plan: GamedayPlanInfo, run: GamedayRunInfo): Promise<GamedayResult> {
-  const inputs = await readGamedayInputs(run.dir, { startMs: Date.parse(run.startedAt), endMs: Date.parse(run.endedAt) });
+  const inputs = await readGamedayInputs(run.dir, {
+    startMs: Date.parse(run.startedAt),
+    endMs: Date.parse(run.endedAt),
+  });
   const result = evaluateGameday(plan, run, inputs);
   writeFileSync(join(run.dir, GAMEDAY_FILES.json), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(run.dir, GAMEDAY_FILES.markdown), renderGamedayMarkdown(result));

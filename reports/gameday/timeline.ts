@@ -15,7 +15,11 @@ export interface TimelineBucket {
   served: Record<string, number>;
 }
 
-export function buildTimeline(requests: readonly ClientRequest[], runStartMs: number, runEndMs: number): TimelineBucket[] {
+export function buildTimeline(
+  requests: readonly ClientRequest[],
+  runStartMs: number,
+  runEndMs: number,
+): TimelineBucket[] {
   const n = Math.max(1, Math.ceil((runEndMs - runStartMs) / 1000));
   const buckets: Array<TimelineBucket & { h: MsHistogram }> = Array.from({ length: n }, (_, t) => ({
     t,

@@ -38,12 +38,21 @@ export function formatValue(kind: MeasureKind, v: number | null, never = true): 
 
 function judgeAlert(e: Extract<Expectation, { kind: 'alert' }>, m: Measurements): Verdict {
   if (!m.alerts.available) {
-    return { expectation: e.text, status: 'skipped', observed: 'not measured', note: m.alerts.reason ?? 'Prometheus did not run' };
+    return {
+      expectation: e.text,
+      status: 'skipped',
+      observed: 'not measured',
+      note: m.alerts.reason ?? 'Prometheus did not run',
+    };
   }
   const firings = m.alerts.timings.filter((t) => t.alert === e.alert);
   if (!e.fires) {
     if (firings.length === 0) return { expectation: e.text, status: 'pass', observed: 'never fired' };
-    return { expectation: e.text, status: 'fail', observed: `fired ${formatMs(firings[0]!.firedAfterMs)} after the fault began` };
+    return {
+      expectation: e.text,
+      status: 'fail',
+      observed: `fired ${formatMs(firings[0]!.firedAfterMs)} after the fault began`,
+    };
   }
   const after = firings.filter((t) => t.firedAfterMs >= 0).sort((a, b) => a.firedAfterMs - b.firedAfterMs)[0];
   if (!after) {
@@ -51,7 +60,11 @@ function judgeAlert(e: Extract<Expectation, { kind: 'alert' }>, m: Measurements)
     return { expectation: e.text, status: 'fail', observed: 'never fired', ...(note ? { note } : {}) };
   }
   const ok = e.withinMs === undefined || after.firedAfterMs <= e.withinMs;
-  return { expectation: e.text, status: ok ? 'pass' : 'fail', observed: `fired ${formatMs(after.firedAfterMs)} after the fault began` };
+  return {
+    expectation: e.text,
+    status: ok ? 'pass' : 'fail',
+    observed: `fired ${formatMs(after.firedAfterMs)} after the fault began`,
+  };
 }
 
 export function judge(expectations: readonly Expectation[], m: Measurements): Verdict[] {

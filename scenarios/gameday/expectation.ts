@@ -81,17 +81,25 @@ export function parseExpectation(input: string): ParsedExpectation {
   if (alert) {
     const [, name = '', rest = ''] = alert;
     if (rest === 'fires') return { ok: true, value: { kind: 'alert', text, alert: name, fires: true } };
-    if (rest === 'does not fire' || rest === 'never fires') return { ok: true, value: { kind: 'alert', text, alert: name, fires: false } };
+    if (rest === 'does not fire' || rest === 'never fires')
+      return { ok: true, value: { kind: 'alert', text, alert: name, fires: false } };
     const within = /^fires within (\S+)$/.exec(rest);
     if (within && DURATION_RE.test(within[1] ?? '')) {
-      return { ok: true, value: { kind: 'alert', text, alert: name, fires: true, withinMs: parseDurationMs(within[1] ?? '') } };
+      return {
+        ok: true,
+        value: { kind: 'alert', text, alert: name, fires: true, withinMs: parseDurationMs(within[1] ?? '') },
+      };
     }
-    return { ok: false, expected: `"alert ${name} fires within <duration such as 60s>", "alert ${name} fires" or "alert ${name} does not fire"` };
+    return {
+      ok: false,
+      expected: `"alert ${name} fires within <duration such as 60s>", "alert ${name} fires" or "alert ${name} does not fire"`,
+    };
   }
   const m = /^([a-z_0-9]+) ?(<=|>=|==|!=|<|>) ?(\S+)$/.exec(text);
   if (!m) return { ok: false, expected: FORMS };
   const [, name = '', op = '', raw = ''] = m;
-  if (!(name in MEASURES)) return { ok: false, expected: `a measure, one of ${MEASURE_NAMES.join(', ')} (not "${name}")` };
+  if (!(name in MEASURES))
+    return { ok: false, expected: `a measure, one of ${MEASURE_NAMES.join(', ')} (not "${name}")` };
   const measure = name as MeasureName;
   const value = parseValue(MEASURES[measure], raw);
   if (value === undefined) return { ok: false, expected: `for ${measure}, ${UNITS[MEASURES[measure]]} (not "${raw}")` };

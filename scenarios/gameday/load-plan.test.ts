@@ -48,11 +48,18 @@ describe('game-day plans', () => {
   });
 
   it('names the file, the field path and what was expected for a bad expectation', () => {
-    const file = planFile('bad-expect.yaml', 'name: p\nspec: regional-outage\nexpect:\n  - client_errors_during_fault < 1%\n  - time_to_failover < soon\n');
+    const file = planFile(
+      'bad-expect.yaml',
+      'name: p\nspec: regional-outage\nexpect:\n  - client_errors_during_fault < 1%\n  - time_to_failover < soon\n',
+    );
     const e = errorOf(() => loadPlan(file));
     expect(e.code).toBe('SL_CONFIG_INVALID');
     expect(e.exitCode).toBe(2);
-    expect(e.details[0]).toMatchObject({ file, path: 'expect[1]', expected: expect.stringContaining('for time_to_failover, a duration') });
+    expect(e.details[0]).toMatchObject({
+      file,
+      path: 'expect[1]',
+      expected: expect.stringContaining('for time_to_failover, a duration'),
+    });
   });
 
   it('names the path inside an inline spec, and an unknown plan lists the built-in ones', () => {
@@ -71,7 +78,11 @@ describe('game-day plans', () => {
       ].join('\n'),
     );
     const e = errorOf(() => loadPlan(file));
-    expect(e.details[0]).toMatchObject({ file, path: 'spec.chaos[0].fault', expected: expect.stringContaining('outage-refuse') });
+    expect(e.details[0]).toMatchObject({
+      file,
+      path: 'spec.chaos[0].fault',
+      expected: expect.stringContaining('outage-refuse'),
+    });
     const unknown = errorOf(() => loadPlan('no-such-plan'));
     expect(unknown.code).toBe('SL_PLAN_UNKNOWN');
     expect(unknown.message).toContain('primary-region-outage');
@@ -80,7 +91,10 @@ describe('game-day plans', () => {
   it('refuses a plan without faults and a bad SLO', () => {
     const calm = planFile('calm.yaml', 'name: p\nspec: baseline\nexpect: [client_errors < 1%]\n');
     expect(errorOf(() => loadPlan(calm)).details[0]).toMatchObject({ path: 'spec.chaos', file: calm });
-    const slo = planFile('slo.yaml', 'name: p\nspec: regional-outage\nslo: { availability: 120% }\nexpect: [client_errors < 1%]\n');
+    const slo = planFile(
+      'slo.yaml',
+      'name: p\nspec: regional-outage\nslo: { availability: 120% }\nexpect: [client_errors < 1%]\n',
+    );
     expect(errorOf(() => loadPlan(slo)).details[0]).toMatchObject({ path: 'slo.availability', file: slo });
   });
 });

@@ -45,9 +45,11 @@ export function resolvePlanFile(nameOrPath: string): string {
     if (existsSync(file)) return file;
   }
   const names = listPlans();
-  throw new StormlabError('SL_PLAN_UNKNOWN', `no built-in game-day plan named "${nameOrPath}" (built-in: ${names.join(', ')}); pass a path to use your own`, [
-    { path: 'plan', expected: `one of ${names.join(', ')} or a path to a .yaml file`, received: nameOrPath },
-  ]);
+  throw new StormlabError(
+    'SL_PLAN_UNKNOWN',
+    `no built-in game-day plan named "${nameOrPath}" (built-in: ${names.join(', ')}); pass a path to use your own`,
+    [{ path: 'plan', expected: `one of ${names.join(', ')} or a path to a .yaml file`, received: nameOrPath }],
+  );
 }
 
 export function loadPlan(nameOrPath: string): Plan {
@@ -61,9 +63,11 @@ export function loadPlan(nameOrPath: string): Plan {
     spec = inlineDatasets(raw.spec, file);
   }
   if (spec.chaos.length === 0) {
-    throw new StormlabError('SL_CONFIG_INVALID', `invalid game-day plan in ${file} — spec.chaos: a game day needs at least one fault`, [
-      { file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope)' },
-    ]);
+    throw new StormlabError(
+      'SL_CONFIG_INVALID',
+      `invalid game-day plan in ${file} — spec.chaos: a game day needs at least one fault`,
+      [{ file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope)' }],
+    );
   }
   return { name: raw.name, description: raw.description, file, spec, slo: raw.slo, expect: raw.expect };
 }

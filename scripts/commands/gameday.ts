@@ -59,31 +59,54 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
   async run({ values, positionals }, io) {
     const [plan, ...extra] = positionals;
     if (!plan || extra.length > 0) {
-      throw new StormlabError('SL_USAGE', 'stormlab gameday takes exactly one plan (a name such as `primary-region-outage`, or a YAML path)');
+      throw new StormlabError(
+        'SL_USAGE',
+        'stormlab gameday takes exactly one plan (a name such as `primary-region-outage`, or a YAML path)',
+      );
     }
     const url = (flag: string): string | undefined => {
       const v = optString(values, flag);
       if (v !== undefined && !/^https?:\/\/[^/]+/.test(v)) {
-        throw new StormlabError('SL_USAGE', `--${flag} must be an http(s) URL`, [{ path: `--${flag}`, expected: 'http(s)://host[:port][/path]', received: JSON.stringify(v) }]);
+        throw new StormlabError('SL_USAGE', `--${flag} must be an http(s) URL`, [
+          { path: `--${flag}`, expected: 'http(s)://host[:port][/path]', received: JSON.stringify(v) },
+        ]);
       }
       return v;
     };
     const target = url('target');
-    const basePort = optNumber(values, 'base-port', (n) => Number.isInteger(n) && n >= 1 && n <= 65000, 'a port number from 1 to 65000');
+    const basePort = optNumber(
+      values,
+      'base-port',
+      (n) => Number.isInteger(n) && n >= 1 && n <= 65000,
+      'a port number from 1 to 65000',
+    );
     if (basePort !== undefined && !target) {
-      throw new StormlabError('SL_USAGE', '--base-port goes with --target (our own gateway finds the fleet by itself)', [{ path: '--base-port', expected: 'used together with --target URL' }]);
+      throw new StormlabError(
+        'SL_USAGE',
+        '--base-port goes with --target (our own gateway finds the fleet by itself)',
+        [{ path: '--base-port', expected: 'used together with --target URL' }],
+      );
     }
     if (target && optString(values, 'gateway-config')) {
-      throw new StormlabError('SL_USAGE', '--gateway-config configures our gateway; with --target the gateway is yours', [{ path: '--gateway-config', expected: 'not used together with --target' }]);
+      throw new StormlabError(
+        'SL_USAGE',
+        '--gateway-config configures our gateway; with --target the gateway is yours',
+        [{ path: '--gateway-config', expected: 'not used together with --target' }],
+      );
     }
     const headers: Record<string, string> = {};
     for (const h of (values.header as string[] | undefined) ?? []) {
       const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(h);
-      if (!m) throw new StormlabError('SL_USAGE', '--header must be "Name: value"', [{ path: '--header', expected: '"Name: value"', received: JSON.stringify(h) }]);
+      if (!m)
+        throw new StormlabError('SL_USAGE', '--header must be "Name: value"', [
+          { path: '--header', expected: '"Name: value"', received: JSON.stringify(h) },
+        ]);
       headers[m[1]!] = m[2]!;
     }
     if (Object.keys(headers).length > 0 && !target) {
-      throw new StormlabError('SL_USAGE', '--header goes with --target', [{ path: '--header', expected: 'used together with --target URL' }]);
+      throw new StormlabError('SL_USAGE', '--header goes with --target', [
+        { path: '--header', expected: 'used together with --target URL' },
+      ]);
     }
     const { result, runDir } = await runGameday({
       plan,
@@ -107,13 +130,16 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
     });
     const where = relative(process.cwd(), runDir) || '.';
     const failed = result.verdicts.filter((v) => v.status === 'fail').length;
-    io.stdout.write(`game day ${result.plan.name}: ${result.ok ? 'every expectation held' : `${failed} of ${result.verdicts.length} expectations failed`}\n`);
+    const verdict = result.ok ? 'every expectation held' : `${failed} of ${result.verdicts.length} expectations failed`;
+    io.stdout.write(`game day ${result.plan.name}: ${verdict}\n`);
     const mark = { pass: '✓', fail: '✗', skipped: '–' } as const;
-    for (const v of result.verdicts) io.stdout.write(`${mark[v.status]} ${v.expectation} (observed ${v.observed}${v.note ? `; ${v.note}` : ''})\n`);
+    for (const v of result.verdicts)
+      io.stdout.write(`${mark[v.status]} ${v.expectation} (observed ${v.observed}${v.note ? `; ${v.note}` : ''})\n`);
     const a = result.measurements.alerts;
     if (!a.available) io.stdout.write(`alerts: not measured — ${a.reason ?? 'prometheus did not run'}\n`);
     else {
-      for (const t of a.timings) io.stdout.write(`alert ${t.alert} fired ${(t.firedAfterMs / 1000).toFixed(1)} s after the fault began\n`);
+      for (const t of a.timings)
+        io.stdout.write(`alert ${t.alert} fired ${(t.firedAfterMs / 1000).toFixed(1)} s after the fault began\n`);
       if (a.neverFired.length) io.stdout.write(`never fired: ${a.neverFired.join(', ')}\n`);
     }
     io.stdout.write(`\nreport: ${where}/gameday.md\nhtml: ${where}/gameday.html\n`);

@@ -52,7 +52,8 @@ export interface GamedayRun {
 
 function checkFile(file: string, flag: string, expected: string): string {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new StormlabError('SL_CONFIG_NOT_FOUND', `cannot read ${flag} ${file}`, [{ file, path: flag, expected }]);
+  if (!existsSync(abs))
+    throw new StormlabError('SL_CONFIG_NOT_FOUND', `cannot read ${flag} ${file}`, [{ file, path: flag, expected }]);
   return abs;
 }
 
@@ -69,9 +70,15 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: opts.headers ?? {} } };
   const runDir = resolve(opts.out ?? defaultRunDir(`gameday-${plan.name}`));
   // the fleet appends to its ledger and chaos log: a reused directory starts them afresh
-  for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson']) rmSync(join(runDir, f), { force: true });
+  for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson'])
+    rmSync(join(runDir, f), { force: true });
 
-  let alerts: AlertsFile = { available: false, reason: 'alerting was turned off (--no-alerts)', rules: [], firings: [] };
+  let alerts: AlertsFile = {
+    available: false,
+    reason: 'alerting was turned off (--no-alerts)',
+    rules: [],
+    firings: [],
+  };
   const binary = opts.alerts === false ? null : findPrometheus();
   if (opts.alerts !== false && !binary) {
     alerts = { ...alerts, reason: 'prometheus is not installed (no `prometheus` on PATH; set STORMLAB_PROMETHEUS)' };
@@ -104,13 +111,23 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     try {
       if (!(await prom.scraped())) {
         const url = opts.metrics ?? 'the gateway /metrics';
-        alerts = { available: false, reason: `prometheus could not scrape ${url} (no Prometheus metrics there? pass --metrics URL)`, rules: [], firings: [] };
+        alerts = {
+          available: false,
+          reason: `prometheus could not scrape ${url} (no Prometheus metrics there? pass --metrics URL)`,
+          rules: [],
+          firings: [],
+        };
         log(`alerts: ${alerts.reason}`);
         return;
       }
       alerts = { available: true, rules: await prom.rules(), firings: await prom.firings(loadStartMs - 1000) };
     } catch (e) {
-      alerts = { available: false, reason: `could not read alerts from prometheus: ${(e as Error).message}`, rules: [], firings: [] };
+      alerts = {
+        available: false,
+        reason: `could not read alerts from prometheus: ${(e as Error).message}`,
+        rules: [],
+        firings: [],
+      };
     }
   };
 
@@ -123,7 +140,13 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
       seed: opts.seed,
       out: runDir,
       ...(opts.target
-        ? { target: opts.target, fleetBehindTarget: { fleet: fleetName, ...(opts.basePort === undefined ? {} : { basePort: opts.basePort }) } }
+        ? {
+            target: opts.target,
+            fleetBehindTarget: {
+              fleet: fleetName,
+              ...(opts.basePort === undefined ? {} : { basePort: opts.basePort }),
+            },
+          }
         : {}),
       onReady,
       beforeStop,

@@ -5,8 +5,19 @@ describe('prometheus for game days', () => {
   it('turns ALERTS samples into firing intervals: a gap splits, a series alive at the end is still firing', () => {
     const series = [
       {
-        metric: { __name__: 'ALERTS', alertname: 'GatewayUpstreamDown', alertstate: 'firing', upstream: 'openai/us-east' },
-        values: [[100, '1'], [101, '1'], [102, '1'], [110, '1'], [111, '1']] as Array<[number, string]>,
+        metric: {
+          __name__: 'ALERTS',
+          alertname: 'GatewayUpstreamDown',
+          alertstate: 'firing',
+          upstream: 'openai/us-east',
+        },
+        values: [
+          [100, '1'],
+          [101, '1'],
+          [102, '1'],
+          [110, '1'],
+          [111, '1'],
+        ] as Array<[number, string]>,
       },
     ];
     expect(firingsFrom(series, 1, 112)).toEqual([

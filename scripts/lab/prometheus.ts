@@ -104,7 +104,12 @@ export function firingsFrom(series: RangeSeries[], stepS: number, endS: number):
     const close = (): void => {
       if (from === undefined) return;
       const stillFiring = last >= endS - 2 * stepS;
-      out.push({ alert: alertname ?? '?', labels, firedMs: from * 1000, resolvedMs: stillFiring ? null : (last + stepS) * 1000 });
+      out.push({
+        alert: alertname ?? '?',
+        labels,
+        firedMs: from * 1000,
+        resolvedMs: stillFiring ? null : (last + stepS) * 1000,
+      });
     };
     for (const [t] of s.values) {
       if (from !== undefined && t - last > 1.5 * stepS) {
@@ -195,7 +200,9 @@ export async function startPrometheus(opts: {
     stop,
     log: () => err,
     async rules() {
-      const data = await getJson<{ groups: Array<{ rules: Array<{ type: string; name: string }> }> }>(`${url}/api/v1/rules?type=alert`);
+      const data = await getJson<{ groups: Array<{ rules: Array<{ type: string; name: string }> }> }>(
+        `${url}/api/v1/rules?type=alert`,
+      );
       return [...new Set(data.groups.flatMap((g) => g.rules.filter((r) => r.type === 'alerting').map((r) => r.name)))];
     },
     async scraped() {
@@ -204,7 +211,12 @@ export async function startPrometheus(opts: {
     },
     async firings(fromMs) {
       const endS = Date.now() / 1000;
-      const q = new URLSearchParams({ query: 'ALERTS{alertstate="firing"}', start: String(fromMs / 1000), end: String(endS), step: '1' });
+      const q = new URLSearchParams({
+        query: 'ALERTS{alertstate="firing"}',
+        start: String(fromMs / 1000),
+        end: String(endS),
+        step: '1',
+      });
       const data = await getJson<{ result: RangeSeries[] }>(`${url}/api/v1/query_range?${q.toString()}`);
       return firingsFrom(data.result, 1, endS);
     },

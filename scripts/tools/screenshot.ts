@@ -21,11 +21,19 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function screenshot(html: string, png: string, width = 1280, height = 1800): Promise<void> {
-  const browser = await chromium.launch({ executablePath: process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 20_000 });
+  const browser = await chromium.launch({
+    executablePath: process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    timeout: 20_000,
+  });
   try {
     const page = await browser.newPage({ viewport: { width, height: height || 900 } });
     await page.goto(pathToFileURL(resolve(html)).href, { waitUntil: 'load', timeout: 15_000 });
-    await page.waitForFunction(() => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts), null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts),
+      null,
+      { timeout: 10_000 },
+    );
     await page.screenshot({ path: png, fullPage: height === 0 });
   } finally {
     await browser.close();

@@ -21,7 +21,8 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url))
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE)) throw new Error(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium, or set STORMLAB_CHROMIUM`);
+  if (!existsSync(EXECUTABLE))
+    throw new Error(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium, or set STORMLAB_CHROMIUM`);
   browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS, timeout: 20_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -45,19 +46,70 @@ function outageHtml(): string {
     const down = s >= 10 && s < 20;
     const endpoint = down ? 'openai/eu-west' : 'openai/us-east';
     const cut = s >= 9 && s < 10 && i % 3 === 0;
-    requests.push({ startMs: T0 + s * 1000, endMs: T0 + (cut ? 10 : s + 1) * 1000, ok: !cut, status: 200, endpoint, ttftMs: down ? 450 + (i % 7) * 20 : 300 + (i % 5) * 15, attempts: down ? 2 : 1 });
-    calls.push({ timeMs: T0 + s * 1000 + 3, endMs: T0 + (s + 1) * 1000, requestId: `r${i}`, endpoint, attempt: down ? 2 : 1, status: 200, ok: !cut, costUsd: 0.0003 });
+    requests.push({
+      startMs: T0 + s * 1000,
+      endMs: T0 + (cut ? 10 : s + 1) * 1000,
+      ok: !cut,
+      status: 200,
+      endpoint,
+      ttftMs: down ? 450 + (i % 7) * 20 : 300 + (i % 5) * 15,
+      attempts: down ? 2 : 1,
+    });
+    calls.push({
+      timeMs: T0 + s * 1000 + 3,
+      endMs: T0 + (s + 1) * 1000,
+      requestId: `r${i}`,
+      endpoint,
+      attempt: down ? 2 : 1,
+      status: 200,
+      ok: !cut,
+      costUsd: 0.0003,
+    });
   }
   const result = evaluateGameday(
-    { name: 'primary-region-outage', description: 'openai/us-east refuses connections from 10 s to 20 s', slo: { availability: 0.99 }, expect: ['client_errors_during_fault < 1%', 'time_to_failover < 5s', 'alert GatewayUpstreamDown fires within 30s'].map(exp) },
-    { dir: '/tmp', target: 'http://127.0.0.1:8080', gatewayConfig: 'default', startedAt: new Date(T0).toISOString(), endedAt: new Date(T0 + 31_000).toISOString() },
+    {
+      name: 'primary-region-outage',
+      description: 'openai/us-east refuses connections from 10 s to 20 s',
+      slo: { availability: 0.99 },
+      expect: [
+        'client_errors_during_fault < 1%',
+        'time_to_failover < 5s',
+        'alert GatewayUpstreamDown fires within 30s',
+      ].map(exp),
+    },
+    {
+      dir: '/tmp',
+      target: 'http://127.0.0.1:8080',
+      gatewayConfig: 'default',
+      startedAt: new Date(T0).toISOString(),
+      endedAt: new Date(T0 + 31_000).toISOString(),
+    },
     {
       runStartMs: T0,
       runEndMs: T0 + 31_000,
       requests,
       calls,
-      faults: [{ id: 'f', fault: 'outage-refuse', scope: { provider: 'openai', region: 'us-east' }, startMs: T0 + 10_000, endMs: T0 + 20_000 }],
-      alerts: { available: true, rules: ['GatewayUpstreamDown', 'GatewayP99High'], firings: [{ alert: 'GatewayUpstreamDown', labels: { upstream: 'openai/us-east' }, firedMs: T0 + 13_000, resolvedMs: T0 + 24_000 }] },
+      faults: [
+        {
+          id: 'f',
+          fault: 'outage-refuse',
+          scope: { provider: 'openai', region: 'us-east' },
+          startMs: T0 + 10_000,
+          endMs: T0 + 20_000,
+        },
+      ],
+      alerts: {
+        available: true,
+        rules: ['GatewayUpstreamDown', 'GatewayP99High'],
+        firings: [
+          {
+            alert: 'GatewayUpstreamDown',
+            labels: { upstream: 'openai/us-east' },
+            firedMs: T0 + 13_000,
+            resolvedMs: T0 + 24_000,
+          },
+        ],
+      },
     },
   );
   return renderGamedayHtml(result, loadHtmlAssets());
@@ -79,18 +131,40 @@ describe('game-day report in Chromium', () => {
     });
     try {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 15_000 });
-      await page.waitForFunction(() => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts), null, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts),
+        null,
+        { timeout: 10_000 },
+      );
       const charts = await page.evaluate(() => {
-        type Canvas = { id: string; width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-        type C = { canvas: Canvas; config: { plugins?: Array<{ id: string }> }; data: { datasets: Array<{ data: Array<{ y: number | null }> }> } };
+        type Canvas = {
+          id: string;
+          width: number;
+          height: number;
+          getContext(k: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+          };
+        };
+        type C = {
+          canvas: Canvas;
+          config: { plugins?: Array<{ id: string }> };
+          data: { datasets: Array<{ data: Array<{ y: number | null }> }> };
+        };
         return (globalThis as unknown as { stormlabCharts: C[] }).stormlabCharts.map((c) => {
           const { data } = c.canvas.getContext('2d').getImageData(0, 0, c.canvas.width, c.canvas.height);
           let painted = 0;
           for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) painted++;
-          return { id: c.canvas.id, plugins: (c.config.plugins ?? []).map((p) => p.id), points: c.data.datasets.map((d) => d.data.filter((p) => p.y !== null).length), painted };
+          return {
+            id: c.canvas.id,
+            plugins: (c.config.plugins ?? []).map((p) => p.id),
+            points: c.data.datasets.map((d) => d.data.filter((p) => p.y !== null).length),
+            painted,
+          };
         });
       });
-      const text = await page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText);
+      const text = await page.evaluate(
+        () => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
+      );
       await page.screenshot({ path: join(ARTIFACTS, 'gameday.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);

@@ -20,7 +20,8 @@ const root = mkdtempSync(join(tmpdir(), 'stormlab-gameday-alerts-'));
 const strong = { out: join(root, 'default'), cli: undefined as CliResult | undefined };
 const weak = { out: join(root, 'weak'), cli: undefined as CliResult | undefined };
 
-const read = (out: string): GamedayResult => JSON.parse(readFileSync(join(out, 'gameday.json'), 'utf8')) as GamedayResult;
+const read = (out: string): GamedayResult =>
+  JSON.parse(readFileSync(join(out, 'gameday.json'), 'utf8')) as GamedayResult;
 
 beforeAll(async () => {
   [strong.cli, weak.cli] = await Promise.all([
@@ -37,7 +38,9 @@ describe('gameday with a real Prometheus', () => {
   it('GatewayUpstreamDown fires for openai/us-east after the outage began, and every expectation holds', () => {
     const cli = strong.cli!;
     expect(cli.stderr).not.toMatch(/unexpected failure/);
-    expect(cli.stderr).toMatch(/alerts: prometheus http:\/\/127\.0\.0\.1:\d+ scraping http:\/\/127\.0\.0\.1:\d+\/metrics every 1 s/);
+    expect(cli.stderr).toMatch(
+      /alerts: prometheus http:\/\/127\.0\.0\.1:\d+ scraping http:\/\/127\.0\.0\.1:\d+\/metrics every 1 s/,
+    );
     const r = read(strong.out);
     const a = r.measurements.alerts;
     expect(a.available).toBe(true);

@@ -22,7 +22,9 @@ describe('stormlab gameday: input', () => {
     const r = await cli('gameday', file, '--no-alerts');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error SL_CONFIG_INVALID: invalid game-day plan in');
-    expect(r.stderr).toContain(`${file}: expect[0] — expected for time_to_failover, a duration such as 500ms, 5s or 1m (not "fast")`);
+    expect(r.stderr).toContain(
+      `${file}: expect[0] — expected for time_to_failover, a duration such as 500ms, 5s or 1m (not "fast")`,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -41,7 +43,10 @@ describe('stormlab gameday: input', () => {
     expect(target.code).toBe(2);
     expect(target.stderr).toContain('--target — expected http(s)://host[:port][/path]');
     const spec = join(dir, 'spec.yaml');
-    writeFileSync(spec, 'name: s\nspec: { name: s, arrival: { executor: constant-arrival-rate, rate: -1, duration: 5s }, workload: { classes: [] } }\nexpect: [client_errors < 1%]\n');
+    writeFileSync(
+      spec,
+      'name: s\nspec: { name: s, arrival: { executor: constant-arrival-rate, rate: -1, duration: 5s }, workload: { classes: [] } }\nexpect: [client_errors < 1%]\n',
+    );
     const inline = await cli('gameday', spec);
     expect(inline.code).toBe(2);
     expect(inline.stderr).toMatch(/spec\.arrival\.rate — expected/);

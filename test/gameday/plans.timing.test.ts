@@ -16,22 +16,34 @@ import type { GamedayResult } from '../../reports/gameday/result.js';
 import { cliProcess, type CliResult } from '../helpers/cli.js';
 
 // primary-region-outage runs in alerting.timing.test.ts, with Prometheus
-const PLANS = ['provider-429-storm', 'brownout', 'flapping-provider', 'mid-stream-cuts', 'residency-outage', 'slow-drain'];
+const PLANS = [
+  'provider-429-storm',
+  'brownout',
+  'flapping-provider',
+  'mid-stream-cuts',
+  'residency-outage',
+  'slow-drain',
+];
 const root = mkdtempSync(join(tmpdir(), 'stormlab-gameday-'));
 const runs = new Map<string, { cli: CliResult; result: GamedayResult }>();
 
 async function runPlan(plan: string): Promise<void> {
   const out = join(root, plan);
-  const cli = await cliProcess(['gameday', plan, '--duration', '8s', '--no-alerts', '--out', out], { timeoutMs: 90_000 });
-  if (cli.code === 2 || /unexpected failure/.test(cli.stderr)) throw new Error(`gameday ${plan} failed:\n${cli.stderr}`);
+  const cli = await cliProcess(['gameday', plan, '--duration', '8s', '--no-alerts', '--out', out], {
+    timeoutMs: 90_000,
+  });
+  if (cli.code === 2 || /unexpected failure/.test(cli.stderr))
+    throw new Error(`gameday ${plan} failed:\n${cli.stderr}`);
   runs.set(plan, { cli, result: JSON.parse(readFileSync(join(out, 'gameday.json'), 'utf8')) as GamedayResult });
 }
 
 beforeAll(async () => {
   const queue = [...PLANS];
-  await Promise.all([0, 1].map(async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) await runPlan(p);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) await runPlan(p);
+    }),
+  );
 }, 240_000);
 
 function verdicts(plan: string): Record<string, string> {
@@ -54,7 +66,10 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
   it('brownout: nothing fails so nothing moves — p99 TTFT during the fault breaks the bound; exit 1', () => {
     const { cli, result } = runs.get('brownout')!;
     expect(cli.code).toBe(1);
-    expect(verdicts('brownout')).toMatchObject({ 'client_errors_during_fault < 1%': 'pass', 'p99_ttft_during_fault < 2s': 'fail' });
+    expect(verdicts('brownout')).toMatchObject({
+      'client_errors_during_fault < 1%': 'pass',
+      'p99_ttft_during_fault < 2s': 'fail',
+    });
     expect(result.measurements.values.time_to_detect).toBeNull();
     expect(cli.stdout).toContain('✗ p99_ttft_during_fault < 2s');
   });
@@ -68,7 +83,10 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
       expect(w.timeToRecoverMs).not.toBeNull();
       expect(w.timeToRecoverMs!).toBeLessThan(2000);
     }
-    expect(verdicts('flapping-provider')).toMatchObject({ 'client_errors_during_fault < 1%': 'pass', 'time_to_recover < 5s': 'pass' });
+    expect(verdicts('flapping-provider')).toMatchObject({
+      'client_errors_during_fault < 1%': 'pass',
+      'time_to_recover < 5s': 'pass',
+    });
     expect(cli.code).toBe(0);
   });
 
@@ -83,7 +101,10 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
   it('residency-outage: the gateway has no residency yet — EU tenants are served from us-east; exit 1', () => {
     const { cli, result } = runs.get('residency-outage')!;
     expect(cli.code).toBe(1);
-    expect(verdicts('residency-outage')).toMatchObject({ 'residency_violations == 0': 'fail', 'client_errors_during_fault < 1%': 'pass' });
+    expect(verdicts('residency-outage')).toMatchObject({
+      'residency_violations == 0': 'fail',
+      'client_errors_during_fault < 1%': 'pass',
+    });
     // every EU request (about half) answered from a US region
     const v = result.measurements.values.residency_violations!;
     expect(v).toBeGreaterThan(result.measurements.requests * 0.3);
@@ -92,7 +113,10 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
 
   it('slow-drain: half of the primary region answers 503; failover absorbs it; exit 0', () => {
     const { cli, result } = runs.get('slow-drain')!;
-    expect(verdicts('slow-drain')).toMatchObject({ 'client_errors_during_fault < 1%': 'pass', 'attempts_per_request_during_fault < 2': 'pass' });
+    expect(verdicts('slow-drain')).toMatchObject({
+      'client_errors_during_fault < 1%': 'pass',
+      'attempts_per_request_during_fault < 2': 'pass',
+    });
     const a = result.measurements.values.attempts_per_request_during_fault!;
     expect(a).toBeGreaterThan(1);
     expect(cli.code).toBe(result.ok ? 0 : 1);

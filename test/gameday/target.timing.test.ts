@@ -42,10 +42,32 @@ const out = join(mkdtempSync(join(tmpdir(), 'stormlab-gameday-target-')), 'run')
 beforeAll(async () => {
   base = await freeRange(ids.length + 1);
   const upstreams = Object.fromEntries(ids.map((id, i) => [id, `http://127.0.0.1:${base + i}`]));
-  gateway = await spawnCli<{ url: string }>('gateway', ['gateway', '--upstreams', JSON.stringify(upstreams), '--port', '0', '--json']);
-  cli = await cliProcess(['gameday', 'primary-region-outage', '--target', gateway.ready.url, '--base-port', String(base), '--duration', '8s', '--no-alerts', '--out', out], {
-    timeoutMs: 90_000,
-  });
+  gateway = await spawnCli<{ url: string }>('gateway', [
+    'gateway',
+    '--upstreams',
+    JSON.stringify(upstreams),
+    '--port',
+    '0',
+    '--json',
+  ]);
+  cli = await cliProcess(
+    [
+      'gameday',
+      'primary-region-outage',
+      '--target',
+      gateway.ready.url,
+      '--base-port',
+      String(base),
+      '--duration',
+      '8s',
+      '--no-alerts',
+      '--out',
+      out,
+    ],
+    {
+      timeoutMs: 90_000,
+    },
+  );
 }, 120_000);
 
 afterAll(async () => {
