@@ -70,8 +70,8 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: opts.headers ?? {} } };
   const runDir = resolve(opts.out ?? defaultRunDir(`gameday-${plan.name}`));
   // the fleet appends to its ledger and chaos log: a reused directory starts them afresh
-  for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson'])
-    rmSync(join(runDir, f), { force: true });
+  for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson', '.prometheus'])
+    rmSync(join(runDir, f), { force: true, recursive: true });
 
   let alerts: AlertsFile = {
     available: false,
