@@ -9,6 +9,7 @@ export const ERRORS = {
   SL_CONFIG_PARSE: { title: 'File could not be parsed', exit: 2, status: 400 },
   SL_USAGE: { title: 'Usage error', exit: 2, status: 400 },
   SL_SPEC_UNKNOWN: { title: 'Unknown scenario spec', exit: 2, status: 400 },
+  SL_PLAN_UNKNOWN: { title: 'Unknown game-day plan', exit: 2, status: 400 },
   SL_K6_MISSING: { title: 'k6 is not installed', exit: 2, status: 500 },
   SL_UPSTREAM_UNRESOLVED: { title: 'Upstream has no URL', exit: 2, status: 500 },
   SL_PROCESS_FAILED: { title: 'A lab process failed', exit: 1, status: 500 },

@@ -23,6 +23,11 @@ export interface StartFleetOptions {
   chaosLog?: ChaosLogOption;
   /** overrides fleet.host */
   host?: string;
+  /**
+   * stable ports: endpoint i (in fleet order) listens on basePort + i, and the control API (unless
+   * given its own port) on the next one; absent → free ports
+   */
+  basePort?: number;
   /** the control API: false → none; default a free port on 127.0.0.1 */
   control?: false | ControlOptions;
   /**
@@ -119,17 +124,20 @@ export async function startFleet(fleet: Fleet, opts: StartFleetOptions = {}): Pr
   let closing: Promise<void> | undefined;
 
   try {
+    let next = opts.basePort;
     for (const provider of fleet.providers) {
       // rate limits are per organisation across all regions of a provider
       const limiter = new RateLimiter();
       for (const region of provider.regions) {
-        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, limiter, quality });
+        const port = next === undefined ? undefined : next++;
+        const ep = await createEndpoint({ seed: fleet.seed, provider, region, host, ledger, chaos, limiter, quality, ...(port === undefined ? {} : { port }) });
         byId.set(ep.info.id, ep);
       }
     }
     (running as { endpoints: EndpointInfo[] }).endpoints = [...byId.values()].map((ep) => ep.info);
     if (opts.control !== false) {
-      control = await startControl(running, opts.control ?? {});
+      const controlOpts = opts.control ?? {};
+      control = await startControl(running, next === undefined || controlOpts.port !== undefined ? controlOpts : { ...controlOpts, port: next });
       (running as { control: string | null }).control = control.url;
     }
     if (fleet.chaos.length > 0) await chaos.applyTimeline(fleet.chaos, Date.now(), 'fleet');

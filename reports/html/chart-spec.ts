@@ -22,7 +22,8 @@ export interface DatasetSpec {
   borderDash?: number[];
   borderWidth?: number;
   pointRadius?: number;
-  fill?: boolean;
+  /** true, false, or a Chart.js fill target ('origin', '-1' for the dataset below, …) */
+  fill?: boolean | string;
   stack?: string;
   order?: number;
   spanGaps?: boolean;

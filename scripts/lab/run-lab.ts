@@ -21,9 +21,18 @@ import { spawnCli, stopAll, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
 import { plannedOf, RunJson, type LabRecord } from './run-record.js';
 
+export interface LabReady {
+  /** where the load goes */
+  target: string;
+  /** the fleet's control API, when the lab runs the fleet */
+  control?: string;
+  /** the fleet's endpoints, when the lab runs the fleet */
+  endpoints: Endpoint[];
+}
+
 export interface RunLabOptions {
-  /** built-in spec name or a YAML path */
-  spec: string;
+  /** built-in spec name, a YAML path, or a spec already loaded */
+  spec: string | Spec;
   durationMs?: number;
   rate?: number;
   seed?: number;
@@ -36,6 +45,15 @@ export interface RunLabOptions {
   sse?: boolean;
   /** run only this share of the schedule (k6 execution segments: `0:1/3`), to split one spec over several runners */
   segment?: string;
+  /**
+   * with `target`: still run the mock fleet (on stable ports from `basePort` when given) and apply
+   * the chaos timeline through it — the external gateway is configured to call these endpoints
+   */
+  fleetBehindTarget?: { basePort?: number; fleet?: string };
+  /** called once the lab is up, before the load starts (e.g. to start scraping the gateway) */
+  onReady?: (lab: LabReady) => Promise<void>;
+  /** called after the load, while the lab still runs (e.g. to wait for alerts to resolve) */
+  beforeStop?: () => Promise<void>;
   /** progress lines for a person */
   log?: (line: string) => void;
   /**
@@ -68,6 +86,7 @@ interface Lab {
   procs: LabProcess<unknown>[];
   control?: string;
   record?: LabRecord;
+  endpoints: Endpoint[];
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
@@ -109,11 +128,34 @@ async function startLab(spec: Spec, runDir: string, log: (l: string) => void, st
       fleet: { pid: mocks.child.pid, ...(control ? { control } : {}) },
       gateway: { pid: gateway.child.pid, url: gateway.ready.url },
     };
-    return { target: gateway.ready.url, procs, control, record };
+    return { target: gateway.ready.url, procs, control, record, endpoints };
   } catch (e) {
     await Promise.all(procs.map((p) => p.stop()));
     throw e;
   }
+}
+
+/** The mock fleet alone, for an external gateway to call (`fleetBehindTarget`). */
+async function startFleetOnly(fleet: string, target: string, runDir: string, basePort: number | undefined, log: (l: string) => void) {
+  const fleetFile = resolveFleetFile(fleet);
+  writeJson(runDir, 'fleet.json', loadFleet(fleetFile));
+  const ports = basePort === undefined ? [] : ['--base-port', String(basePort)];
+  const mocks = await spawnCli<MocksReady>('mock fleet', [
+    'mocks',
+    '--fleet',
+    fleetFile,
+    '--json',
+    ...ports,
+    '--ledger',
+    join(runDir, 'ledger.ndjson'),
+    '--chaos-log',
+    join(runDir, 'chaos.ndjson'),
+  ]);
+  const endpoints = Array.isArray(mocks.ready) ? mocks.ready : mocks.ready.endpoints;
+  writeJson(runDir, 'endpoints.json', endpoints);
+  log(`fleet: ${endpoints.length} endpoints behind ${target}`);
+  const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
+  return { target, procs: [mocks] as LabProcess<unknown>[], control, endpoints };
 }
 
 /**
@@ -154,8 +196,8 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const log = opts.log ?? (() => {});
   const driver = opts.driver ?? 'native';
   const intr = opts.interrupt;
-  const loaded = loadSpec(opts.spec);
-  let spec = applyOverrides(loaded.spec, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
+  const loaded = typeof opts.spec === 'string' ? loadSpec(opts.spec).spec : opts.spec;
+  let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
@@ -166,10 +208,17 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   let lab: Lab;
   // a signal while the lab starts: stop what started, and leave (nothing ran, there is nothing to report)
   const stopped = intr ? AbortSignal.any([intr.stop, intr.abort]) : undefined;
+  const external = 'url' in spec.target ? spec.target.url.replace(/\/+$/, '') : undefined;
+  const fleetOnly = (behind: NonNullable<RunLabOptions['fleetBehindTarget']>, url: string) =>
+    startFleetOnly(behind.fleet ?? ('gateway' in loaded.target ? loaded.target.fleet : 'default'), url, runDir, behind.basePort, log);
   try {
-    lab = 'url' in spec.target
-      ? { target: spec.target.url.replace(/\/+$/, ''), procs: [] }
-      : await unlessAborted(startLab(spec, runDir, log, stopped), stopped, () => new Error('stopped'));
+    const starting =
+      external === undefined
+        ? startLab(spec, runDir, log, stopped)
+        : opts.fleetBehindTarget
+          ? fleetOnly(opts.fleetBehindTarget, external)
+          : Promise.resolve<Lab>({ target: external, procs: [], endpoints: [] });
+    lab = await unlessAborted(starting, stopped, () => new Error('stopped'));
     if (stopped?.aborted) {
       await Promise.all(lab.procs.map((p) => p.stop(1000)));
       throw new Error('stopped');
@@ -188,6 +237,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   let record: RunJson | undefined;
   try {
     const bundle = k6 ? await bundleSpec(spec, join(runDir, 'k6-bundle.js'), { sse: opts.sse === true }) : undefined;
+    if (opts.onReady) await opts.onReady({ target: lab.target, ...(lab.control ? { control: lab.control } : {}), endpoints: lab.endpoints });
     // the run's clock starts with the load, not with the lab around it
     const startedAt = new Date();
     record = new RunJson(runDir, {
@@ -238,6 +288,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       cut = result.interrupted;
     }
     const endedAt = new Date();
+    await opts.beforeStop?.();
     if (lab.procs.length > 0 && !intr?.abort.aborted) await snapshotMetrics(lab.target, runDir, intr?.abort);
     const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
     record.end(endedAt, { status, signal: intr?.first, cut });
