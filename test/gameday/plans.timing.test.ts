@@ -5,8 +5,8 @@
  * chaos timeline applied by the fleet. Two plans at a time, in the timing group (no other test
  * file competes for the cores: a starved gateway meets the faults late); Prometheus is left out here
  * (alerting.timing.test.ts runs it). Verdicts are checked against what the reference gateway does
- * today: priority failover over connect errors, 5xx and 429 — no latency-aware routing, no
- * residency, no mid-stream recovery, no breaker.
+ * today with its default config: priority failover, a breaker per target, answers cut mid-stream
+ * continued on a prefill-capable fallback — and no latency-aware routing and no residency yet.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,9 +27,15 @@ const PLANS = [
 const root = mkdtempSync(join(tmpdir(), 'stormlab-gameday-'));
 const runs = new Map<string, { cli: CliResult; result: GamedayResult }>();
 
+/**
+ * 8 s each; flapping-provider 30 s, so that its up windows (5 s) outlast the breaker's 3 s
+ * cool-down as they do at full length (20 s).
+ */
+const DURATION: Record<string, string> = { 'flapping-provider': '30s' };
+
 async function runPlan(plan: string): Promise<void> {
   const out = join(root, plan);
-  const cli = await cliProcess(['gameday', plan, '--duration', '8s', '--no-alerts', '--out', out], {
+  const cli = await cliProcess(['gameday', plan, '--duration', DURATION[plan] ?? '8s', '--no-alerts', '--out', out], {
     timeoutMs: 90_000,
   });
   if (cli.code === 2 || /unexpected failure/.test(cli.stderr))
@@ -81,7 +87,8 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
     for (const w of f) {
       expect(w.errors).toBe(0);
       expect(w.timeToRecoverMs).not.toBeNull();
-      expect(w.timeToRecoverMs!).toBeLessThan(2000);
+      // the breaker lets probes through 3 s after it opened: traffic is back within a few seconds
+      expect(w.timeToRecoverMs!).toBeLessThan(4500);
     }
     expect(verdicts('flapping-provider')).toMatchObject({
       'client_errors_during_fault < 1%': 'pass',
@@ -90,12 +97,11 @@ describe('built-in game-day plans against the reference gateway (8 s each)', () 
     expect(cli.code).toBe(0);
   });
 
-  it('mid-stream-cuts: streams cut after their first tokens reach the client truncated; exit 1', () => {
+  it('mid-stream-cuts: answers cut after their first tokens are continued on Anthropic (prefill), none truncated; exit 0', () => {
     const { cli, result } = runs.get('mid-stream-cuts')!;
-    expect(cli.code).toBe(1);
-    expect(verdicts('mid-stream-cuts')['truncated_streams_during_fault == 0']).toBe('fail');
-    expect(result.measurements.values.truncated_streams_during_fault).toBeGreaterThan(0);
-    expect(result.measurements.values.time_to_failover).toBeNull();
+    expect(verdicts('mid-stream-cuts')['truncated_streams_during_fault == 0']).toBe('pass');
+    expect(result.measurements.values.truncated_streams_during_fault).toBe(0);
+    expect(cli.code).toBe(0);
   });
 
   it('residency-outage: the gateway has no residency yet — EU tenants are served from us-east; exit 1', () => {

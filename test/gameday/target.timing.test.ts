@@ -61,6 +61,8 @@ beforeAll(async () => {
       '--duration',
       '8s',
       '--no-alerts',
+      '--header',
+      'Authorization: Bearer sk-stormlab-lab',
       '--out',
       out,
     ],
