@@ -30,6 +30,7 @@ const fleetConfig = FleetSchema.parse({
         ttftMs: constant(m.ttftMs),
         itlMs: constant(m.itlMs),
         outputTokens: constant(m.outputTokens),
+        maxOutputTokens: Math.max(16_384, m.outputTokens),
       })),
     },
   ],
@@ -114,6 +115,10 @@ process.on('message', (raw) => {
     send({ type: 'ok' });
   } else if (m.type === 'stats') {
     send({ type: 'stats', ttftErrorsMs: ttft, bareTtftErrorsMs: bareTtft, peakInFlight: peak, inFlight: fleet.inFlight(), outcomes: Object.fromEntries(outcomes), heapMb: process.memoryUsage().rss / 1e6, at: performance.now(), loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+  } else if (m.type === 'mem') {
+    collect();
+    const u = process.memoryUsage();
+    send({ type: 'memory', liveMb: (u.heapUsed + u.external + u.arrayBuffers) / 1e6, rssMb: u.rss / 1e6 });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu-used', us: u.user + u.system });
