@@ -40,6 +40,9 @@ function writeEvent(res: ServerResponse, chunk: string): boolean {
 /** Bytes (string length) of one write while a stream catches up: bounds what a slow reader makes the mock hold. */
 const CHUNK = 16 * 1024;
 
+/** Streams of this process waiting for their socket to drain: now, at most since the last reset, and in all. */
+export const drainWaits = { now: 0, peak: 0, total: 0 };
+
 /** Break the JSON of every `data:` line of an event (keeping the event framing), or cut a bare JSON element in half. */
 export function corruptEvent(event: string): string {
   if (!event.includes('data: ')) return event.slice(0, Math.ceil(event.length / 2));
@@ -108,9 +111,18 @@ export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAn
     const socket = res.socket;
     if (!socket || socket.destroyed) return;
     waiting = true;
+    drainWaits.total++;
+    drainWaits.peak = Math.max(drainWaits.peak, ++drainWaits.now);
     call.pacer!.pause();
-    socket.once('drain', () => {
+    const settle = (): void => {
+      if (!waiting) return;
       waiting = false;
+      drainWaits.now--;
+    };
+    socket.once('close', settle);
+    socket.once('drain', () => {
+      socket.off('close', settle);
+      settle();
       if (call.done) return;
       flush();
       call.pacer!.resume();

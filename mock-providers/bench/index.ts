@@ -139,6 +139,33 @@ async function streams(clients: ChildProcess[], url: string, model: keyof typeof
   }));
 }
 
+interface SlowRound {
+  model: 'slow' | 'huge';
+  readers: number;
+  before: ServerMemory;
+  during: [ServerMemory, ServerMemory];
+  /** calls still waiting on their readers before the readers left */
+  inFlight: number;
+}
+
+const sleep = (msTime: number): Promise<void> => new Promise((r) => setTimeout(r, msTime));
+
+/** Readers that send a request and never read: the mock's memory before and twice while they hold. */
+async function slowReaders(server: ChildProcess, client: ChildProcess, url: string, model: SlowRound['model'], readers: number): Promise<SlowRound> {
+  await ask(server, { type: 'reset' }, 'ok');
+  const before = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
+  const job: StreamJob = { type: 'streams', url, model, count: readers, rampMs: 0, configuredTtftMs: BENCH_MODELS[model].ttftMs, holdUnreadMs: 6000 };
+  const done = ask<StreamResult>(client, job, 'streams-done');
+  // every answer is due ~2.1 s after its request; sample twice after that
+  await sleep(3500);
+  const m1 = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
+  await sleep(1500);
+  const m2 = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
+  const inFlight = (await ask<ServerStats>(server, { type: 'stats' }, 'stats')).inFlight;
+  await done;
+  return { model, readers, before, during: [m1, m2], inFlight };
+}
+
 async function main(): Promise<void> {
   const ulimit = execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim();
   const fdLimit = ulimit === 'unlimited' ? Infinity : Number(ulimit);
@@ -195,19 +222,8 @@ async function main(): Promise<void> {
   const h = await streams(clients, ready.mockUrl, 'hold', heldTarget, 6000);
   const hs = await ask<ServerStats>(server, { type: 'stats' }, 'stats');
 
-  // 4: 1,000 readers that never read long answers: with backpressure the mock holds about a chunk per stream
-  const slowModel = BENCH_MODELS.slow;
-  await ask(server, { type: 'reset' }, 'ok');
-  const m0 = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
-  const slowJob: StreamJob = { type: 'streams', url: ready.mockUrl, model: 'slow', count: SLOW_READERS, rampMs: 0, configuredTtftMs: slowModel.ttftMs, holdUnreadMs: 6000 };
-  const slowDone = ask<StreamResult>(clients[0]!, slowJob, 'streams-done');
-  // every answer is due ~2.1 s after its request; sample twice after that
-  await new Promise((r) => setTimeout(r, 3500));
-  const m1 = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
-  await new Promise((r) => setTimeout(r, 1500));
-  const m2 = await ask<ServerMemory>(server, { type: 'mem' }, 'memory');
-  const inFlightSlow = (await ask<ServerStats>(server, { type: 'stats' }, 'stats')).inFlight;
-  const slowResult = await slowDone;
+  // 4: readers that never read long answers: with backpressure the mock holds about a chunk per stream
+  const slow = [await slowReaders(server, clients[0]!, ready.mockUrl, 'slow', SLOW_READERS), await slowReaders(server, clients[0]!, ready.mockUrl, 'huge', 100)];
 
   const hold = BENCH_MODELS.hold;
   console.log('');
@@ -235,11 +251,18 @@ async function main(): Promise<void> {
   console.log(`   64 connections, ${THROUGHPUT_ROUNDS} alternating rounds of ${THROUGHPUT_S} s each: mock ${mockRates.map((r) => int(r.perS)).join(', ')}; bare ${bareRates.map((r) => int(r.perS)).join(', ')}`);
   console.log(`   server CPU per request: mock ${mockCpu.toFixed(1)} µs, bare ${bareCpu.toFixed(1)} µs → CPU ratio ${(bareCpu / mockCpu).toFixed(2)} (what the ratio would be with the server alone on a core)`);
 
-  const answersMb = (SLOW_READERS * slowModel.outputTokens * SSE_BYTES_PER_TOKEN) / 1e6;
-  const grown = Math.max(m1.liveMb, m2.liveMb) - m0.liveMb;
-  console.log(`4. memory with ${int(SLOW_READERS)} slow readers (they never read; ${int(slowModel.outputTokens)}-token answers, ~${int(answersMb)} MB of SSE in all, due within ~2 s):`);
-  console.log(`   mock live heap + buffers ${m0.liveMb.toFixed(1)} MB before → ${m1.liveMb.toFixed(1)} MB and ${m2.liveMb.toFixed(1)} MB while they hold (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); RSS ${int(m0.rssMb)} → ${int(m1.rssMb)} → ${int(m2.rssMb)} MB`);
-  console.log(`   ${int(slowResult.opened)} opened, ${int(inFlightSlow)} still waiting on their readers at the end (the rest of each answer waits for the socket to drain)`);
+  console.log('4. memory of the mock while readers never read their streams (live heap + buffers after a full GC; RSS):');
+  for (const r of slow) {
+    const answersMb = (r.readers * BENCH_MODELS[r.model].outputTokens * SSE_BYTES_PER_TOKEN) / 1e6;
+    const grown = Math.max(r.during[0].liveMb, r.during[1].liveMb) - r.before.liveMb;
+    const [d1, d2] = r.during;
+    console.log(
+      `   ${int(r.readers)} readers × ${int(BENCH_MODELS[r.model].outputTokens)}-token answers (~${int(answersMb)} MB of SSE in all, due within ~2 s): ` +
+        `live ${r.before.liveMb.toFixed(1)} → ${d1.liveMb.toFixed(1)}, ${d2.liveMb.toFixed(1)} MB (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); ` +
+        `RSS ${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB; streams waiting on drain at most ${int(d2.drainWaitingPeak)}, ${int(r.inFlight)} unfinished`,
+    );
+  }
+  console.log('   (a loopback socket takes ~4 MB before its writer must wait: the first answers fit in the kernel; the second wait on drain)');
   console.log(`(load average at the end: ${load()}; figures from a shared machine vary with what else runs on it)`);
   await Promise.all([...clients, server].map((c) => ask(c, { type: 'close' }, 'ok').catch(() => undefined)));
 }

@@ -10,6 +10,8 @@ export const BENCH_MODELS = {
   hold: { ttftMs: 300, itlMs: 700, outputTokens: 24 },
   /** 1,000 readers that never read: long answers (~0.9 MB of SSE each), all due within ~2 s */
   slow: { ttftMs: 50, itlMs: 0.5, outputTokens: 4000 },
+  /** 100 readers that never read answers larger than a loopback socket buffers (~9 MB each) */
+  huge: { ttftMs: 50, itlMs: 0.05, outputTokens: 40_000 },
 } as const;
 
 export interface ServerReady {
@@ -65,6 +67,9 @@ export interface ServerMemory {
   type: 'memory';
   liveMb: number;
   rssMb: number;
+  /** streams waiting for their socket to drain now, and at most since the last reset */
+  drainWaiting: number;
+  drainWaitingPeak: number;
 }
 
 /** CPU time the mock process has used so far (process.cpuUsage), µs */

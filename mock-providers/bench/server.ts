@@ -9,6 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
+import { drainWaits } from '../answer.js';
 import { FleetSchema } from '../fleet-schema.js';
 import { startFleet } from '../fleet.js';
 import { exposedGc } from '../gc-pacing.js';
@@ -108,6 +109,7 @@ process.on('message', (raw) => {
   if (m.type === 'reset') {
     collect();
     peak = 0;
+    drainWaits.peak = drainWaits.now;
     loopDelay.reset();
     ttft.length = 0;
     bareTtft.length = 0;
@@ -118,7 +120,8 @@ process.on('message', (raw) => {
   } else if (m.type === 'mem') {
     collect();
     const u = process.memoryUsage();
-    send({ type: 'memory', liveMb: (u.heapUsed + u.external + u.arrayBuffers) / 1e6, rssMb: u.rss / 1e6 });
+    const live = (u.heapUsed + u.external + u.arrayBuffers) / 1e6;
+    send({ type: 'memory', liveMb: live, rssMb: u.rss / 1e6, drainWaiting: drainWaits.now, drainWaitingPeak: drainWaits.peak });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu-used', us: u.user + u.system });
