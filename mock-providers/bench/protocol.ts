@@ -70,6 +70,8 @@ export interface ServerMemory {
   /** streams waiting for their socket to drain now, and at most since the last reset */
   drainWaiting: number;
   drainWaitingPeak: number;
+  /** calls not yet ended */
+  inFlight: number;
 }
 
 /** CPU time the mock process has used so far (process.cpuUsage), µs */

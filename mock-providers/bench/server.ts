@@ -121,7 +121,7 @@ process.on('message', (raw) => {
     collect();
     const u = process.memoryUsage();
     const live = (u.heapUsed + u.external + u.arrayBuffers) / 1e6;
-    send({ type: 'memory', liveMb: live, rssMb: u.rss / 1e6, drainWaiting: drainWaits.now, drainWaitingPeak: drainWaits.peak });
+    send({ type: 'memory', liveMb: live, rssMb: u.rss / 1e6, drainWaiting: drainWaits.now, drainWaitingPeak: drainWaits.peak, inFlight: fleet.inFlight() });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu-used', us: u.user + u.system });
