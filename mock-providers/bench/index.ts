@@ -56,6 +56,8 @@ const DEADLINE_MS = 180_000;
 /** the TTFT goal: the mock's p99 error at most this many times the yardstick's, in the same run */
 const TTFT_GOAL_RATIO = 1.2;
 const SLOW_READERS = 1_000;
+/** what a call's plan holds per token: its gap and due time (8 bytes each) and its piece (a 4-byte reference) */
+const PLAN_BYTES_PER_TOKEN = 20;
 /** an OpenAI chunk per token, about */
 const SSE_BYTES_PER_TOKEN = 230;
 
@@ -256,7 +258,8 @@ async function main(): Promise<void> {
     console.log(
       `   ${int(r.readers)} readers × ${int(BENCH_MODELS[r.model].outputTokens)}-token answers (~${int(answersMb)} MB of SSE in all, due within ~2 s): ` +
         `live ${r.before.liveMb.toFixed(1)} → ${d1.liveMb.toFixed(1)}, ${d2.liveMb.toFixed(1)} MB (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); ` +
-        `RSS ${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB; waiting on drain at most ${int(d2.drainWaitingPeak)} streams; unfinished ${int(d1.inFlight)}, ${int(d2.inFlight)}`,
+        `RSS ${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB; waiting on drain at most ${int(d2.drainWaitingPeak)} streams; unfinished ${int(d1.inFlight)}, ${int(d2.inFlight)}; ` +
+        `the unfinished calls' plans ~${int((d2.inFlight * BENCH_MODELS[r.model].outputTokens * PLAN_BYTES_PER_TOKEN) / 1e6)} MB`,
     );
   }
   console.log('   (a loopback socket takes ~4 MB before its writer must wait: the first answers fit in the kernel; the second wait on drain)');
