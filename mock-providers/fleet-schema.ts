@@ -154,7 +154,8 @@ export const ProviderSchema = z
     p.models.forEach((m, i) => check('models', m.name, i));
     p.embeddings.forEach((m, i) => check('embeddings', m.name, i));
     if (p.embeddings.length > 0 && !FORMATS_WITH_EMBEDDINGS.includes(p.format)) {
-      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)` });
+      const message = `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)`;
+      ctx.addIssue({ code: 'custom', path: ['embeddings'], message });
     }
   });
 export type Provider = z.output<typeof ProviderSchema>;
