@@ -259,7 +259,7 @@ async function main(): Promise<void> {
       `   ${int(r.readers)} readers × ${int(BENCH_MODELS[r.model].outputTokens)}-token answers (~${int(answersMb)} MB of SSE in all, due within ~2 s): ` +
         `live ${r.before.liveMb.toFixed(1)} → ${d1.liveMb.toFixed(1)}, ${d2.liveMb.toFixed(1)} MB (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); ` +
         `RSS ${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB; waiting on drain at most ${int(d2.drainWaitingPeak)} streams; unfinished ${int(d1.inFlight)}, ${int(d2.inFlight)}; ` +
-        `the unfinished calls' plans ~${int((d2.inFlight * BENCH_MODELS[r.model].outputTokens * PLAN_BYTES_PER_TOKEN) / 1e6)} MB`,
+        `the unfinished calls' plans ~${int((Math.max(d1.inFlight, d2.inFlight) * BENCH_MODELS[r.model].outputTokens * PLAN_BYTES_PER_TOKEN) / 1e6)} MB at most`,
     );
   }
   console.log('   (a loopback socket takes ~4 MB before its writer must wait: the first answers fit in the kernel; the second wait on drain)');
