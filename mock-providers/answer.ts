@@ -118,15 +118,17 @@ export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAn
       if (!waiting) return;
       waiting = false;
       drainWaits.now--;
-    };
-    socket.once('close', settle);
-    socket.once('drain', () => {
       socket.off('close', settle);
+      socket.off('drain', drained);
+    };
+    const drained = (): void => {
       settle();
       if (call.done) return;
       flush();
       call.pacer!.resume();
-    });
+    };
+    socket.on('close', settle);
+    socket.on('drain', drained);
   };
 
   const flush = (): void => {

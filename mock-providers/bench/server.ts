@@ -120,7 +120,7 @@ process.on('message', (raw) => {
   } else if (m.type === 'mem') {
     collect();
     const u = process.memoryUsage();
-    const live = (u.heapUsed + u.external + u.arrayBuffers) / 1e6;
+    const live = (u.heapUsed + u.external) / 1e6; // external includes the array buffers
     send({ type: 'memory', liveMb: live, rssMb: u.rss / 1e6, drainWaiting: drainWaits.now, drainWaitingPeak: drainWaits.peak, inFlight: fleet.inFlight() });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
