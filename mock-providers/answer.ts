@@ -20,9 +20,10 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
  * res.write corks the socket until the next tick (so its pieces share a syscall); uncork now, so
  * the bytes reach the kernel in this wake and a timestamp taken after it is honest.
  */
-function writeNow(res: ServerResponse, chunk: string | Buffer): void {
-  res.write(chunk);
+function writeNow(res: ServerResponse, chunk: string | Buffer): boolean {
+  const ok = res.write(chunk);
   res.socket?.uncork();
+  return ok;
 }
 
 /**
@@ -30,11 +31,17 @@ function writeNow(res: ServerResponse, chunk: string | Buffer): void {
  * written straight to the socket in one write (res.write would cork, queue four pieces and a
  * next-tick uncork per event). Without chunked encoding (an HTTP/1.0 client) res.write frames it.
  */
-function writeEvent(res: ServerResponse, chunk: string): void {
+function writeEvent(res: ServerResponse, chunk: string): boolean {
   const socket = res.socket;
   if (!socket || !res.chunkedEncoding) return writeNow(res, chunk);
-  if (!socket.destroyed) socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+  return socket.destroyed ? true : socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
 }
+
+/** Bytes (string length) of one write while a stream catches up: bounds what a slow reader makes the mock hold. */
+const CHUNK = 16 * 1024;
+
+/** Streams of this process waiting for their socket to drain: now, at most since the last reset, and in all. */
+export const drainWaits = { now: 0, peak: 0, total: 0 };
 
 /** Break the JSON of every `data:` line of an event (keeping the event framing), or cut a bare JSON element in half. */
 export function corruptEvent(event: string): string {
@@ -82,39 +89,81 @@ export interface StreamAnswer {
   finishReason: FinishReason;
 }
 
-/** Stream one event per token at its due time (call.offsets), with cut and malformed-event faults. */
+/**
+ * Stream one event per token at its due time (call.offsets), with cut and malformed-event faults.
+ * Backpressure: events go out in writes of at most CHUNK; when the socket's buffer is full the
+ * pacer pauses until it drains, then everything due meanwhile follows (a slow reader never makes
+ * the mock hold more than about one chunk of its answer).
+ */
 export function sendStream(call: Call, headers: OutgoingHttpHeaders, a: StreamAnswer, m: CallModifiers): void {
   const res = call.res;
-  const offsets = call.offsets!;
   const n = a.pieces.length;
   const cutAt = m.cutAfterTokens !== null && m.cutAfterTokens < n ? m.cutAfterTokens : -1;
   const stopAt = cutAt < 0 ? n : cutAt;
   const bad = m.malformedAt ?? -1;
   const streamHeaders = a.sse.contentType ? { ...SSE_HEADERS, 'content-type': a.sse.contentType } : SSE_HEADERS;
-  call.pacer = pace(call.arrivedAt, offsets, (from, to) => {
-    let out = from === 0 ? a.sse.head() : '';
-    const upTo = Math.min(to, stopAt);
-    for (let i = from; i < upTo; i++) {
-      const event = a.sse.piece(a.pieces[i]!, i);
-      out += i === bad ? corruptEvent(event) : event;
+  let due = 0;
+  let written = 0;
+  let started = false;
+  let waiting = false;
+
+  const wait = (): void => {
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    waiting = true;
+    drainWaits.total++;
+    drainWaits.peak = Math.max(drainWaits.peak, ++drainWaits.now);
+    call.pacer!.pause();
+    const settle = (): void => {
+      if (!waiting) return;
+      waiting = false;
+      drainWaits.now--;
+      socket.off('close', settle);
+      socket.off('drain', drained);
+    };
+    const drained = (): void => {
+      settle();
+      if (call.done) return;
+      flush();
+      call.pacer!.resume();
+    };
+    socket.on('close', settle);
+    socket.on('drain', drained);
+  };
+
+  const flush = (): void => {
+    for (;;) {
+      if (started && res.socket?.writableNeedDrain) return wait();
+      const target = Math.min(due, stopAt);
+      let out = started ? '' : a.sse.head();
+      let i = written;
+      for (; i < target && out.length < CHUNK; i++) {
+        const event = a.sse.piece(a.pieces[i]!, i);
+        out += i === bad ? corruptEvent(event) : event;
+      }
+      const first = !started;
+      if (first) res.writeHead(200, { ...headers, ...streamHeaders });
+      started = true;
+      written = i;
+      if (i === n && due === n) {
+        res.end(out + a.sse.tail(a.usage, a.finishReason));
+        if (first && n > 0) call.firstContentAt = performance.now();
+        call.end(bad >= 0 && bad < n ? 'error' : 'ok');
+        return;
+      }
+      if (out) {
+        if (first) writeNow(res, out);
+        else writeEvent(res, out);
+      }
+      // the first content's time is taken once its bytes are handed to the socket
+      if (first && i > 0) call.firstContentAt = performance.now();
+      if (cutAt >= 0 && written === cutAt && due > cutAt) return call.cut('stream-cut', cutAt, true);
+      if (written === target) return;
     }
-    if (from === 0) res.writeHead(200, { ...headers, ...streamHeaders });
-    // the first content's time is taken once its bytes are handed to the socket
-    const first = from === 0 && upTo > 0;
-    if (cutAt >= 0 && to > cutAt) {
-      if (out) writeNow(res, out);
-      if (first) call.firstContentAt = performance.now();
-      call.cut('stream-cut', cutAt, true);
-      return;
-    }
-    if (to < n) {
-      if (from === 0) writeNow(res, out);
-      else writeEvent(res, out);
-      if (first) call.firstContentAt = performance.now();
-      return;
-    }
-    res.end(out + a.sse.tail(a.usage, a.finishReason));
-    if (first) call.firstContentAt = performance.now();
-    call.end(bad >= 0 && bad < n ? 'error' : 'ok');
+  };
+
+  call.pacer = pace(call.arrivedAt, call.offsets!, (_from, to) => {
+    due = to;
+    if (!waiting) flush();
   });
 }

@@ -171,7 +171,8 @@ export async function createEndpoint(o: EndpointOptions): Promise<Endpoint> {
       onRequest: startCall,
       handler: (req, reply) => {
         if (group.length === 1) return group[0]!.handle(req, reply);
-        const parts: RequestParts = { body: req.body, params: req.params as Record<string, string | undefined>, query: req.query as Record<string, string | undefined> };
+        type Strings = Record<string, string | undefined>;
+        const parts: RequestParts = { body: req.body, params: req.params as Strings, query: req.query as Strings };
         (group.find((h) => h.accepts?.(parts) ?? true) ?? group[0]!).handle(req, reply);
       },
     });

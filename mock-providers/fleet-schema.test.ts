@@ -97,7 +97,17 @@ describe('fleet config', () => {
 
   it('embeddings on a format without an embeddings route are refused', () => {
     const file = fleetFile('emb.yaml', `providers:\n  - name: x\n    format: anthropic\n    regions: [r]\n    models:${model('a')}\n    embeddings: [{ name: e, price: { input: 0.1 } }]\n`);
-    expect(loadError(file).details).toContainEqual(expect.objectContaining({ file, path: 'providers[0].embeddings', expected: expect.stringContaining('only openai') }));
+    expect(loadError(file).details).toContainEqual(expect.objectContaining({ file, path: 'providers[0].embeddings', expected: expect.stringContaining('only openai and gemini') }));
+  });
+
+  it('a prompt cache with a bad TTL, or a context window that is not a positive integer, is refused by path', () => {
+    const head = `providers:\n  - name: x\n    format: openai\n    regions: [r]\n`;
+    const cache = fleetFile('cache.yaml', `${head}    promptCache: { ttl: soon }\n    models:${model('a')}\n`);
+    expect(loadError(cache).details).toContainEqual(expect.objectContaining({ file: cache, path: 'providers[0].promptCache.ttl' }));
+    const window = fleetFile('window.yaml', `${head}    models:${model('a')}\n        contextWindow: 0\n`);
+    expect(loadError(window).details).toContainEqual(expect.objectContaining({ file: window, path: 'providers[0].models[0].contextWindow' }));
+    const off = fleetFile('cache-off.yaml', `${head}    promptCache: false\n    models:${model('a')}\n        rateLimits: { itpm: 1000, otpm: 100 }\n`);
+    expect(loadFleet(off).providers[0]).toMatchObject({ promptCache: false, models: [{ contextWindow: 128_000, rateLimits: { itpm: 1000, otpm: 100 } }] });
   });
 
   it('a capacity whose maxConcurrency is below its knee is refused', () => {

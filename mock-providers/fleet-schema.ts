@@ -124,15 +124,19 @@ const ttl = z.union([z.number().positive(), z.string().regex(DURATION_RE, { mess
  * format's defaults (OpenAI and Gemini: automatic, 1,024+ tokens in 128-token steps; Anthropic: at
  * `cache_control` breakpoints of 1,024+ tokens; a TTL of 5 minutes after the last use).
  */
-export const PromptCacheSchema = z.union([
-  z.literal(false),
-  z.strictObject({
-    minTokens: z.int().positive().optional(),
-    stepTokens: z.int().positive().optional(),
-    /** seconds, or a duration (`5m`) */
-    ttl: ttl.optional(),
-  }).transform(({ ttl: ttlMs, ...rest }) => ({ ...rest, ...(ttlMs === undefined ? {} : { ttlMs }) })),
-]);
+export const PromptCacheSchema = z.preprocess(
+  // `false` becomes `{ off: true }`, so a wrong field inside the object is reported at its own path
+  (v) => (v === false ? { off: true } : v),
+  z
+    .strictObject({
+      off: z.literal(true).optional(),
+      minTokens: z.int().positive().optional(),
+      stepTokens: z.int().positive().optional(),
+      /** seconds, or a duration (`5m`) */
+      ttl: ttl.optional(),
+    }, { error: 'false, or an object with minTokens, stepTokens and ttl' })
+    .transform(({ off, ttl: ttlMs, ...rest }) => (off ? (false as const) : { ...rest, ...(ttlMs === undefined ? {} : { ttlMs }) })),
+);
 export type PromptCacheConfig = z.output<typeof PromptCacheSchema>;
 
 export const ProviderSchema = z
@@ -154,7 +158,8 @@ export const ProviderSchema = z
     p.models.forEach((m, i) => check('models', m.name, i));
     p.embeddings.forEach((m, i) => check('embeddings', m.name, i));
     if (p.embeddings.length > 0 && !FORMATS_WITH_EMBEDDINGS.includes(p.format)) {
-      ctx.addIssue({ code: 'custom', path: ['embeddings'], message: `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)` });
+      const message = `no embeddings for format ${p.format} (only ${FORMATS_WITH_EMBEDDINGS.join(' and ')} have embeddings routes)`;
+      ctx.addIssue({ code: 'custom', path: ['embeddings'], message });
     }
   });
 export type Provider = z.output<typeof ProviderSchema>;

@@ -11,6 +11,10 @@ import { scheduler as shared, type Scheduler } from './scheduler.js';
 export interface Pacer {
   /** stop: no more emits, the timer is cancelled */
   cancel(): void;
+  /** hold the emits (the writer's socket is full); due times keep running */
+  pause(): void;
+  /** emit everything due meanwhile in one batch, then go on on schedule */
+  resume(): void;
   /** how many pieces were due by now (emitted or not) */
   dueCount(): number;
 }
@@ -24,9 +28,10 @@ export function pace(startMs: number, offsets: Float64Array, emit: (from: number
   const n = offsets.length;
   let next = 0;
   let cancelled = false;
+  let paused = false;
 
   const tick = (): void => {
-    if (cancelled) return;
+    if (cancelled || paused) return;
     // absolute times, compared as the scheduler compares them
     const now = performance.now();
     let to = next;
@@ -45,6 +50,15 @@ export function pace(startMs: number, offsets: Float64Array, emit: (from: number
     cancel() {
       cancelled = true;
       timer.cancel();
+    },
+    pause() {
+      paused = true;
+      timer.cancel();
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      tick();
     },
     dueCount() {
       const now = performance.now() - startMs;

@@ -153,4 +153,12 @@ describe('PromptCache', () => {
     expect(cache.use('m', 'k', text(5000), undefined, 2900).readTokens).toBe(0);
     expect(cache.use('other-model', 'k', text(5000), undefined, 2901).readTokens).toBe(0);
   });
+
+  it('a lookup that is not committed (a call refused by a limit) stores nothing', () => {
+    const cache = new PromptCache(DEFAULT_PROMPT_CACHE.openai);
+    expect(cache.lookup('m', 'k', text(5000), undefined, 0).readTokens).toBe(0);
+    expect(cache.lookup('m', 'k', text(5000), undefined, 1).readTokens).toBe(0);
+    cache.lookup('m', 'k', text(5000), undefined, 2).commit();
+    expect(cache.lookup('m', 'k', text(5000), undefined, 3).readTokens).toBe(1152);
+  });
 });

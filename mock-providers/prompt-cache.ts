@@ -49,7 +49,12 @@ export interface CacheUse {
   writeTokens: number;
 }
 
-export const NO_CACHE: CacheUse = { readTokens: 0, writeTokens: 0 };
+/** A lookup whose prefixes are stored only when the call goes ahead (a refused call caches nothing). */
+export interface CacheLookup extends CacheUse {
+  commit(): void;
+}
+
+export const NO_CACHE: CacheLookup = { readTokens: 0, writeTokens: 0, commit: () => undefined };
 
 interface Point {
   key: string;
@@ -104,8 +109,15 @@ export class PromptCache {
     private readonly maxEntries = 100_000,
   ) {}
 
-  /** Look the prompt up and store its prefixes; what the call reads from and writes to the cache. */
+  /** Look the prompt up and store its prefixes at once. */
   use(model: string, key: string | null, messages: readonly ContentMessage[], breakpoints: readonly CacheBreakpoint[] | undefined, now: number): CacheUse {
+    const found = this.lookup(model, key, messages, breakpoints, now);
+    found.commit();
+    return found;
+  }
+
+  /** What the call would read from and write to the cache; `commit()` stores its prefixes. */
+  lookup(model: string, key: string | null, messages: readonly ContentMessage[], breakpoints: readonly CacheBreakpoint[] | undefined, now: number): CacheLookup {
     const { minTokens, stepTokens, ttlMs, explicit } = this.rule;
     const scope = `${model}\u0000${key ?? ''}\u0000`;
     let cuts: Array<{ chars: number; ttlMs: number }>;
@@ -127,9 +139,11 @@ export class PromptCache {
       const expiry = this.entries.get(p.key);
       if (expiry !== undefined && expiry > now) read = Math.max(read, p.tokens);
     }
-    for (const p of points) this.store(p.key, now + p.ttlMs);
     const last = points[points.length - 1]!.tokens;
-    return { readTokens: read, writeTokens: explicit && last > read ? last - read : 0 };
+    const commit = (): void => {
+      for (const p of points) this.store(p.key, now + p.ttlMs);
+    };
+    return { readTokens: read, writeTokens: explicit && last > read ? last - read : 0, commit };
   }
 
   private store(key: string, expiry: number): void {

@@ -61,7 +61,7 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
   call.price = model.price;
   checkModelLimits(site.format.name, model, req);
   call.tokensIn = req.promptTokens;
-  const cache = site.promptCache?.use(req.model, call.key, req.messages, req.cacheBreakpoints, Date.now()) ?? NO_CACHE;
+  const cache = site.promptCache?.lookup(req.model, call.key, req.messages, req.cacheBreakpoints, Date.now()) ?? NO_CACHE;
   // prefill covers the prompt tokens the cache did not serve
   const prefillTokens = req.promptTokens - cache.readTokens;
   const plan = planLatency(model, { regionMultiplier: site.latencyMultiplier, promptTokens: prefillTokens, maxTokens: req.maxTokens }, site.rng);
@@ -74,6 +74,7 @@ export function serve(site: ServeSite, call: Call, req: CallRequest, route: Call
     throw new WireFailure({ status, error: new StormlabError('MOCK_OVERLOADED', site.format.statusMessage(status)) });
   }
 
+  cache.commit();
   call.cache = { read: cache.readTokens, write: cache.writeTokens };
   reply.hijack();
   if (call.done) return void reply.raw.destroy(); // the endpoint went down while the body was read

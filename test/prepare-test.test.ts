@@ -4,7 +4,7 @@
  * anything behind the user's back when apt is unavailable.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,30 @@ describe('test preparation', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('Not installed automatically: STORMLAB_NO_APT=1 is set.');
     expect(stderr).not.toContain('installing');
+  });
+
+  const rootOnDebian = process.getuid?.() === 0 && existsSync('/etc/debian_version');
+  it.skipIf(!rootOnDebian)('as root on Debian, installs the missing packages with apt-get update and install', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'stormlab-apt-'));
+    const log = join(bin, 'apt.log');
+    // a stand-in apt-get: logs its arguments; `install` puts the packages' programs on PATH
+    const fake = [
+      '#!/bin/sh',
+      'echo "$@" >> "$APT_LOG"',
+      'if [ "$1" = install ]; then',
+      '  for p in "$@"; do case "$p" in',
+      '    redis-server) /usr/bin/touch "$APT_BIN/redis-server";;',
+      '    prometheus) /usr/bin/touch "$APT_BIN/prometheus" "$APT_BIN/promtool";;',
+      '  esac; done',
+      '  /bin/chmod +x "$APT_BIN"/redis-server "$APT_BIN"/prometheus "$APT_BIN"/promtool',
+      'fi',
+    ].join('\n');
+    writeFileSync(join(bin, 'apt-get'), `${fake}\n`);
+    chmodSync(join(bin, 'apt-get'), 0o755);
+    const { code, stderr } = prepare({ PATH: bin, STORMLAB_CHROMIUM: process.execPath, APT_LOG: log, APT_BIN: bin });
+    expect(stderr).toBe('prepare-test: installing redis-server prometheus with apt-get (first run only; a minute or two)\n');
+    expect(code).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('update -qq\ninstall -y -qq redis-server prometheus\n');
   });
 
   it('finds binaries named by the STORMLAB_* variables and exits 0 without output', () => {

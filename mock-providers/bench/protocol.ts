@@ -8,6 +8,10 @@ export const BENCH_MODELS = {
   ttft: { ttftMs: 250, itlMs: 150, outputTokens: 20 },
   /** 10,000 streams held open, tokens trickling */
   hold: { ttftMs: 300, itlMs: 700, outputTokens: 24 },
+  /** 1,000 readers that never read: long answers (~0.9 MB of SSE each), all due within ~2 s */
+  slow: { ttftMs: 50, itlMs: 0.5, outputTokens: 4000 },
+  /** 100 readers that never read answers larger than a loopback socket buffers (~9 MB each) */
+  huge: { ttftMs: 50, itlMs: 0.05, outputTokens: 40_000 },
 } as const;
 
 export interface ServerReady {
@@ -40,6 +44,8 @@ export interface StreamJob {
   /** open the streams evenly over this many ms */
   rampMs: number;
   configuredTtftMs: number;
+  /** slow readers: never read the answers; close every socket after this many ms */
+  holdUnreadMs?: number;
 }
 
 export interface StreamResult {
@@ -56,10 +62,22 @@ export interface StreamResult {
   events: number;
 }
 
+/** The mock process's memory after a full GC (live heap and buffers) and its RSS, MB */
+export interface ServerMemory {
+  type: 'memory';
+  liveMb: number;
+  rssMb: number;
+  /** streams waiting for their socket to drain now, and at most since the last reset */
+  drainWaiting: number;
+  drainWaitingPeak: number;
+  /** calls not yet ended */
+  inFlight: number;
+}
+
 /** CPU time the mock process has used so far (process.cpuUsage), µs */
 export interface ServerCpu {
   type: 'cpu-used';
   us: number;
 }
 
-export type BenchMessage = ServerReady | ServerStats | ServerCpu | StreamJob | StreamResult | { type: 'reset' | 'stats' | 'cpu' | 'close' | 'ok' };
+export type BenchMessage = ServerReady | ServerStats | ServerCpu | ServerMemory | StreamJob | StreamResult | { type: 'reset' | 'stats' | 'cpu' | 'mem' | 'close' | 'ok' };

@@ -9,6 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
+import { drainWaits } from '../answer.js';
 import { FleetSchema } from '../fleet-schema.js';
 import { startFleet } from '../fleet.js';
 import { exposedGc } from '../gc-pacing.js';
@@ -30,6 +31,7 @@ const fleetConfig = FleetSchema.parse({
         ttftMs: constant(m.ttftMs),
         itlMs: constant(m.itlMs),
         outputTokens: constant(m.outputTokens),
+        maxOutputTokens: Math.max(16_384, m.outputTokens),
       })),
     },
   ],
@@ -107,6 +109,7 @@ process.on('message', (raw) => {
   if (m.type === 'reset') {
     collect();
     peak = 0;
+    drainWaits.peak = drainWaits.now;
     loopDelay.reset();
     ttft.length = 0;
     bareTtft.length = 0;
@@ -114,6 +117,11 @@ process.on('message', (raw) => {
     send({ type: 'ok' });
   } else if (m.type === 'stats') {
     send({ type: 'stats', ttftErrorsMs: ttft, bareTtftErrorsMs: bareTtft, peakInFlight: peak, inFlight: fleet.inFlight(), outcomes: Object.fromEntries(outcomes), heapMb: process.memoryUsage().rss / 1e6, at: performance.now(), loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+  } else if (m.type === 'mem') {
+    collect();
+    const u = process.memoryUsage();
+    const live = (u.heapUsed + u.external) / 1e6; // external includes the array buffers
+    send({ type: 'memory', liveMb: live, rssMb: u.rss / 1e6, drainWaiting: drainWaits.now, drainWaitingPeak: drainWaits.peak, inFlight: fleet.inFlight() });
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu-used', us: u.user + u.system });

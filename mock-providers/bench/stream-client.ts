@@ -8,7 +8,32 @@ import type { BenchMessage, StreamJob, StreamResult } from './protocol.js';
 
 const FIRST_CONTENT = /"content":"[^"]/;
 
+/** Slow readers: open `count` streams, send the requests, read nothing, close them all after `holdUnreadMs`. */
+function holdUnread(job: StreamJob, holdMs: number): Promise<StreamResult> {
+  const u = new URL(job.url);
+  const body = JSON.stringify({ model: job.model, messages: [{ role: 'user', content: 'Tell me a long story.' }], stream: true });
+  const request = `POST /v1/chat/completions HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const res: StreamResult = { type: 'streams-done', opened: 0, completed: 0, errors: 0, peakOpen: 0, ttftErrorsMs: [], maxGapMs: 0, events: 0 };
+  const sockets = Array.from({ length: job.count }, () => {
+    const s = connect(Number(u.port), u.hostname, () => {
+      s.pause();
+      s.write(request);
+      res.opened++;
+    });
+    s.on('error', () => void res.errors++);
+    return s;
+  });
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      res.peakOpen = sockets.filter((s) => !s.destroyed).length;
+      for (const s of sockets) s.destroy();
+      resolve(res);
+    }, holdMs),
+  );
+}
+
 function run(job: StreamJob): Promise<StreamResult> {
+  if (job.holdUnreadMs !== undefined) return holdUnread(job, job.holdUnreadMs);
   const u = new URL(job.url);
   const port = Number(u.port);
   const body = JSON.stringify({ model: job.model, messages: [{ role: 'user', content: 'Tell me about load testing.' }], stream: true });

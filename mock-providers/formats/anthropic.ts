@@ -72,8 +72,9 @@ const messageHead = (meta: ResponseMeta): string =>
 const event = (name: string, data: string): string => `event: ${name}\ndata: ${data}\n\n`;
 
 function stream(meta: ResponseMeta): StreamRenderer {
+  const startUsage = usageJson({ promptTokens: meta.promptTokens, completionTokens: 1, cachedTokens: meta.cachedTokens, cacheWriteTokens: meta.cacheWriteTokens });
   const start =
-    event('message_start', `{"type":"message_start","message":${messageHead(meta)}"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson({ promptTokens: meta.promptTokens, completionTokens: 1, cachedTokens: meta.cachedTokens, cacheWriteTokens: meta.cacheWriteTokens })}}}`) +
+    event('message_start', `{"type":"message_start","message":${messageHead(meta)}"content":[],"stop_reason":null,"stop_sequence":null,"usage":${startUsage}}}`) +
     event('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}') +
     event('ping', '{"type":"ping"}');
   const deltaHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":';

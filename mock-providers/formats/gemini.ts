@@ -45,7 +45,8 @@ function peek({ params }: RequestParts): Peek {
 function parse(req: RequestParts): CallRequest {
   const { model, method } = action(req.params);
   if (!(method in METHODS) || !model) {
-    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected: 'models/{model}:generateContent, :streamGenerateContent, :embedContent or :batchEmbedContents' }]);
+    const expected = 'models/{model}:generateContent, :streamGenerateContent, :embedContent or :batchEmbedContents';
+    throw new StormlabError('MOCK_ROUTE_NOT_FOUND', `Method not found: models/${req.params.action ?? ''}`, [{ path: 'url', expected }]);
   }
   const b = parseBody(GenerateContentRequestSchema, req.body);
   const flat = (parts: Array<{ text?: string | undefined }>): string => parts.map((p) => p.text ?? '').join('');
