@@ -19,10 +19,10 @@ describe('SLO strings', () => {
     const slo = parseSlo('ttft p99<1500ms, errors<1%');
     expect(slo.objectives.map((o) => o.threshold)).toEqual(['p(99)<1500', 'rate<0.01']);
     const th = sloThresholds(slo);
-    expect(th).toEqual({ ttft: ['p(99)<1500'], http_req_failed: ['rate<0.01'], dropped_iterations: ['count<1'] });
-    const stats = { ttft: { count: 10, percentile: () => 1499 }, http_req_failed: { count: 10, rate: 0.02 }, dropped_iterations: { count: 0, value: 0 } };
+    expect(th).toEqual({ ttft: ['p(99)<1500'], http_req_failed: ['rate<0.01'] });
+    const stats = { ttft: { count: 10, percentile: () => 1499 }, http_req_failed: { count: 10, rate: 0.02 } };
     const results = evaluateThresholds(th, (m) => stats[m as keyof typeof stats]);
-    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
   });
 
   it('takes seconds, p(99.9), avg and fractions', () => {

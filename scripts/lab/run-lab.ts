@@ -52,7 +52,7 @@ interface Endpoint {
 /** `stormlab mocks --json`: `{ control, endpoints }` (or, from older fleets, the bare endpoint array). */
 type MocksReady = Endpoint[] | { control?: string; endpoints: Endpoint[] };
 
-async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
+export async function startLab(spec: Spec, runDir: string, log: (l: string) => void) {
   if (!('gateway' in spec.target)) throw new Error('startLab needs a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
   const gatewayFile = resolveGatewayConfigFile(spec.target.gateway);

@@ -1,0 +1,70 @@
+/**
+ * Where the limit came from: the first failing step above the knee, read against the knee step.
+ * Provider rate limits (429s in the ledger), overloaded upstreams (503/529), upstream queueing
+ * (the ledger's queue time), the gateway's CPU (from /metrics), or, when none of those moved,
+ * the gateway itself (errors it made, or latency it added). Pure.
+ */
+import { fmtMs, fmtNum, fmtPct } from '../format.js';
+import type { Limit, LimitCause, Step } from './schema.js';
+
+/** A share of upstream calls (or of requests) above this counts as a cause. */
+const SHARE = 0.01;
+/** Queue time p99 above this (and above the passing step's) counts as queueing. */
+const QUEUE_MS = 25;
+/** A gateway using this many cores is the bottleneck on a small machine. */
+const CPU_CORES = 0.8;
+
+type EndpointPick = (e: NonNullable<Step['upstream']>['byEndpoint'][string]) => number;
+
+/** The endpoints that showed it most: ` (openai/us-east 349 ms, …)`. */
+function worst(step: Step, pick: EndpointPick, format: (n: number) => string = fmtNum): string {
+  const eps = Object.entries(step.upstream?.byEndpoint ?? {}).filter(([, e]) => pick(e) > 0).sort(([, a], [, b]) => pick(b) - pick(a));
+  return eps.length > 0 ? ` (${eps.slice(0, 3).map(([id, e]) => `${id} ${format(pick(e))}`).join(', ')})` : '';
+}
+
+function clientStatus(step: Step, codes: number[]): number {
+  return codes.reduce((a, c) => a + (step.statuses[String(c)] ?? 0), 0);
+}
+
+export function findLimit(steps: readonly Step[], knee: number | null, firstFail: number | null): Limit | null {
+  const fail = steps.find((s) => s.rate === firstFail);
+  if (!fail) return null;
+  const pass = steps.find((s) => s.rate === knee) ?? null;
+  const causes: Array<{ cause: LimitCause; evidence: string }> = [];
+  const at = `at ${fmtNum(fail.rate)}/s`;
+  const up = fail.upstream;
+  if (up && up.calls > 0) {
+    if (up.rateLimited / up.calls > SHARE) {
+      causes.push({ cause: 'rate-limits', evidence: `${fmtPct(up.rateLimited / up.calls)} of upstream calls answered 429 ${at}${worst(fail, (e) => e.rateLimited)}` });
+    }
+    if (up.overloaded / up.calls > SHARE) {
+      causes.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(up.overloaded / up.calls)} of upstream calls answered overloaded (503/529) ${at}${worst(fail, (e) => e.overloaded)}` });
+    }
+    const before = pass?.upstream?.queueP99Ms ?? 0;
+    const q = up.queueP99Ms ?? 0;
+    if (q > QUEUE_MS && q > 2 * before) {
+      const from = pass ? ` from ${fmtMs(before)} at ${fmtNum(pass.rate)}/s` : '';
+      causes.push({ cause: 'upstream-queueing', evidence: `upstream queue time p99 rose${from} to ${fmtMs(q)} ${at}; ${fmtPct(up.queued / up.calls)} of calls waited for a slot${worst(fail, (e) => e.queueP99Ms ?? 0, fmtMs)}` });
+    }
+  } else {
+    const limited = clientStatus(fail, [429]);
+    const overloaded = clientStatus(fail, [503, 529]);
+    if (fail.requests > 0 && limited / fail.requests > SHARE) causes.push({ cause: 'rate-limits', evidence: `${fmtPct(limited / fail.requests)} of requests came back 429 ${at} (no fleet ledger: client view)` });
+    if (fail.requests > 0 && overloaded / fail.requests > SHARE) causes.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(overloaded / fail.requests)} of requests came back 503/529 ${at} (no fleet ledger: client view)` });
+  }
+  if (fail.gatewayCpu && fail.gatewayCpu.cores >= CPU_CORES) {
+    causes.push({ cause: 'gateway-cpu', evidence: `the gateway used ${fmtNum(Math.round(fail.gatewayCpu.cores * 100) / 100)} cores ${at} (process_cpu from /metrics)` });
+  }
+  if (causes.length === 0) {
+    const upstreamErrors = up ? up.rateLimited + up.overloaded + up.otherErrors : 0;
+    if (fail.errors > upstreamErrors && (fail.errorRate ?? 0) > 0) {
+      causes.push({ cause: 'gateway-errors', evidence: `${fmtPct(fail.errorRate)} of requests failed ${at} with ${upstreamErrors} failed upstream calls: the errors come from the gateway` });
+    } else if (fail.dropped > 0) {
+      causes.push({ cause: 'latency', evidence: `${fail.dropped} starts dropped ${at}: the in-flight cap was reached (requests last too long)` });
+    } else if (fail.ttftP99Ms !== null) {
+      const from = pass?.ttftP99Ms != null ? ` (from ${fmtMs(pass.ttftP99Ms)} at ${fmtNum(pass.rate)}/s)` : '';
+      causes.push({ cause: 'latency', evidence: `TTFT p99 ${fmtMs(fail.ttftP99Ms)} ${at}${from} with no upstream queueing, 429s or overload: latency added in front of the providers` });
+    } else causes.push({ cause: 'unknown', evidence: `no request completed ${at}` });
+  }
+  return { cause: causes[0]!.cause, causes, atRate: fail.rate, vsRate: pass?.rate ?? null };
+}

@@ -1,0 +1,18 @@
+/** Pure: the few lines `stormlab capacity` prints when it ends. */
+import { fmtUsd } from '../format.js';
+import { fmtHeadroom, fmtRate } from './render-markdown.js';
+import type { CapacityReport } from './schema.js';
+
+export function renderCapacityText(r: CapacityReport): string {
+  const lines: string[] = [`capacity · ${r.spec} · SLO ${r.slo.text}`];
+  for (const c of r.configs) {
+    const limit = c.limit ? ` · limit: ${c.limit.cause}` : '';
+    lines.push(`${c.name}: knee ${fmtRate(c.knee)} (first failing ${fmtRate(c.firstFail)}, ${c.steps.length} steps)${limit}`);
+    if (c.limit) lines.push(`  ${c.limit.causes[0]?.evidence ?? ''}`);
+    const p = c.projection;
+    if (p) {
+      lines.push(`  projection: ${fmtUsd(p.dailyUsd)}/day, ${fmtUsd(p.monthlyUsd)}/month (${fmtUsd(p.monthlyNoCacheUsd)} without the cache) · headroom at peak ${fmtHeadroom(p.headroomAtPeak)}`);
+    }
+  }
+  return lines.join('\n');
+}
