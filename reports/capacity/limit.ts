@@ -42,7 +42,7 @@ export function findLimit(steps: readonly Step[], knee: number | null, firstFail
     }
     const before = pass?.upstream?.queueP99Ms ?? 0;
     const q = up.queueP99Ms ?? 0;
-    if (q > QUEUE_MS && q > 2 * before) {
+    if (q > QUEUE_MS && q > before) {
       const from = pass ? ` from ${fmtMs(before)} at ${fmtNum(pass.rate)}/s` : '';
       causes.push({ cause: 'upstream-queueing', evidence: `upstream queue time p99 rose${from} to ${fmtMs(q)} ${at}; ${fmtPct(up.queued / up.calls)} of calls waited for a slot${worst(fail, (e) => e.queueP99Ms ?? 0, fmtMs)}` });
     }
