@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLimit } from './limit.js';
+import { corroborated, findLimit } from './limit.js';
 import { project } from './project.js';
 import { renderCapacityMarkdown } from './render-markdown.js';
 import { configResult } from './result.js';
@@ -45,6 +45,7 @@ function step(rate: number, ok: boolean, over: Partial<Step> = {}): Step {
     upstream: null,
     gatewayCpu: null,
     runDir: `steps/${rate}`,
+    rerunOf: null,
     ...over,
   };
 }
@@ -84,6 +85,13 @@ describe('a step read from the fleet ledger and /metrics', () => {
 });
 
 describe('where the limit came from', () => {
+  it('a latency failure with nothing upstream, no errors and an idle gateway is not corroborated (worth a re-run)', () => {
+    expect(corroborated(step(4, false, { upstream: load() }))).toBe(false);
+    expect(corroborated(step(4, false, { upstream: load({ queueP99Ms: 300 }) }))).toBe(true);
+    expect(corroborated(step(4, false, { upstream: load({ overloaded: 5 }) }))).toBe(true);
+    expect(corroborated(step(4, false, { errorRate: 0.05 }))).toBe(true);
+  });
+
   it('429s from the ledger are provider rate limits', () => {
     const steps = [step(10, true, { upstream: load() }), step(20, false, { upstream: load({ rateLimited: 30, calls: 130 }) })];
     const l = findLimit(steps, 10, 20)!;

@@ -26,6 +26,21 @@ function clientStatus(step: Step, codes: number[]): number {
   return codes.reduce((a, c) => a + (step.statuses[String(c)] ?? 0), 0);
 }
 
+/**
+ * Does the system show pressure that explains a failed step — upstream queueing, 429s, overloaded
+ * answers, errors, dropped starts or a busy gateway? A latency failure with none of these on a
+ * step is worth one re-run before it counts: on a busy machine one stalled process is enough to
+ * move a p99 of a few dozen requests.
+ */
+export function corroborated(step: Step): boolean {
+  const up = step.upstream;
+  if (up && up.calls > 0) {
+    if ((up.queueP99Ms ?? 0) > QUEUE_MS || (up.rateLimited + up.overloaded) / up.calls > SHARE) return true;
+  }
+  if ((step.errorRate ?? 0) > 0 || step.dropped > 0) return true;
+  return step.gatewayCpu !== null && step.gatewayCpu.cores >= CPU_CORES;
+}
+
 export function findLimit(steps: readonly Step[], knee: number | null, firstFail: number | null): Limit | null {
   const fail = steps.find((s) => s.rate === firstFail);
   if (!fail) return null;

@@ -87,7 +87,7 @@ function charts(r: CapacityReport): ChartSpec[] {
 
 function stepsTable(c: ConfigResult): string {
   const rows = c.steps.map((s) => [
-    esc(`${fmtNum(s.rate)}/s`),
+    esc(`${fmtNum(s.rate)}/s${s.rerunOf ? ' (re-run)' : ''}`),
     esc(fmtInt(s.requests)),
     esc(fmtMs(s.ttftP99Ms)),
     esc(fmtMs(s.e2eP99Ms)),
@@ -98,7 +98,11 @@ function stepsTable(c: ConfigResult): string {
     esc(s.gatewayCpu ? fmtNum(Math.round(s.gatewayCpu.cores * 100) / 100) : '—'),
     s.ok ? '<span class="good">✓ met</span>' : `<span class="bad">✗ ${esc(s.objectives.filter((o) => !o.ok).map((o) => `${o.key} ${o.threshold}`).join(', '))}</span>`,
   ]);
-  return htmlTable(['rate', 'requests', 'TTFT p99', 'E2E p99', 'errors', 'cost / 1k', 'queue p99', '429 / 503·529', 'gateway cores', 'SLO'], rows);
+  const table = htmlTable(['rate', 'requests', 'TTFT p99', 'E2E p99', 'errors', 'cost / 1k', 'queue p99', '429 / 503·529', 'gateway cores', 'SLO'], rows);
+  const reruns = c.steps.some((s) => s.rerunOf)
+    ? '<p class="note">(re-run): the first try at this rate failed with nothing upstream or in the gateway to explain it, so it ran once more and the second try counts.</p>'
+    : '';
+  return table + reruns;
 }
 
 function projectionHtml(p: Projection): string {

@@ -27,7 +27,7 @@ export function fmtHeadroom(h: number | null): string {
 
 function steps(c: ConfigResult): string {
   const rows = c.steps.map((s) => [
-    `${fmtNum(s.rate)}/s`,
+    `${fmtNum(s.rate)}/s${s.rerunOf ? ' (re-run)' : ''}`,
     fmtInt(s.requests),
     fmtMs(s.ttftP99Ms),
     fmtMs(s.e2eP99Ms),

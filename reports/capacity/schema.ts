@@ -76,6 +76,8 @@ export const StepSchema = z.strictObject({
   gatewayCpu: z.strictObject({ seconds: z.number(), cores: z.number() }).nullable(),
   /** the step's run directory, relative to the report */
   runDir: z.string(),
+  /** a re-run: the first try at this rate failed with nothing to explain it (its directory) */
+  rerunOf: z.string().nullable(),
 });
 export type Step = z.output<typeof StepSchema>;
 

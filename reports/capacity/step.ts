@@ -135,5 +135,6 @@ export function digestStep(i: StepInputs): Step {
     upstream: i.upstream,
     gatewayCpu: i.gatewayCpu,
     runDir: i.runDir,
+    rerunOf: null,
   };
 }
