@@ -224,7 +224,8 @@ async function searchConfig(spec: Spec, plan: ConfigPlan, root: string, o: Capac
   } finally {
     await Promise.all(lab.procs.map((p) => p.stop()));
   }
-  const result = configResult({ name: plan.name, file: plan.file, steps, stop }, o.profile ?? null);
+  const shown = plan.file === null ? null : relative(process.cwd(), plan.file).startsWith('..') ? plan.file : relative(process.cwd(), plan.file);
+  const result = configResult({ name: plan.name, file: shown, steps, stop }, o.profile ?? null);
   log(`config ${plan.name}: knee ${result.knee === null ? 'none' : `${fmtNum(result.knee)}/s`}${result.limit ? `, limit: ${result.limit.cause}` : ''}`);
   return result;
 }
