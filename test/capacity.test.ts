@@ -18,7 +18,7 @@ import { loadSpec } from '../scenarios/load-spec.js';
 import { parseProfile } from '../scenarios/profile.js';
 import { parseSlo } from '../scenarios/slo.js';
 import { runCapacity } from '../scripts/lab/capacity.js';
-import { cli } from './helpers/cli.js';
+import { cli, cliProcess } from './helpers/cli.js';
 
 const SPEC = fileURLToPath(new URL('./fixtures/capacity-small.yaml', import.meta.url));
 
@@ -129,10 +129,31 @@ describe('stormlab capacity: bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a gateway config that does not validate names the file and field, before anything starts', async () => {
+  it('a gateway config that does not validate, second of `--config A B`, is named before anything starts', async () => {
     const bad = fileURLToPath(new URL('./fixtures/bad-gateway.yaml', import.meta.url));
-    const r = await cli('capacity', SPEC, '--slo', 'errors<1%', '--config', bad);
+    const r = await cli('capacity', SPEC, '--slo', 'errors<1%', '--config', 'default', bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad-gateway.yaml');
+    const stray = await cli('capacity', SPEC, 'extra.yaml', '--slo', 'errors<1%');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('more gateway configs go after --config');
   });
+});
+
+describe('stormlab capacity: the executable', () => {
+  it('runs a bounded search as a child process and prints the knee and where the report is', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stormlab-capacity-cli-')), 'cap');
+    const args = ['capacity', SPEC, '--slo', 'ttft p99<1500ms, errors<1%', '--start-rate', '1', '--max-rate', '2', '--step', '2s', '--out', out];
+    const r = await cliProcess(args, { timeoutMs: 60_000 });
+    expect(r.stderr).not.toMatch(/unexpected failure/);
+    expect(r.code, r.stderr).toBe(0);
+    // both steps are far below the fleet's ~6.8/s: the search stops at --max-rate with its knee there
+    expect(r.stderr).toMatch(/step 01: 1\/s: 2 requests .* → ✓ meets the SLO/);
+    expect(r.stderr).toMatch(/step 02: 2\/s: 4 requests .* → ✓ meets the SLO/);
+    expect(r.stdout).toContain('default: knee 2/s');
+    expect(r.stdout).toContain(`${out}/capacity.html`.replace(`${process.cwd()}/`, ''));
+    const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
+    expect(report.configs[0]?.stop).toBe('max-rate');
+    expect(report.configs[0]?.steps.every((s) => s.gatewayCpu === null || s.gatewayCpu.seconds >= 0)).toBe(true);
+  }, 90_000);
 });

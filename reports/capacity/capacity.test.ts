@@ -79,8 +79,11 @@ describe('a step read from the fleet ledger and /metrics', () => {
     expect(processCpuSeconds('# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 12.5\n')).toBe(12.5);
     expect(processCpuSeconds('process_cpu_user_seconds_total 2\nprocess_cpu_system_seconds_total 0.5\n')).toBe(2.5);
     expect(processCpuSeconds('stormlab_gateway_requests_total 3\n')).toBeNull();
-    expect(gatewayCpu('process_cpu_seconds_total 10\n', 'process_cpu_seconds_total 14.5\n', 5)).toEqual({ seconds: 4.5, cores: 0.9 });
-    expect(gatewayCpu(null, 'process_cpu_seconds_total 1\n', 5)).toBeNull();
+    const metrics = { before: 'process_cpu_seconds_total 10\n', after: 'process_cpu_seconds_total 14.5\n' };
+    expect(gatewayCpu({ metrics, proc: { before: 1, after: 2 } }, 5)).toEqual({ seconds: 4.5, cores: 0.9, source: 'metrics' });
+    const none = { before: 'stormlab_gateway_requests_total 1\n', after: 'stormlab_gateway_requests_total 9\n' };
+    expect(gatewayCpu({ metrics: none, proc: { before: 1, after: 2 } }, 4)).toEqual({ seconds: 1, cores: 0.25, source: 'proc' });
+    expect(gatewayCpu({ metrics: { before: null, after: metrics.after } }, 5)).toBeNull();
   });
 });
 
@@ -102,7 +105,7 @@ describe('where the limit came from', () => {
   it('queue time that grows is upstream queueing; a busy gateway is named too', () => {
     const steps = [
       step(10, true, { upstream: load({ queueP99Ms: 5 }) }),
-      step(20, false, { upstream: load({ queueP99Ms: 800, queued: 60 }), gatewayCpu: { seconds: 4.5, cores: 0.9 } }),
+      step(20, false, { upstream: load({ queueP99Ms: 800, queued: 60 }), gatewayCpu: { seconds: 4.5, cores: 0.9, source: 'metrics' } }),
     ];
     const l = findLimit(steps, 10, 20)!;
     expect(l.causes.map((c) => c.cause)).toEqual(['upstream-queueing', 'gateway-cpu']);

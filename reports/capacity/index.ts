@@ -9,7 +9,7 @@ import { CapacityReportSchema, type CapacityReport } from './schema.js';
 
 export * from './schema.js';
 export { bracket, nextRate, roundRate, type NextStep, type SearchOptions, type SearchStop, type Tried } from './search.js';
-export { digestStep, gatewayCpu, ledgerWindow, processCpuSeconds, upstreamLoad, type StepInputs } from './step.js';
+export { digestStep, gatewayCpu, ledgerWindow, processCpuSeconds, upstreamLoad, type CpuReadings, type StepInputs } from './step.js';
 export { corroborated, findLimit } from './limit.js';
 export { project, type ProfileInput } from './project.js';
 export { configResult } from './result.js';

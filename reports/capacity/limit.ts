@@ -68,7 +68,7 @@ export function findLimit(steps: readonly Step[], knee: number | null, firstFail
     if (fail.requests > 0 && overloaded / fail.requests > SHARE) causes.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(overloaded / fail.requests)} of requests came back 503/529 ${at} (no fleet ledger: client view)` });
   }
   if (fail.gatewayCpu && fail.gatewayCpu.cores >= CPU_CORES) {
-    causes.push({ cause: 'gateway-cpu', evidence: `the gateway used ${fmtNum(Math.round(fail.gatewayCpu.cores * 100) / 100)} cores ${at} (process_cpu from /metrics)` });
+    causes.push({ cause: 'gateway-cpu', evidence: `the gateway used ${fmtNum(Math.round(fail.gatewayCpu.cores * 100) / 100)} cores ${at} (${fail.gatewayCpu.source === 'metrics' ? 'process_cpu from its /metrics' : 'its process CPU time'})` });
   }
   if (causes.length === 0) {
     const upstreamErrors = up ? up.rateLimited + up.overloaded + up.otherErrors : 0;

@@ -72,8 +72,11 @@ export const StepSchema = z.strictObject({
   /** client-visible statuses */
   statuses: z.record(z.string(), count),
   upstream: UpstreamLoadSchema.nullable(),
-  /** the gateway's process CPU over the step (from /metrics process_cpu_*), cores = seconds ÷ wall seconds */
-  gatewayCpu: z.strictObject({ seconds: z.number(), cores: z.number() }).nullable(),
+  /**
+   * the gateway's process CPU over the step, cores = seconds ÷ wall seconds: from its /metrics
+   * (process_cpu_*) when it has them, else, for the lab's own gateway, from /proc
+   */
+  gatewayCpu: z.strictObject({ seconds: z.number(), cores: z.number(), source: z.enum(['metrics', 'proc']) }).nullable(),
   /** the step's run directory, relative to the report */
   runDir: z.string(),
   /** a re-run: the first try at this rate failed with nothing to explain it (its directory) */

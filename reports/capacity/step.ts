@@ -90,13 +90,23 @@ export function processCpuSeconds(promText: string): number | null {
   return parts.length > 0 ? parts.reduce((a, s) => a + s.value, 0) : null;
 }
 
-/** CPU used between two snapshots over `wallS` seconds; null when either lacks process CPU. */
-export function gatewayCpu(before: string | null, after: string | null, wallS: number): Step['gatewayCpu'] {
-  const a = before === null ? null : processCpuSeconds(before);
-  const b = after === null ? null : processCpuSeconds(after);
-  if (a === null || b === null || !(wallS > 0)) return null;
-  const seconds = Math.max(0, b - a);
-  return { seconds, cores: seconds / wallS };
+/** CPU seconds of the gateway process at the start and the end of a step, from /metrics text or counted some other way. */
+export interface CpuReadings {
+  metrics: { before: string | null; after: string | null };
+  /** process CPU seconds read outside the gateway (e.g. /proc for a local child), when /metrics has none */
+  proc?: { before: number | null; after: number | null };
+}
+
+/** CPU used over a step of `wallS` seconds: /metrics first, then the outside reading; null when neither has both ends. */
+export function gatewayCpu(r: CpuReadings, wallS: number): Step['gatewayCpu'] {
+  if (!(wallS > 0)) return null;
+  const a = r.metrics.before === null ? null : processCpuSeconds(r.metrics.before);
+  const b = r.metrics.after === null ? null : processCpuSeconds(r.metrics.after);
+  if (a !== null && b !== null) return { seconds: Math.max(0, b - a), cores: Math.max(0, b - a) / wallS, source: 'metrics' };
+  const pa = r.proc?.before ?? null;
+  const pb = r.proc?.after ?? null;
+  if (pa !== null && pb !== null) return { seconds: Math.max(0, pb - pa), cores: Math.max(0, pb - pa) / wallS, source: 'proc' };
+  return null;
 }
 
 export interface StepInputs {

@@ -32,6 +32,7 @@ import type { Profile } from '../../scenarios/profile.js';
 import { sloThresholds, type Slo } from '../../scenarios/slo.js';
 import type { Spec } from '../../scenarios/spec-schema.js';
 import type { LabProcess } from './processes.js';
+import { procCpuSeconds } from './proc-cpu.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
 import { startLab } from './run-lab.js';
 
@@ -75,6 +76,8 @@ interface Lab {
   procs: LabProcess<unknown>[];
   /** the fleet's ledger, when the lab runs our fleet */
   ledger: string | null;
+  /** our gateway's process id, for its CPU time when its /metrics has none */
+  gatewayPid?: number;
 }
 
 async function scrape(target: string): Promise<string | null> {
@@ -131,7 +134,8 @@ async function openLab(spec: Spec, plan: ConfigPlan, dir: string, o: CapacityOpt
   }
   const fleet = 'gateway' in spec.target ? spec.target.fleet : 'default';
   const lab = await startLab({ ...spec, target: { gateway: plan.file, fleet } }, dir, log);
-  return { target: lab.target, headers: {}, procs: lab.procs, ledger: join(dir, 'ledger.ndjson') };
+  const gatewayPid = lab.procs.find((p) => p.label === 'gateway')?.child.pid;
+  return { target: lab.target, headers: {}, procs: lab.procs, ledger: join(dir, 'ledger.ndjson'), gatewayPid };
 }
 
 function stepLine(s: Step): string {
@@ -146,10 +150,12 @@ async function runStep(lab: Lab, spec: Spec, rate: number, dir: string, o: Capac
   writeJson(dir, 'spec.json', sSpec);
   for (const f of ['fleet.json', 'gateway.json']) if (existsSync(join(labDir, f))) copyFileSync(join(labDir, f), join(dir, f));
   const before = await scrape(lab.target);
+  const procBefore = procCpuSeconds(lab.gatewayPid);
   const startedAt = new Date();
   const result = await runDriver({ spec: sSpec, target: lab.target, headers: lab.headers, out: join(dir, 'samples.ndjson'), signal: o.signal, progress: o.progress });
   const endedAt = new Date();
   const after = await scrape(lab.target);
+  const procAfter = procCpuSeconds(lab.gatewayPid);
   let upstream: Step['upstream'] = null;
   if (lab.ledger) {
     await sleep(LEDGER_SETTLE_MS);
@@ -170,7 +176,8 @@ async function runStep(lab: Lab, spec: Spec, rate: number, dir: string, o: Capac
   });
   const { summary } = await buildReport(dir);
   const wallS = (endedAt.getTime() - startedAt.getTime()) / 1000;
-  return digestStep({ rate, summary, upstream, gatewayCpu: gatewayCpu(before, after, wallS), runDir: dir });
+  const cpu = gatewayCpu({ metrics: { before, after }, proc: { before: procBefore, after: procAfter } }, wallS);
+  return digestStep({ rate, summary, upstream, gatewayCpu: cpu, runDir: dir });
 }
 
 async function searchConfig(spec: Spec, plan: ConfigPlan, root: string, o: CapacityOptions, search: SearchOptions, log: (l: string) => void): Promise<ConfigResult> {
