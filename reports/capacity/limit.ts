@@ -18,7 +18,9 @@ type EndpointPick = (e: NonNullable<Step['upstream']>['byEndpoint'][string]) => 
 
 /** The endpoints that showed it most: ` (openai/us-east 349 ms, …)`. */
 function worst(step: Step, pick: EndpointPick, format: (n: number) => string = fmtNum): string {
-  const eps = Object.entries(step.upstream?.byEndpoint ?? {}).filter(([, e]) => pick(e) > 0).sort(([, a], [, b]) => pick(b) - pick(a));
+  const eps = Object.entries(step.upstream?.byEndpoint ?? {})
+    .filter(([, e]) => pick(e) > 0)
+    .sort(([, a], [, b]) => pick(b) - pick(a));
   return eps.length > 0 ? ` (${eps.slice(0, 3).map(([id, e]) => `${id} ${format(pick(e))}`).join(', ')})` : '';
 }
 
@@ -41,45 +43,73 @@ export function corroborated(step: Step): boolean {
   return step.gatewayCpu !== null && step.gatewayCpu.cores >= CPU_CORES;
 }
 
+type Cause = { cause: LimitCause; evidence: string };
+
+/** 429s, overloaded answers and growing queue time in the fleet's ledger. */
+function upstreamCauses(fail: Step, pass: Step | null, at: string): Cause[] {
+  const up = fail.upstream;
+  if (!up || up.calls === 0) return [];
+  const out: Cause[] = [];
+  const share = (n: number) => fmtPct(n / up.calls);
+  if (up.rateLimited / up.calls > SHARE) {
+    const where = worst(fail, (e) => e.rateLimited);
+    out.push({ cause: 'rate-limits', evidence: `${share(up.rateLimited)} of upstream calls answered 429 ${at}${where}` });
+  }
+  if (up.overloaded / up.calls > SHARE) {
+    const where = worst(fail, (e) => e.overloaded);
+    out.push({ cause: 'upstream-overloaded', evidence: `${share(up.overloaded)} of upstream calls answered overloaded (503/529) ${at}${where}` });
+  }
+  const before = pass?.upstream?.queueP99Ms ?? 0;
+  const q = up.queueP99Ms ?? 0;
+  if (q > QUEUE_MS && q > before) {
+    const from = pass ? ` from ${fmtMs(before)} at ${fmtNum(pass.rate)}/s` : '';
+    const where = worst(fail, (e) => e.queueP99Ms ?? 0, fmtMs);
+    const evidence = `upstream queue time p99 rose${from} to ${fmtMs(q)} ${at}; ${share(up.queued)} of calls waited for a slot${where}`;
+    out.push({ cause: 'upstream-queueing', evidence });
+  }
+  return out;
+}
+
+/** Without a ledger (an external target): the statuses the client saw. */
+function clientCauses(fail: Step, at: string): Cause[] {
+  if (fail.upstream || fail.requests === 0) return [];
+  const out: Cause[] = [];
+  const limited = clientStatus(fail, [429]) / fail.requests;
+  const overloaded = clientStatus(fail, [503, 529]) / fail.requests;
+  const view = '(no fleet ledger: client view)';
+  if (limited > SHARE) out.push({ cause: 'rate-limits', evidence: `${fmtPct(limited)} of requests came back 429 ${at} ${view}` });
+  if (overloaded > SHARE) out.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(overloaded)} of requests came back 503/529 ${at} ${view}` });
+  return out;
+}
+
+/** Nothing upstream and an idle gateway: errors the gateway made, dropped starts, or latency it added. */
+function residualCause(fail: Step, pass: Step | null, at: string): Cause {
+  const up = fail.upstream;
+  const upstreamErrors = up ? up.rateLimited + up.overloaded + up.otherErrors : 0;
+  if (fail.errors > upstreamErrors && (fail.errorRate ?? 0) > 0) {
+    const evidence = `${fmtPct(fail.errorRate)} of requests failed ${at} with ${upstreamErrors} failed upstream calls: the errors come from the gateway`;
+    return { cause: 'gateway-errors', evidence };
+  }
+  if (fail.dropped > 0) {
+    return { cause: 'latency', evidence: `${fail.dropped} starts dropped ${at}: the in-flight cap was reached (requests last too long)` };
+  }
+  if (fail.ttftP99Ms === null) return { cause: 'unknown', evidence: `no request completed ${at}` };
+  const from = pass?.ttftP99Ms != null ? ` (from ${fmtMs(pass.ttftP99Ms)} at ${fmtNum(pass.rate)}/s)` : '';
+  const evidence = `TTFT p99 ${fmtMs(fail.ttftP99Ms)} ${at}${from} with no upstream queueing, 429s or overload: latency added in front of the providers`;
+  return { cause: 'latency', evidence };
+}
+
 export function findLimit(steps: readonly Step[], knee: number | null, firstFail: number | null): Limit | null {
   const fail = steps.find((s) => s.rate === firstFail);
   if (!fail) return null;
   const pass = steps.find((s) => s.rate === knee) ?? null;
-  const causes: Array<{ cause: LimitCause; evidence: string }> = [];
   const at = `at ${fmtNum(fail.rate)}/s`;
-  const up = fail.upstream;
-  if (up && up.calls > 0) {
-    if (up.rateLimited / up.calls > SHARE) {
-      causes.push({ cause: 'rate-limits', evidence: `${fmtPct(up.rateLimited / up.calls)} of upstream calls answered 429 ${at}${worst(fail, (e) => e.rateLimited)}` });
-    }
-    if (up.overloaded / up.calls > SHARE) {
-      causes.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(up.overloaded / up.calls)} of upstream calls answered overloaded (503/529) ${at}${worst(fail, (e) => e.overloaded)}` });
-    }
-    const before = pass?.upstream?.queueP99Ms ?? 0;
-    const q = up.queueP99Ms ?? 0;
-    if (q > QUEUE_MS && q > before) {
-      const from = pass ? ` from ${fmtMs(before)} at ${fmtNum(pass.rate)}/s` : '';
-      causes.push({ cause: 'upstream-queueing', evidence: `upstream queue time p99 rose${from} to ${fmtMs(q)} ${at}; ${fmtPct(up.queued / up.calls)} of calls waited for a slot${worst(fail, (e) => e.queueP99Ms ?? 0, fmtMs)}` });
-    }
-  } else {
-    const limited = clientStatus(fail, [429]);
-    const overloaded = clientStatus(fail, [503, 529]);
-    if (fail.requests > 0 && limited / fail.requests > SHARE) causes.push({ cause: 'rate-limits', evidence: `${fmtPct(limited / fail.requests)} of requests came back 429 ${at} (no fleet ledger: client view)` });
-    if (fail.requests > 0 && overloaded / fail.requests > SHARE) causes.push({ cause: 'upstream-overloaded', evidence: `${fmtPct(overloaded / fail.requests)} of requests came back 503/529 ${at} (no fleet ledger: client view)` });
+  const causes = [...upstreamCauses(fail, pass, at), ...clientCauses(fail, at)];
+  const cpu = fail.gatewayCpu;
+  if (cpu && cpu.cores >= CPU_CORES) {
+    const how = cpu.source === 'metrics' ? 'process_cpu from its /metrics' : 'its process CPU time';
+    causes.push({ cause: 'gateway-cpu', evidence: `the gateway used ${fmtNum(Math.round(cpu.cores * 100) / 100)} cores ${at} (${how})` });
   }
-  if (fail.gatewayCpu && fail.gatewayCpu.cores >= CPU_CORES) {
-    causes.push({ cause: 'gateway-cpu', evidence: `the gateway used ${fmtNum(Math.round(fail.gatewayCpu.cores * 100) / 100)} cores ${at} (${fail.gatewayCpu.source === 'metrics' ? 'process_cpu from its /metrics' : 'its process CPU time'})` });
-  }
-  if (causes.length === 0) {
-    const upstreamErrors = up ? up.rateLimited + up.overloaded + up.otherErrors : 0;
-    if (fail.errors > upstreamErrors && (fail.errorRate ?? 0) > 0) {
-      causes.push({ cause: 'gateway-errors', evidence: `${fmtPct(fail.errorRate)} of requests failed ${at} with ${upstreamErrors} failed upstream calls: the errors come from the gateway` });
-    } else if (fail.dropped > 0) {
-      causes.push({ cause: 'latency', evidence: `${fail.dropped} starts dropped ${at}: the in-flight cap was reached (requests last too long)` });
-    } else if (fail.ttftP99Ms !== null) {
-      const from = pass?.ttftP99Ms != null ? ` (from ${fmtMs(pass.ttftP99Ms)} at ${fmtNum(pass.rate)}/s)` : '';
-      causes.push({ cause: 'latency', evidence: `TTFT p99 ${fmtMs(fail.ttftP99Ms)} ${at}${from} with no upstream queueing, 429s or overload: latency added in front of the providers` });
-    } else causes.push({ cause: 'unknown', evidence: `no request completed ${at}` });
-  }
+  if (causes.length === 0) causes.push(residualCause(fail, pass, at));
   return { cause: causes[0]!.cause, causes, atRate: fail.rate, vsRate: pass?.rate ?? null };
 }

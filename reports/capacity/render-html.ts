@@ -8,7 +8,7 @@ import type { HtmlAssets } from '../html/assets.js';
 import { chartTitle, color, type ChaosOverlay, type ChartSpec, type DatasetSpec } from '../html/chart-spec.js';
 import { esc, renderPage } from '../html/page.js';
 import { canvas, card, codeCell, htmlTable, section } from '../html/tables.js';
-import { fmtHeadroom, fmtRate, STOP_TEXT } from './render-markdown.js';
+import { fmtHeadroom, fmtRate, searchText, STOP_TEXT } from './render-markdown.js';
 import type { CapacityReport, ConfigResult, Projection, Step } from './schema.js';
 
 type Pick = (s: Step) => number | null;
@@ -118,9 +118,13 @@ function projectionHtml(p: Projection): string {
     ['upstream', 'RPM at peak', 'TPM at peak', 'RPM without cache', 'TPM without cache'],
     p.quotas.map((q) => [codeCell(q.endpoint), esc(fmtInt(q.rpm)), esc(fmtInt(q.tpm)), esc(fmtInt(q.rpmNoCache)), esc(fmtInt(q.tpmNoCache))]),
   );
-  const head = `<p>${esc(fmtInt(p.dailyRequests))} requests/day (mean ${esc(fmtNum(Math.round(p.meanRps * 10) / 10))}/s), peak ${esc(fmtNum(p.peakRps))}/s · cache hit rate ${esc(fmtPct(p.cacheHitRate))}</p>`;
+  const mean = fmtNum(Math.round(p.meanRps * 10) / 10);
+  const profile = `${fmtInt(p.dailyRequests)} requests/day (mean ${mean}/s), peak ${fmtNum(p.peakRps)}/s`;
+  const head = `<p>${esc(profile)} · cache hit rate ${esc(fmtPct(p.cacheHitRate))}</p>`;
   const notes = p.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
-  return `${head}${money}${quota ? `<h3>Provider quota needed at the peak</h3>${quota}<p class="note">Upstream calls per request as measured at the knee (retries and failovers included); TPM counts input + output tokens.</p>` : ''}${notes}`;
+  const quotaNote =
+    '<p class="note">Upstream calls per request as measured at the knee (retries and failovers included); TPM counts input + output tokens.</p>';
+  return `${head}${money}${quota ? `<h3>Provider quota needed at the peak</h3>${quota}${quotaNote}` : ''}${notes}`;
 }
 
 function configSection(c: ConfigResult, multi: boolean): string {
@@ -130,7 +134,12 @@ function configSection(c: ConfigResult, multi: boolean): string {
     card('first failing rate', fmtRate(c.firstFail)),
     card('limit', c.limit?.cause ?? '—', c.limit ? 'warn' : ''),
     card('steps', String(c.steps.length)),
-    ...(c.projection ? [card('headroom at peak', fmtHeadroom(headroom), headroom !== null && headroom < 0 ? 'bad' : 'good'), card('monthly cost', fmtUsd(c.projection.monthlyUsd))] : []),
+    ...(c.projection
+      ? [
+          card('headroom at peak', fmtHeadroom(headroom), headroom !== null && headroom < 0 ? 'bad' : 'good'),
+          card('monthly cost', fmtUsd(c.projection.monthlyUsd)),
+        ]
+      : []),
   ].join('')}</div>`;
   const stop = `<p class="note">Search: ${esc(STOP_TEXT[c.stop])}.${c.file ? ` Gateway config ${codeCell(c.file)}.` : ''}</p>`;
   const limit = c.limit
@@ -142,10 +151,12 @@ function configSection(c: ConfigResult, multi: boolean): string {
 
 export function renderCapacityHtml(r: CapacityReport, assets: HtmlAssets): string {
   const multi = r.configs.length > 1;
-  const meta = `SLO <code>${esc(r.slo.text)}</code> and no dropped starts · ${esc(fmtNum(r.search.stepS))} s steps from ${esc(fmtNum(r.search.startRate))}/s, ×${esc(fmtNum(r.search.factor))} then bisecting to ${esc(`${fmtNum(r.search.tolerance * 100)}%`)}${r.profile ? ` · profile <code>${esc(r.profile.text)}</code>` : ''}`;
+  const profile = r.profile ? ` · profile <code>${esc(r.profile.text)}</code>` : '';
+  const meta = `SLO <code>${esc(r.slo.text)}</code> and no dropped starts · ${esc(searchText(r.search))}${profile}`;
+  const curves = ['chart-cap-latency', 'chart-cap-errors', 'chart-cap-cost', 'chart-cap-queue'].map((id, i) => canvas(id, i < 2)).join('');
   const body = [
     `<h1>stormlab capacity · ${esc(r.spec)}</h1><div class="meta">${meta}</div>`,
-    section('Curves', `<div class="grid2">${canvas('chart-cap-latency', true)}${canvas('chart-cap-errors', true)}${canvas('chart-cap-cost')}${canvas('chart-cap-queue')}</div>`,
+    section('Curves', `<div class="grid2">${curves}</div>`,
       '<p class="note">Red points broke the SLO; dashed red lines are the SLO; the vertical line marks the knee.</p>'),
     ...r.configs.map((c) => configSection(c, multi)),
   ].join('\n');

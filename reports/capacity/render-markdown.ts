@@ -20,6 +20,11 @@ export function fmtRate(r: number | null): string {
   return r === null ? '—' : `${fmtNum(r)}/s`;
 }
 
+/** `8 s steps from 2/s, ×2 then bisecting to 5%` */
+export function searchText(s: CapacityReport['search']): string {
+  return `${fmtNum(s.stepS)} s steps from ${fmtNum(s.startRate)}/s, ×${fmtNum(s.factor)} then bisecting to ${fmtNum(s.tolerance * 100)}%`;
+}
+
 export function fmtHeadroom(h: number | null): string {
   if (h === null) return '—';
   return h >= 0 ? `+${(h * 100).toFixed(0)}%` : `${(h * 100).toFixed(0)}% (short)`;
@@ -72,7 +77,8 @@ function projection(p: Projection): string {
 
 function config(c: ConfigResult, multi: boolean): string {
   const out = [multi ? `### ${c.name}` : '### Result'];
-  out.push(`**Knee: ${fmtRate(c.knee)}** — the highest arrival rate that met the SLO` + (c.firstFail !== null ? `; ${fmtRate(c.firstFail)} broke it` : '') + ` (${STOP_TEXT[c.stop]}).`);
+  const broke = c.firstFail !== null ? `; ${fmtRate(c.firstFail)} broke it` : '';
+  out.push(`**Knee: ${fmtRate(c.knee)}** — the highest arrival rate that met the SLO${broke} (${STOP_TEXT[c.stop]}).`);
   if (c.limit) {
     out.push('', `**Limit: ${c.limit.cause}**`, '', ...c.limit.causes.map((x) => `- ${x.cause}: ${x.evidence}`));
   }
@@ -86,7 +92,7 @@ export function renderCapacityMarkdown(r: CapacityReport): string {
   const head = [
     `## stormlab capacity · ${r.spec}`,
     '',
-    `SLO: \`${r.slo.text}\` (and no dropped starts) · steps of ${fmtNum(r.search.stepS)} s from ${fmtNum(r.search.startRate)}/s, ×${fmtNum(r.search.factor)} then bisecting to ${`${fmtNum(r.search.tolerance * 100)}%`}` +
+    `SLO: \`${r.slo.text}\` (and no dropped starts) · ${searchText(r.search)}` +
       (r.target ? ` · target \`${r.target}\`` : ''),
   ];
   if (multi) {

@@ -11,7 +11,8 @@ export function renderCapacityText(r: CapacityReport): string {
     if (c.limit) lines.push(`  ${c.limit.causes[0]?.evidence ?? ''}`);
     const p = c.projection;
     if (p) {
-      lines.push(`  projection: ${fmtUsd(p.dailyUsd)}/day, ${fmtUsd(p.monthlyUsd)}/month (${fmtUsd(p.monthlyNoCacheUsd)} without the cache) · headroom at peak ${fmtHeadroom(p.headroomAtPeak)}`);
+      const cost = `${fmtUsd(p.dailyUsd)}/day, ${fmtUsd(p.monthlyUsd)}/month (${fmtUsd(p.monthlyNoCacheUsd)} without the cache)`;
+      lines.push(`  projection: ${cost} · headroom at peak ${fmtHeadroom(p.headroomAtPeak)}`);
     }
   }
   return lines.join('\n');

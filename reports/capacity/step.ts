@@ -102,11 +102,14 @@ export function gatewayCpu(r: CpuReadings, wallS: number): Step['gatewayCpu'] {
   if (!(wallS > 0)) return null;
   const a = r.metrics.before === null ? null : processCpuSeconds(r.metrics.before);
   const b = r.metrics.after === null ? null : processCpuSeconds(r.metrics.after);
-  if (a !== null && b !== null) return { seconds: Math.max(0, b - a), cores: Math.max(0, b - a) / wallS, source: 'metrics' };
+  const used = (from: number, to: number, source: 'metrics' | 'proc'): NonNullable<Step['gatewayCpu']> => {
+    const seconds = Math.round(Math.max(0, to - from) * 1000) / 1000;
+    return { seconds, cores: Math.round((seconds / wallS) * 1000) / 1000, source };
+  };
+  if (a !== null && b !== null) return used(a, b, 'metrics');
   const pa = r.proc?.before ?? null;
   const pb = r.proc?.after ?? null;
-  if (pa !== null && pb !== null) return { seconds: Math.max(0, pb - pa), cores: Math.max(0, pb - pa) / wallS, source: 'proc' };
-  return null;
+  return pa !== null && pb !== null ? used(pa, pb, 'proc') : null;
 }
 
 export interface StepInputs {

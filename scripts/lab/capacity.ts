@@ -139,9 +139,14 @@ async function openLab(spec: Spec, plan: ConfigPlan, dir: string, o: CapacityOpt
 }
 
 function stepLine(s: Step): string {
-  const up = s.upstream ? ` · queue p99 ${fmtMs(s.upstream.queueP99Ms)} · 429 ${s.upstream.rateLimited} · 503/529 ${s.upstream.overloaded}` : '';
-  const verdict = s.ok ? '✓ meets the SLO' : `✗ ${s.objectives.filter((x) => !x.ok).map((x) => `${x.key} ${x.threshold} (observed ${x.observed === null ? '—' : fmtNum(x.observed)})`).join(', ')}`;
-  return `${fmtNum(s.rate)}/s: ${s.requests} requests · TTFT p99 ${fmtMs(s.ttftP99Ms)} · E2E p99 ${fmtMs(s.e2eP99Ms)} · errors ${fmtPct(s.errorRate)} · ${fmtUsd(s.costPer1kUsd)}/1k${up} → ${verdict}`;
+  const u = s.upstream;
+  const up = u ? ` · queue p99 ${fmtMs(u.queueP99Ms)} · 429 ${u.rateLimited} · 503/529 ${u.overloaded}` : '';
+  const crossed = s.objectives
+    .filter((x) => !x.ok)
+    .map((x) => `${x.key} ${x.threshold} (observed ${x.observed === null ? '—' : fmtNum(x.observed)})`);
+  const verdict = s.ok ? '✓ meets the SLO' : `✗ ${crossed.join(', ')}`;
+  const latency = `TTFT p99 ${fmtMs(s.ttftP99Ms)} · E2E p99 ${fmtMs(s.e2eP99Ms)}`;
+  return `${fmtNum(s.rate)}/s: ${s.requests} requests · ${latency} · errors ${fmtPct(s.errorRate)} · ${fmtUsd(s.costPer1kUsd)}/1k${up} → ${verdict}`;
 }
 
 async function runStep(lab: Lab, spec: Spec, rate: number, dir: string, o: CapacityOptions, labDir: string): Promise<Step> {
@@ -152,7 +157,8 @@ async function runStep(lab: Lab, spec: Spec, rate: number, dir: string, o: Capac
   const before = await scrape(lab.target);
   const procBefore = procCpuSeconds(lab.gatewayPid);
   const startedAt = new Date();
-  const result = await runDriver({ spec: sSpec, target: lab.target, headers: lab.headers, out: join(dir, 'samples.ndjson'), signal: o.signal, progress: o.progress });
+  const out = join(dir, 'samples.ndjson');
+  const result = await runDriver({ spec: sSpec, target: lab.target, headers: lab.headers, out, signal: o.signal, progress: o.progress });
   const endedAt = new Date();
   const after = await scrape(lab.target);
   const procAfter = procCpuSeconds(lab.gatewayPid);
@@ -180,7 +186,14 @@ async function runStep(lab: Lab, spec: Spec, rate: number, dir: string, o: Capac
   return digestStep({ rate, summary, upstream, gatewayCpu: cpu, runDir: dir });
 }
 
-async function searchConfig(spec: Spec, plan: ConfigPlan, root: string, o: CapacityOptions, search: SearchOptions, log: (l: string) => void): Promise<ConfigResult> {
+async function searchConfig(
+  spec: Spec,
+  plan: ConfigPlan,
+  root: string,
+  o: CapacityOptions,
+  search: SearchOptions,
+  log: (l: string) => void,
+): Promise<ConfigResult> {
   const dir = makeRunDir(join(root, plan.name));
   log(`config ${plan.name}${plan.file ? ` (${plan.file})` : ''}: starting`);
   const lab = await openLab(spec, plan, dir, o, log);
@@ -190,7 +203,8 @@ async function searchConfig(spec: Spec, plan: ConfigPlan, root: string, o: Capac
   try {
     // unmeasured warm-up: connections, JIT and pools, so the first step is not judged cold
     const warm = stepSpec(spec, search.startRate, Math.min(WARMUP_MS, stepMs), o.slo, o.seed);
-    await runDriver({ spec: { ...warm, thresholds: {} }, target: lab.target, headers: lab.headers, out: join(dir, 'warmup.ndjson'), signal: o.signal, progress: false });
+    const warmOut = join(dir, 'warmup.ndjson');
+    await runDriver({ spec: { ...warm, thresholds: {} }, target: lab.target, headers: lab.headers, out: warmOut, signal: o.signal, progress: false });
     const deadline = Date.now() + (o.budgetMs ?? CAPACITY_DEFAULTS.budgetMs);
     const maxSteps = o.maxSteps ?? CAPACITY_DEFAULTS.maxSteps;
     for (;;) {
