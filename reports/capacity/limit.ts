@@ -95,7 +95,10 @@ function residualCause(fail: Step, pass: Step | null, at: string): Cause {
   }
   if (fail.ttftP99Ms === null) return { cause: 'unknown', evidence: `no request completed ${at}` };
   const from = pass?.ttftP99Ms != null ? ` (from ${fmtMs(pass.ttftP99Ms)} at ${fmtNum(pass.rate)}/s)` : '';
-  const evidence = `TTFT p99 ${fmtMs(fail.ttftP99Ms)} ${at}${from} with no upstream queueing, 429s or overload: latency added in front of the providers`;
+  const grew = `TTFT p99 ${fmtMs(fail.ttftP99Ms)} ${at}${from}`;
+  const evidence = up
+    ? `${grew} with no upstream queueing, 429s or overload: latency added in front of the providers`
+    : `${grew} with no 429s or overloaded answers (no fleet ledger: upstream queueing cannot be told apart from the gateway's own time)`;
   return { cause: 'latency', evidence };
 }
 
