@@ -156,4 +156,19 @@ describe('stormlab capacity: the executable', () => {
     expect(report.configs[0]?.stop).toBe('max-rate');
     expect(report.configs[0]?.steps.every((s) => s.gatewayCpu === null || s.gatewayCpu.seconds >= 0)).toBe(true);
   }, 90_000);
+
+  it('exits 1 when no rate tried meets the SLO, re-running each unexplained failure once', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stormlab-capacity-none-')), 'cap');
+    // the small fleet's TTFT is 200 ms: 50 ms is out of reach at any rate
+    const args = ['capacity', SPEC, '--slo', 'ttft p99<50ms', '--start-rate', '1', '--max-steps', '2', '--step', '2s', '--out', out];
+    const r = await cliProcess(args, { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('default: knee — (first failing 0.5/s, 2 steps)');
+    expect(r.stderr).toMatch(/step 01: nothing upstream or in the gateway explains the failure: running 1 req\/s once more/);
+    const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
+    expect(report.configs[0]?.steps.map((s) => [s.rate, s.ok, s.rerunOf !== null])).toEqual([
+      [0.5, false, true],
+      [1, false, true],
+    ]);
+  }, 90_000);
 });
