@@ -145,6 +145,14 @@ describe('projections', () => {
   it('a config result: knee below the lowest failure, steps sorted by rate, rendered', () => {
     const r = configResult({ name: 'default', file: null, steps: [step(2, true), step(8, false), step(4, true), step(6, false), step(5, true)], stop: 'converged' }, null);
     expect([r.knee, r.firstFail]).toEqual([5, 6]);
+    expect(r.warnings).toEqual([]);
+    const queued = step(5, true, { upstream: load({ queueP99Ms: 250 }) });
+    const noisy = configResult({ name: 'n', file: null, steps: [step(4, true), queued, step(6, false), step(7, true)], stop: 'max-steps' }, null);
+    expect(noisy.warnings).toEqual([
+      expect.stringContaining('calls already queue at the knee (upstream queue p99 250 ms at 5/s)'),
+      'the search stopped (max-steps) with the knee between 5/s and 6/s',
+      '7/s met the SLO above the failing 6/s: the steps are noisy',
+    ]);
     expect(r.steps.map((s) => s.rate)).toEqual([2, 4, 5, 6, 8]);
     const report: CapacityReport = {
       version: 1,

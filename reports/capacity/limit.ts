@@ -10,7 +10,7 @@ import type { Limit, LimitCause, Step } from './schema.js';
 /** A share of upstream calls (or of requests) above this counts as a cause. */
 const SHARE = 0.01;
 /** Queue time p99 above this (and above the passing step's) counts as queueing. */
-const QUEUE_MS = 25;
+export const QUEUE_MS = 25;
 /** A gateway using this many cores is the bottleneck on a small machine. */
 const CPU_CORES = 0.8;
 

@@ -146,7 +146,8 @@ function configSection(c: ConfigResult, multi: boolean): string {
     ? `<h3>Where the limit came from</h3><ul>${c.limit.causes.map((x) => `<li><b>${esc(x.cause)}</b>: ${esc(x.evidence)}</li>`).join('')}</ul>`
     : '';
   const proj = c.projection ? `<h3>Projection</h3>${projectionHtml(c.projection)}` : '';
-  return section(multi ? `Config ${c.name}` : 'Result', cards, stop, limit, '<h3>Steps</h3>', stepsTable(c), proj);
+  const warn = c.warnings.map((w) => `<p class="warn">⚠ ${esc(w)}</p>`).join('');
+  return section(multi ? `Config ${c.name}` : 'Result', cards, stop, warn, limit, '<h3>Steps</h3>', stepsTable(c), proj);
 }
 
 export function renderCapacityHtml(r: CapacityReport, assets: HtmlAssets): string {

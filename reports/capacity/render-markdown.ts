@@ -82,6 +82,7 @@ function config(c: ConfigResult, multi: boolean): string {
   if (c.limit) {
     out.push('', `**Limit: ${c.limit.cause}**`, '', ...c.limit.causes.map((x) => `- ${x.cause}: ${x.evidence}`));
   }
+  for (const w of c.warnings) out.push('', `> ⚠ ${w}`);
   out.push('', steps(c));
   if (c.projection) out.push('', '#### Projection', '', projection(c.projection));
   return out.join('\n');

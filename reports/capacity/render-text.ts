@@ -11,6 +11,7 @@ export function renderCapacityText(r: CapacityReport): string {
     const bracket = c.firstFail !== null ? `first failing ${fmtRate(c.firstFail)}` : STOP_TEXT[c.stop];
     lines.push(`${c.name}: knee ${fmtRate(c.knee)} (${bracket}, ${n})${limit}`);
     if (c.limit) lines.push(`  ${c.limit.causes[0]?.evidence ?? ''}`);
+    for (const w of c.warnings) lines.push(`  ⚠ ${w}`);
     const p = c.projection;
     if (p) {
       const cost = `${fmtUsd(p.dailyUsd)}/day, ${fmtUsd(p.monthlyUsd)}/month (${fmtUsd(p.monthlyNoCacheUsd)} without the cache)`;

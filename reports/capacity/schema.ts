@@ -143,6 +143,8 @@ export const ConfigResultSchema = z.strictObject({
   stop: z.enum(['converged', 'max-rate', 'time-budget', 'max-steps', 'below-min-rate', 'interrupted']),
   limit: LimitSchema.nullable(),
   projection: ProjectionSchema.nullable(),
+  /** what a reader should weigh: queueing already at the knee, an open bracket, noisy steps */
+  warnings: z.array(z.string()),
 });
 export type ConfigResult = z.output<typeof ConfigResultSchema>;
 
