@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadGatewayConfig, resolveGatewayConfigFile } from '../gateway/index.js';
-import { loadFleet, resolveFleetFile } from '../mock-providers/index.js';
+import { loadGatewayConfig, resolveGatewayConfigFile, startGateway } from '../gateway/index.js';
+import { loadFleet, resolveFleetFile, startFleet } from '../mock-providers/index.js';
 import { CapacityReportSchema } from '../reports/capacity/index.js';
 import { loadSpec } from '../scenarios/load-spec.js';
 import { parseProfile } from '../scenarios/profile.js';
@@ -171,4 +171,40 @@ describe('stormlab capacity: the executable', () => {
       [1, false, true],
     ]);
   }, 90_000);
+});
+
+describe('stormlab capacity against an external gateway (--target)', () => {
+  it('searches through the URL alone: no fleet ledger, so the report says what it cannot measure', async () => {
+    const fleet = await startFleet(loadFleet(resolveFleetFile('small')));
+    const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
+    const gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'stormlab-capacity-target-')), 'cap');
+      const { report } = await runCapacity({
+        spec: SPEC,
+        slo: parseSlo('ttft p99<1500ms, errors<1%'),
+        profile: parseProfile('1M/day, peak 20/s'),
+        target: gateway.url,
+        search: { startRate: 2, maxRate: 2 },
+        stepMs: 2000,
+        out,
+        progress: false,
+      });
+      const c = report.configs[0]!;
+      expect(report.target).toBe(gateway.url);
+      expect([c.name, c.file, c.knee, c.stop]).toEqual(['target', null, 2, 'max-rate']);
+      expect(c.steps[0]?.requests).toBe(4);
+      expect(c.steps[0]?.upstream).toBeNull();
+      expect(c.projection?.quotas).toEqual([]);
+      expect(c.projection?.notes).toEqual([
+        'no fleet ledger: cost is what the gateway reported to the client, not what providers billed',
+        'no fleet ledger: the provider quota per upstream cannot be measured',
+      ]);
+      // the gateway's own cost header still prices the requests: 50 in, 40 out at gpt-4.1-mini's list price
+      expect(c.projection?.costPerRequestUsd).toBeCloseTo((50 * 0.4 + 40 * 1.6) / 1e6, 9);
+    } finally {
+      await gateway.close();
+      await fleet.close();
+    }
+  }, 60_000);
 });
