@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CAPACITY_JSON_SCHEMA_FILE, capacityJsonSchemaText } from './json-schema.js';
 import { corroborated, findLimit } from './limit.js';
 import { project } from './project.js';
 import { renderCapacityMarkdown } from './render-markdown.js';
@@ -168,5 +170,11 @@ describe('projections', () => {
     const md = renderCapacityMarkdown(report);
     expect(md).toContain('**Knee: 5/s**');
     expect(md).toContain('6/s broke it');
+  });
+});
+
+describe('capacity.json schema', () => {
+  it('docs/capacity.schema.json is what the zod schema generates (regenerate: npx tsx reports/capacity/json-schema.ts --write)', () => {
+    expect(readFileSync(CAPACITY_JSON_SCHEMA_FILE, 'utf8')).toBe(capacityJsonSchemaText());
   });
 });
