@@ -31,14 +31,17 @@ function sloLine(r: CapacityReport, label: string, y: number): DatasetSpec {
   const rates = r.configs.flatMap((c) => c.steps.map((s) => s.rate));
   const lo = Math.min(0, ...rates);
   const hi = Math.max(1, ...rates);
-  return { label, data: [{ x: lo, y }, { x: hi, y }], borderColor: '#cf222e', backgroundColor: '#cf222e', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 };
+  const red = '#cf222e';
+  return { label, data: [{ x: lo, y }, { x: hi, y }], borderColor: red, backgroundColor: red, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 };
 }
 
 function knees(r: CapacityReport): ChaosOverlay {
   const multi = r.configs.length > 1;
   return {
     spans: [],
-    marks: r.configs.filter((c) => c.knee !== null).map((c) => ({ t: c.knee as number, label: `knee ${fmtNum(c.knee as number)}/s${multi ? ` ${c.name}` : ''}` })),
+    marks: r.configs
+      .filter((c) => c.knee !== null)
+      .map((c) => ({ t: c.knee as number, label: `knee ${fmtNum(c.knee as number)}/s${multi ? ` ${c.name}` : ''}` })),
   };
 }
 
@@ -73,7 +76,8 @@ function charts(r: CapacityReport): ChartSpec[] {
   for (const o of r.slo.objectives) {
     if (o.metric === 'ttft' || o.metric === 'e2e') latency.push(sloLine(r, `SLO ${o.source}`, o.limit));
   }
-  const errors: DatasetSpec[] = r.configs.map((c, i) => series(c, i, name(c, 'error rate'), (s) => (s.errorRate === null ? null : s.errorRate * 100)));
+  const pct = (s: Step) => (s.errorRate === null ? null : s.errorRate * 100);
+  const errors: DatasetSpec[] = r.configs.map((c, i) => series(c, i, name(c, 'error rate'), pct));
   for (const o of r.slo.objectives) if (o.metric === 'http_req_failed') errors.push(sloLine(r, `SLO ${o.source}`, o.limit * 100));
   const cost = r.configs.map((c, i) => series(c, i, name(c, 'cost per 1k'), (s) => s.costPer1kUsd));
   const queue = r.configs.map((c, i) => series(c, i, name(c, 'upstream queue p99'), (s) => s.upstream?.queueP99Ms ?? null));
@@ -83,6 +87,14 @@ function charts(r: CapacityReport): ChartSpec[] {
     xy('chart-cap-cost', 'Cost per 1k requests against the arrival rate', 'USD', cost, r),
     xy('chart-cap-queue', 'Upstream queue time p99 (fleet ledger)', 'ms', queue, r),
   ];
+}
+
+/** The objectives a step crossed: `ttft p(99)<500, http_req_failed rate<0.01`. */
+function crossed(s: Step): string {
+  return s.objectives
+    .filter((o) => !o.ok)
+    .map((o) => `${o.key} ${o.threshold}`)
+    .join(', ');
 }
 
 function stepsTable(c: ConfigResult): string {
@@ -96,11 +108,13 @@ function stepsTable(c: ConfigResult): string {
     esc(s.upstream ? fmtMs(s.upstream.queueP99Ms) : '—'),
     esc(s.upstream ? `${s.upstream.rateLimited} / ${s.upstream.overloaded}` : '—'),
     esc(s.gatewayCpu ? fmtNum(Math.round(s.gatewayCpu.cores * 100) / 100) : '—'),
-    s.ok ? '<span class="good">✓ met</span>' : `<span class="bad">✗ ${esc(s.objectives.filter((o) => !o.ok).map((o) => `${o.key} ${o.threshold}`).join(', '))}</span>`,
+    s.ok ? '<span class="good">✓ met</span>' : `<span class="bad">✗ ${esc(crossed(s))}</span>`,
   ]);
-  const table = htmlTable(['rate', 'requests', 'TTFT p99', 'E2E p99', 'errors', 'cost / 1k', 'queue p99', '429 / 503·529', 'gateway cores', 'SLO'], rows);
+  const head = ['rate', 'requests', 'TTFT p99', 'E2E p99', 'errors', 'cost / 1k', 'queue p99', '429 / 503·529', 'gateway cores', 'SLO'];
+  const table = htmlTable(head, rows);
   const reruns = c.steps.some((s) => s.rerunOf)
-    ? '<p class="note">(re-run): the first try at this rate failed with nothing upstream or in the gateway to explain it, so it ran once more and the second try counts.</p>'
+    ? '<p class="note">(re-run): the first try at this rate failed with nothing upstream or in the gateway to explain it, ' +
+      'so it ran once more and the second try counts.</p>'
     : '';
   return table + reruns;
 }
@@ -116,14 +130,15 @@ function projectionHtml(p: Projection): string {
   );
   const quota = p.quotas.length === 0 ? '' : htmlTable(
     ['upstream', 'RPM at peak', 'TPM at peak', 'RPM without cache', 'TPM without cache'],
-    p.quotas.map((q) => [codeCell(q.endpoint), esc(fmtInt(q.rpm)), esc(fmtInt(q.tpm)), esc(fmtInt(q.rpmNoCache)), esc(fmtInt(q.tpmNoCache))]),
+    p.quotas.map((q) => [codeCell(q.endpoint), ...[q.rpm, q.tpm, q.rpmNoCache, q.tpmNoCache].map((n) => esc(fmtInt(n)))]),
   );
   const mean = fmtNum(Math.round(p.meanRps * 10) / 10);
   const profile = `${fmtInt(p.dailyRequests)} requests/day (mean ${mean}/s), peak ${fmtNum(p.peakRps)}/s`;
   const head = `<p>${esc(profile)} · cache hit rate ${esc(fmtPct(p.cacheHitRate))}</p>`;
   const notes = p.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
   const quotaNote =
-    '<p class="note">Upstream calls per request as measured at the knee (retries and failovers included); TPM counts input + output tokens.</p>';
+    '<p class="note">Upstream calls per request as measured at the knee (retries and failovers included); ' +
+    'TPM counts input + output tokens.</p>';
   return `${head}${money}${quota ? `<h3>Provider quota needed at the peak</h3>${quota}${quotaNote}` : ''}${notes}`;
 }
 

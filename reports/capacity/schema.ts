@@ -84,7 +84,15 @@ export const StepSchema = z.strictObject({
 });
 export type Step = z.output<typeof StepSchema>;
 
-export const LimitCauseSchema = z.enum(['rate-limits', 'upstream-overloaded', 'upstream-queueing', 'gateway-cpu', 'gateway-errors', 'latency', 'unknown']);
+export const LimitCauseSchema = z.enum([
+  'rate-limits',
+  'upstream-overloaded',
+  'upstream-queueing',
+  'gateway-cpu',
+  'gateway-errors',
+  'latency',
+  'unknown',
+]);
 export type LimitCause = z.output<typeof LimitCauseSchema>;
 
 export const LimitSchema = z.strictObject({

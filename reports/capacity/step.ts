@@ -33,7 +33,17 @@ export function ledgerWindow(ledgerText: string, window: { fromMs: number; toMs:
 export function upstreamLoad(lines: readonly string[]): UpstreamLoad {
   const all = createHistogram();
   const byEndpoint = new Map<string, { load: EndpointLoad; queue: MsHistogram }>();
-  const t: UpstreamLoad = { calls: 0, costUsd: 0, queued: 0, queueMeanMs: null, queueP99Ms: null, rateLimited: 0, overloaded: 0, otherErrors: 0, byEndpoint: {} };
+  const t: UpstreamLoad = {
+    calls: 0,
+    costUsd: 0,
+    queued: 0,
+    queueMeanMs: null,
+    queueP99Ms: null,
+    rateLimited: 0,
+    overloaded: 0,
+    otherErrors: 0,
+    byEndpoint: {},
+  };
   let queueSum = 0;
   for (const text of lines) {
     if (text.trim() === '') continue;
@@ -48,7 +58,8 @@ export function upstreamLoad(lines: readonly string[]): UpstreamLoad {
     const l = r.data;
     let e = byEndpoint.get(l.endpoint);
     if (!e) {
-      e = { load: { calls: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, rateLimited: 0, overloaded: 0, queueP99Ms: null }, queue: createHistogram() };
+      const load = { calls: 0, tokensIn: 0, tokensOut: 0, costUsd: 0, rateLimited: 0, overloaded: 0, queueP99Ms: null };
+      e = { load, queue: createHistogram() };
       byEndpoint.set(l.endpoint, e);
     }
     t.calls++;

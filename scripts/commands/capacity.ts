@@ -75,7 +75,8 @@ a lab process failed), 2 bad input.
     const configs = (values.config as string[] | undefined) ?? [];
     if (!spec) throw new StormlabError('SL_USAGE', 'stormlab capacity takes one spec (a name such as `baseline`, or a YAML path)');
     if (rest.length > 0 && configs.length === 0) {
-      throw new StormlabError('SL_USAGE', `unexpected argument ${JSON.stringify(rest[0])}: stormlab capacity takes one spec (more gateway configs go after --config)`);
+      const what = `unexpected argument ${JSON.stringify(rest[0])}`;
+      throw new StormlabError('SL_USAGE', `${what}: stormlab capacity takes one spec (more gateway configs go after --config)`);
     }
     const sloText = optString(values, 'slo');
     if (sloText === undefined) {
@@ -86,7 +87,8 @@ a lab process failed), 2 bad input.
     const profile = profileText === undefined ? undefined : parseProfile(profileText);
     const target = optString(values, 'target');
     if (target !== undefined && !/^https?:\/\/[^/]+/.test(target)) {
-      throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [{ path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) }]);
+      const detail = { path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) };
+      throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [detail]);
     }
     const positive = (n: number) => n > 0;
     const result = await runCapacity({

@@ -65,7 +65,15 @@ export interface CapacityResult {
   files: { json: string; md: string; html: string };
 }
 
-export const CAPACITY_DEFAULTS = { startRate: 2, maxRate: 200, factor: 2, tolerance: 0.05, stepMs: 8000, budgetMs: 300_000, maxSteps: 16 } as const;
+export const CAPACITY_DEFAULTS = {
+  startRate: 2,
+  maxRate: 200,
+  factor: 2,
+  tolerance: 0.05,
+  stepMs: 8000,
+  budgetMs: 300_000,
+  maxSteps: 16,
+} as const;
 
 const WARMUP_MS = 2000;
 const LEDGER_SETTLE_MS = 300;
@@ -204,7 +212,8 @@ async function searchConfig(
     // unmeasured warm-up: connections, JIT and pools, so the first step is not judged cold
     const warm = stepSpec(spec, search.startRate, Math.min(WARMUP_MS, stepMs), o.slo, o.seed);
     const warmOut = join(dir, 'warmup.ndjson');
-    await runDriver({ spec: { ...warm, thresholds: {} }, target: lab.target, headers: lab.headers, out: warmOut, signal: o.signal, progress: false });
+    const warmSpec = { ...warm, thresholds: {} };
+    await runDriver({ spec: warmSpec, target: lab.target, headers: lab.headers, out: warmOut, signal: o.signal, progress: false });
     const deadline = Date.now() + (o.budgetMs ?? CAPACITY_DEFAULTS.budgetMs);
     const maxSteps = o.maxSteps ?? CAPACITY_DEFAULTS.maxSteps;
     for (;;) {
@@ -245,9 +254,11 @@ async function searchConfig(
   } finally {
     await Promise.all(lab.procs.map((p) => p.stop()));
   }
-  const shown = plan.file === null ? null : relative(process.cwd(), plan.file).startsWith('..') ? plan.file : relative(process.cwd(), plan.file);
+  const rel = plan.file === null ? null : relative(process.cwd(), plan.file);
+  const shown = rel === null || rel.startsWith('..') ? plan.file : rel;
   const result = configResult({ name: plan.name, file: shown, steps, stop }, o.profile ?? null);
-  log(`config ${plan.name}: knee ${result.knee === null ? 'none' : `${fmtNum(result.knee)}/s`}${result.limit ? `, limit: ${result.limit.cause}` : ''}`);
+  const knee = result.knee === null ? 'none' : `${fmtNum(result.knee)}/s`;
+  log(`config ${plan.name}: knee ${knee}${result.limit ? `, limit: ${result.limit.cause}` : ''}`);
   return result;
 }
 
@@ -277,7 +288,10 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityResult> {
   const report: CapacityReport = {
     version: 1,
     spec: spec.name,
-    slo: { text: o.slo.text, objectives: o.slo.objectives.map((x) => ({ metric: x.metric, threshold: x.threshold, source: x.source, limit: x.limit })) },
+    slo: {
+      text: o.slo.text,
+      objectives: o.slo.objectives.map((x) => ({ metric: x.metric, threshold: x.threshold, source: x.source, limit: x.limit })),
+    },
     profile: o.profile ? { text: o.profile.text, dailyRequests: o.profile.dailyRequests, peakRps: o.profile.peakRps } : null,
     search: {
       startRate: search.startRate,
