@@ -3,7 +3,7 @@
  * child processes, the native driver stepping the arrival rate. The knee it finds must sit
  * within 10 % of the one the fleet's capacity model implies, worked out here from the fleet and
  * gateway configs alone. Bounded: 8 s steps, a 120 s budget, at most 9 steps. The SLO leaves
- * 300 ms above the fleet's 200 ms TTFT for a busy machine's noise; past the knee the queue grows
+ * 300 ms above the fleet's 400 ms TTFT for a busy machine's noise; past the knee the queue grows
  * by (rate ÷ knee − 1) × 8 s, so the SLO breaks within about 4 % above the knee.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ describe('stormlab capacity on the small fleet', () => {
     const lines: string[] = [];
     const { report, files } = await runCapacity({
       spec: SPEC,
-      slo: parseSlo('ttft p99<500ms, errors<1%'),
+      slo: parseSlo('ttft p99<700ms, errors<1%'),
       profile: parseProfile('2.3M/day, peak 85/s'),
       search: { startRate: 2 },
       stepMs: 8000,
@@ -80,10 +80,10 @@ describe('stormlab capacity on the small fleet', () => {
     expect(Math.abs((c.knee as number) - expected.rps) / expected.rps, lines.join('\n')).toBeLessThanOrEqual(0.1);
     expect(c.firstFail).toBeGreaterThan(c.knee as number);
     expect(c.steps.length).toBeLessThanOrEqual(9);
-    // live progress: a line for each step as it ends (two for a step run once more)
+    // live progress: a line for each step as it ends (more for a step run again)
     const ended = lines.filter((l) => /^step \d+: .* → [✓✗]/.test(l));
     expect(new Set(ended.map((l) => l.slice(0, 'step NN'.length))).size).toBe(c.steps.length);
-    expect(ended).toHaveLength(c.steps.length + c.steps.filter((s) => s.rerunOf !== null).length);
+    expect(ended.length).toBeGreaterThanOrEqual(c.steps.length + c.steps.filter((s) => s.rerunOf !== null).length);
 
     // the limit: calls queued on the primary endpoint, read from the fleet's ledger
     expect(c.limit?.cause).toBe('upstream-queueing');
@@ -159,14 +159,15 @@ describe('stormlab capacity: the executable', () => {
     expect(report.configs[0]?.steps.every((s) => s.gatewayCpu === null || s.gatewayCpu.seconds >= 0)).toBe(true);
   }, 90_000);
 
-  it('exits 1 when no rate tried meets the SLO, re-running each unexplained failure once', async () => {
+  it('exits 1 when no rate tried meets the SLO, re-running each unexplained failure twice', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'stormlab-capacity-none-')), 'cap');
-    // the small fleet's TTFT is 200 ms: 50 ms is out of reach at any rate
+    // the small fleet's TTFT is 400 ms: 50 ms is out of reach at any rate
     const args = ['capacity', SPEC, '--slo', 'ttft p99<50ms', '--start-rate', '1', '--max-steps', '2', '--step', '2s', '--out', out];
     const r = await cliProcess(args, { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('default: knee — (first failing 0.5/s, 2 steps)');
-    expect(r.stderr).toMatch(/step 01: nothing upstream or in the gateway explains the failure: running 1 req\/s once more/);
+    expect(r.stderr).toMatch(/step 01: nothing upstream or in the gateway explains the failure: running 1 req\/s again \(1 of 2\)/);
+    expect(r.stderr).toMatch(/step 02: .* running 0.5 req\/s again \(2 of 2\)/);
     const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
     expect(report.configs[0]?.steps.map((s) => [s.rate, s.ok, s.rerunOf !== null])).toEqual([
       [0.5, false, true],

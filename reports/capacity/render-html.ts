@@ -113,8 +113,8 @@ function stepsTable(c: ConfigResult): string {
   const head = ['rate', 'requests', 'TTFT p99', 'E2E p99', 'errors', 'cost / 1k', 'queue p99', '429 / 503·529', 'gateway cores', 'SLO'];
   const table = htmlTable(head, rows);
   const reruns = c.steps.some((s) => s.rerunOf)
-    ? '<p class="note">(re-run): the first try at this rate failed with nothing upstream or in the gateway to explain it, ' +
-      'so it ran once more and the second try counts.</p>'
+    ? '<p class="note">(re-run): a try at this rate failed with nothing upstream or in the gateway to explain it, ' +
+      'so it ran again after a pause and the last try counts.</p>'
     : '';
   return table + reruns;
 }

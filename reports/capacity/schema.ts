@@ -79,7 +79,7 @@ export const StepSchema = z.strictObject({
   gatewayCpu: z.strictObject({ seconds: z.number(), cores: z.number(), source: z.enum(['metrics', 'proc']) }).nullable(),
   /** the step's run directory, relative to the report */
   runDir: z.string(),
-  /** a re-run: the first try at this rate failed with nothing to explain it (its directory) */
+  /** a re-run: the try before it at this rate failed with nothing to explain it (that try's directory) */
   rerunOf: z.string().nullable(),
 });
 export type Step = z.output<typeof StepSchema>;

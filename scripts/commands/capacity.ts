@@ -20,8 +20,8 @@ mock fleet and the reference gateway, started once per gateway config and warmed
 from --start-rate until a step breaks the SLO, then bisecting between the highest passing and
 the lowest failing rate until they are within --tolerance. The knee is the highest rate that met
 the SLO (and dropped no starts). A step that fails with nothing to explain it — no upstream
-queueing, 429s or overload, no errors, an idle gateway — runs once more before it counts (one
-stalled process on a busy machine can move a p99). Each step is short and bounded (--step, requests time out at
+queueing, 429s or overload, no errors, an idle gateway — runs again after a 2 s pause, up to
+twice, before it counts (a busy machine's stalls can move a p99). Each step is short and bounded (--step, requests time out at
 max(10 s, 2 × the largest latency objective)); the search per config stops at --budget or
 --max-steps. Live: the driver's progress line (on a TTY) and one line per step.
 
