@@ -5,7 +5,8 @@
  */
 import type { Curve } from '../summary-schema.js';
 
-export type ChartKind = 'percentile' | 'timeline' | 'bar' | 'doughnut';
+/** `xy`: a line over a linear x axis in `xUnit` (e.g. latency against the arrival rate) */
+export type ChartKind = 'percentile' | 'timeline' | 'bar' | 'doughnut' | 'xy';
 
 export interface XY {
   x: number;
@@ -45,6 +46,9 @@ export interface ChartSpec {
   unit?: string;
   /** unit of the right y axis (`y1`) values */
   unit1?: string;
+  /** unit of the x values (`xy` charts), for tooltips */
+  xUnit?: string;
+  /** shaded spans and labelled vertical marks (chaos on a timeline, the knee on a capacity curve) */
   chaos?: ChaosOverlay;
   config: {
     type: 'line' | 'bar' | 'doughnut';

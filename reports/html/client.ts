@@ -92,6 +92,11 @@ export const CLIENT_JS = String.raw`(function () {
       o.plugins.tooltip.callbacks.title = function (items) { return items.length ? items[0].parsed.x + ' s' : ''; };
       if (spec.chaos) cfg.plugins = [chaosPlugin(spec.chaos)];
     }
+    if (spec.kind === 'xy') {
+      o.interaction = { mode: 'nearest', intersect: false };
+      o.plugins.tooltip.callbacks.title = function (items) { return items.length ? fmt(items[0].parsed.x, spec.xUnit) : ''; };
+      if (spec.chaos) cfg.plugins = [chaosPlugin(spec.chaos)];
+    }
     if (spec.kind === 'doughnut') {
       o.plugins.tooltip.callbacks.label = function (item) { return item.label + ': ' + fmt(item.parsed, spec.unit); };
     }

@@ -1,5 +1,6 @@
 import type { Command } from '../args.js';
 import { bundleCommand } from './bundle.js';
+import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
 import { gamedayCommand } from './gameday.js';
 import { gateCommand } from './gate.js';
@@ -9,4 +10,14 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
 /** Every `stormlab` command, in the order `stormlab --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, mocksCommand, gatewayCommand, bundleCommand, reportCommand, compareCommand, gateCommand, gamedayCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  mocksCommand,
+  gatewayCommand,
+  bundleCommand,
+  reportCommand,
+  compareCommand,
+  gateCommand,
+  gamedayCommand,
+  capacityCommand,
+];

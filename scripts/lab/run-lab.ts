@@ -90,7 +90,7 @@ interface Lab {
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
-async function startLab(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
+export async function startLab(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
   if (!('gateway' in spec.target)) throw new Error('startLab needs a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
   const gatewayFile = resolveGatewayConfigFile(spec.target.gateway);
