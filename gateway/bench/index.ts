@@ -1,0 +1,243 @@
+/**
+ * `npm run bench:gateway`: what the gateway adds to a request, against a floor measured in the
+ * same run. Three ways to the same zero-latency upstream (node:http, its own process):
+ *
+ *   direct        the load generator talks to the upstream itself;
+ *   pass-through  a minimal fastify + undici proxy (its own process) — the floor any proxy costs;
+ *   gateway       `startGateway`: one route, one virtual key, priority strategy (its own process).
+ *
+ * For non-stream and stream requests, at concurrency 1, 16 and 64 (closed loops over an undici
+ * Pool, a fixed time per cell after a warm-up; the three measured one after the other at each
+ * level, so the machine's noise hits them alike): latency p50/p99, throughput, and the CPU time
+ * per request of the process in front of the upstream (process.cpuUsage in that process, over
+ * IPC). Then the gateway/pass-through ratios and the goals, each marked met or missed.
+ *
+ *   --profile  run the gateway under `node --cpu-prof` and print its top self-time functions
+ *              (the profiler costs CPU: take figures from a run without it)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { closedLoop, quantile, type Cell, type Shot } from './load.js';
+import { topSelfTime } from './profile.js';
+import { BENCH_KEY, BENCH_MODEL, type BenchMessage } from './protocol.js';
+
+const CELL_MS = 3000;
+const WARM_MS = 1500;
+const LEVELS = [1, 16, 64] as const;
+const DEADLINE_MS = 170_000;
+const GOAL = { addedP99Ms: 0.5, cpuRatio: 1.5, throughputRatio: 0.67 };
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+const children: ChildProcess[] = [];
+
+function child(file: string, args: string[], nodeArgs: string[] = []): ChildProcess {
+  const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(c);
+  return c;
+}
+
+function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const on = (m: unknown): void => {
+      if ((m as BenchMessage).type !== type) return;
+      c.off('message', on);
+      c.off('exit', exit);
+      resolve(m as T);
+    };
+    const exit = (code: number | null): void => reject(new Error(`a bench process exited (code ${code}) while waiting for "${type}"`));
+    c.on('message', on);
+    c.once('exit', exit);
+  });
+}
+
+async function cpuUs(c: ChildProcess): Promise<number> {
+  const reply = next<Extract<BenchMessage, { type: 'cpu-used' }>>(c, 'cpu-used');
+  c.send({ type: 'cpu' } satisfies BenchMessage);
+  return (await reply).us;
+}
+
+interface Way {
+  name: 'direct' | 'pass-through' | 'gateway';
+  url: string;
+  /** the process in front of the upstream (none for direct) */
+  proc?: ChildProcess;
+  pool: Pool;
+}
+
+interface Measured {
+  cell: Cell;
+  /** CPU of the process in front of the upstream per request, µs */
+  cpuUs?: number;
+  upstreamCpuUs: number;
+  loadCpuUs: number;
+}
+
+const perS = (m: Measured): number => (m.cell.requests * 1000) / m.cell.durationMs;
+const p = (m: Measured, q: number): number => quantile(m.cell.latencyUs, q) / 1000;
+
+function shot(stream: boolean): Shot {
+  const body: Record<string, unknown> = { model: BENCH_MODEL, messages: [{ role: 'user', content: 'Tell me about load testing.' }], max_tokens: 16 };
+  // the client asks for the usage chunk, so every way delivers the same events
+  if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+  return {
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+    body: JSON.stringify(body),
+    stream,
+  };
+}
+
+async function measure(way: Way, upstream: ChildProcess, s: Shot, concurrency: number): Promise<Measured> {
+  const before = await Promise.all([way.proc ? cpuUs(way.proc) : 0, cpuUs(upstream)]);
+  const self = process.cpuUsage();
+  const cell = await closedLoop(way.pool, s, concurrency, CELL_MS);
+  const load = process.cpuUsage(self);
+  const after = await Promise.all([way.proc ? cpuUs(way.proc) : 0, cpuUs(upstream)]);
+  if (cell.errors > 0) throw new Error(`${way.name}, concurrency ${concurrency}: ${cell.errors} failed requests, the first: ${cell.firstError}`);
+  const n = Math.max(1, cell.requests);
+  return {
+    cell,
+    ...(way.proc ? { cpuUs: (after[0] - before[0]) / n } : {}),
+    upstreamCpuUs: (after[1] - before[1]) / n,
+    loadCpuUs: (load.user + load.system) / n,
+  };
+}
+
+type Results = Map<string, Map<number, Measured>>;
+
+const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const ratio = (x: number): string => (Number.isFinite(x) ? `×${x.toFixed(2)}` : '–');
+const cols = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(11))).join('');
+
+function table(mode: string, r: Results): string[] {
+  const at = (name: string, c: number): Measured => r.get(name)!.get(c)!;
+  const lines = [
+    `${mode} (latency in ms, request start to last byte; CPU in µs per request of the process in front of the upstream)`,
+    cols(['', 'c=1 p50', 'c=1 p99', 'c=1 CPU', 'c=16 req/s', 'c=16 p99', 'c=16 CPU', 'c=64 req/s', 'c=64 p99', 'c=64 CPU']),
+  ];
+  for (const name of r.keys()) {
+    const [a, b, c] = LEVELS.map((l) => at(name, l)) as [Measured, Measured, Measured];
+    const cpu = (m: Measured): string => (m.cpuUs === undefined ? '–' : int(m.cpuUs));
+    lines.push(cols([name, f2(p(a, 0.5)), f2(p(a, 0.99)), cpu(a), int(perS(b)), f2(p(b, 0.99)), cpu(b), int(perS(c)), f2(p(c, 0.99)), cpu(c)]));
+  }
+  const g = (l: number): Measured => at('gateway', l);
+  const t = (l: number): Measured => at('pass-through', l);
+  const q = (l: number, fn: (m: Measured) => number): string => ratio(fn(g(l)) / fn(t(l)));
+  const cpu = (m: Measured): number => m.cpuUs ?? Number.NaN;
+  lines.push(
+    cols([
+      'gateway/pass-through',
+      q(1, (m) => p(m, 0.5)),
+      q(1, (m) => p(m, 0.99)),
+      q(1, cpu),
+      q(16, perS),
+      q(16, (m) => p(m, 0.99)),
+      q(16, cpu),
+      q(64, perS),
+      q(64, (m) => p(m, 0.99)),
+      q(64, cpu),
+    ]),
+  );
+  const c64 = (name: string): Measured => at(name, 64);
+  lines.push(
+    `  at c=64: upstream CPU ${int(c64('direct').upstreamCpuUs)}/${int(c64('pass-through').upstreamCpuUs)}/${int(c64('gateway').upstreamCpuUs)} µs per request ` +
+      `(direct/pass-through/gateway), load generator ${int(c64('direct').loadCpuUs)}/${int(c64('pass-through').loadCpuUs)}/${int(c64('gateway').loadCpuUs)} µs; ` +
+      `requests per cell ${[1, 16, 64].map((l) => int(at('gateway', l).cell.requests)).join(', ')} (gateway)`,
+  );
+  return lines;
+}
+
+function goals(byMode: Array<[string, Results]>): string[] {
+  const lines = ['goals (non-stream; stream):'];
+  const each = (fn: (r: Results) => number): number[] => byMode.map(([, r]) => fn(r));
+  const at = (r: Results, name: string, c: number): Measured => r.get(name)!.get(c)!;
+  const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  const added = each((r) => p(at(r, 'gateway', 1), 0.99) - p(at(r, 'direct', 1), 0.99));
+  const overFloor = each((r) => p(at(r, 'gateway', 1), 0.99) - p(at(r, 'pass-through', 1), 0.99));
+  lines.push(
+    `  added p99 at c=1 (gateway − direct) ≤ ${GOAL.addedP99Ms} ms: ${added.map((x) => `${f2(x)} ms`).join('; ')} — ` +
+      `${mark(added.every((x) => x <= GOAL.addedP99Ms))} (over the pass-through: ${overFloor.map((x) => `${f2(x)} ms`).join('; ')})`,
+  );
+  const cpu = each((r) => (at(r, 'gateway', 64).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 64).cpuUs ?? Number.NaN));
+  const cpu1 = each((r) => (at(r, 'gateway', 1).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 1).cpuUs ?? Number.NaN));
+  lines.push(
+    `  CPU per request ≤ ${GOAL.cpuRatio}× the pass-through's (c=64): ${cpu.map(ratio).join('; ')} — ${mark(cpu.every((x) => x <= GOAL.cpuRatio))}` +
+      ` (at c=1: ${cpu1.map(ratio).join('; ')})`,
+  );
+  const tp = each((r) => perS(at(r, 'gateway', 64)) / perS(at(r, 'pass-through', 64)));
+  lines.push(`  throughput at c=64 ≥ ${GOAL.throughputRatio}× the pass-through's: ${tp.map(ratio).join('; ')} — ${mark(tp.every((x) => x >= GOAL.throughputRatio))}`);
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const profile = process.argv.includes('--profile');
+  const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+  const out = (l = ''): void => void process.stdout.write(`${l}\n`);
+  out(`stormlab gateway bench — node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), load average ${load()}`);
+
+  const upstream = child('./upstream.ts', []);
+  const upUrl = (await next<Extract<BenchMessage, { type: 'ready' }>>(upstream, 'ready')).url;
+  const profDir = profile ? mkdtempSync(join(tmpdir(), 'stormlab-gw-prof-')) : undefined;
+  const pass = child('./passthrough.ts', [upUrl]);
+  const gw = child('./gateway.ts', [upUrl], profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+  const [passUrl, gwUrl] = await Promise.all([pass, gw].map(async (c) => (await next<Extract<BenchMessage, { type: 'ready' }>>(c, 'ready')).url));
+  const pool = (url: string): Pool => new Pool(url, { connections: Math.max(...LEVELS), pipelining: 1 });
+  const ways: Way[] = [
+    { name: 'direct', url: upUrl, pool: pool(upUrl) },
+    { name: 'pass-through', url: passUrl!, proc: pass, pool: pool(passUrl!) },
+    { name: 'gateway', url: gwUrl!, proc: gw, pool: pool(gwUrl!) },
+  ];
+  out(`upstream: node:http, zero latency — a chat completion, or 8 SSE events (role, 4 content, finish, usage, [DONE]) one per loop turn`);
+  out(`load: undici Pool (${Math.max(...LEVELS)} connections), closed loops, ${CELL_MS / 1000} s per cell after a ${WARM_MS / 1000} s warm-up;` +
+    ` each server in its own process${profile ? '; the gateway under --cpu-prof (its figures include the profiler)' : ''}`);
+
+  const byMode: Array<[string, Results]> = [];
+  for (const [mode, s] of [['non-stream', shot(false)], ['stream', shot(true)]] as const) {
+    for (const w of ways) await closedLoop(w.pool, s, 16, WARM_MS);
+    const r: Results = new Map(ways.map((w) => [w.name, new Map()]));
+    for (const c of LEVELS) for (const w of ways) r.get(w.name)!.set(c, await measure(w, upstream, s, c));
+    byMode.push([mode, r]);
+    out();
+    for (const l of table(mode, r)) out(l);
+  }
+  out();
+  for (const l of goals(byMode)) out(l);
+  out(`(load average at the end: ${load()}; figures from a shared machine vary with what else runs on it)`);
+
+  await Promise.all(ways.map((w) => w.pool.close()));
+  await Promise.all([gw, pass, upstream].map(async (c) => {
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.send({ type: 'close' } satisfies BenchMessage);
+    await exited;
+  }));
+  if (profDir) {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`no CPU profile written in ${profDir}`);
+    const { busyMs, top } = topSelfTime(join(profDir, file), 25);
+    out();
+    out(`gateway process, top self time (of ${int(busyMs)} ms busy):`);
+    for (const t of top) out(`${t.pct.toFixed(1).padStart(6)}% ${int(t.ms).padStart(7)} ms  ${t.name}`);
+    if (!process.argv.includes('--keep-profile')) rmSync(profDir, { recursive: true, force: true });
+    else out(`(profile kept in ${profDir})`);
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench:gateway did not finish within ${DEADLINE_MS / 1000} s`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+}, DEADLINE_MS);
+main()
+  .catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    clearTimeout(deadline);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  });
