@@ -20,4 +20,4 @@ const config = GatewayConfigSchema.parse({
 });
 
 const gw = await startGateway(config);
-serveBench(gw.url, () => gw.close());
+await serveBench(gw.url, () => gw.close());

@@ -12,18 +12,20 @@
  * per request of the process in front of the upstream (process.cpuUsage in that process, over
  * IPC). Then the gateway/pass-through ratios and the goals, each marked met or missed.
  *
- *   --profile  run the gateway under `node --cpu-prof` and print its top self-time functions
- *              (the profiler costs CPU: take figures from a run without it)
+ *   --profile  sample the CPU profiles of the gateway and the pass-through while they serve
+ *              (inspector, from ready to close) and print their top self-time functions;
+ *              the profiler costs CPU, so take the figures from a run without it
+ *   --keep-profile  also keep the .cpuprofile files (open them in Chrome DevTools)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { closedLoop, quantile, type Cell, type Shot } from './load.js';
 import { topSelfTime } from './profile.js';
-import { BENCH_KEY, BENCH_MODEL, type BenchMessage } from './protocol.js';
+import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, type BenchMessage } from './protocol.js';
 
 const CELL_MS = 3000;
 const WARM_MS = 1500;
@@ -34,8 +36,9 @@ const GOAL = { addedP99Ms: 0.5, cpuRatio: 1.5, throughputRatio: 0.67 };
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const children: ChildProcess[] = [];
 
-function child(file: string, args: string[], nodeArgs: string[] = []): ChildProcess {
-  const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function child(file: string, args: string[], profile?: string): ChildProcess {
+  const env = profile ? { ...process.env, [PROFILE_ENV]: profile } : process.env;
+  const c = spawn(process.execPath, ['--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   children.push(c);
   return c;
 }
@@ -183,8 +186,9 @@ async function main(): Promise<void> {
   const upstream = child('./upstream.ts', []);
   const upUrl = (await next<Extract<BenchMessage, { type: 'ready' }>>(upstream, 'ready')).url;
   const profDir = profile ? mkdtempSync(join(tmpdir(), 'stormlab-gw-prof-')) : undefined;
-  const pass = child('./passthrough.ts', [upUrl]);
-  const gw = child('./gateway.ts', [upUrl], profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+  const profiles = profDir ? { gateway: join(profDir, 'gateway.cpuprofile'), 'pass-through': join(profDir, 'pass-through.cpuprofile') } : undefined;
+  const pass = child('./passthrough.ts', [upUrl], profiles?.['pass-through']);
+  const gw = child('./gateway.ts', [upUrl], profiles?.gateway);
   const [passUrl, gwUrl] = await Promise.all([pass, gw].map(async (c) => (await next<Extract<BenchMessage, { type: 'ready' }>>(c, 'ready')).url));
   const pool = (url: string): Pool => new Pool(url, { connections: Math.max(...LEVELS), pipelining: 1 });
   const ways: Way[] = [
@@ -194,7 +198,7 @@ async function main(): Promise<void> {
   ];
   out(`upstream: node:http, zero latency — a chat completion, or 8 SSE events (role, 4 content, finish, usage, [DONE]) one per loop turn`);
   out(`load: undici Pool (${Math.max(...LEVELS)} connections), closed loops, ${CELL_MS / 1000} s per cell after a ${WARM_MS / 1000} s warm-up;` +
-    ` each server in its own process${profile ? '; the gateway under --cpu-prof (its figures include the profiler)' : ''}`);
+    ` each server in its own process${profile ? '; gateway and pass-through CPU-profiled (their figures include the profiler)' : ''}`);
 
   const byMode: Array<[string, Results]> = [];
   for (const [mode, s] of [['non-stream', shot(false)], ['stream', shot(true)]] as const) {
@@ -215,15 +219,15 @@ async function main(): Promise<void> {
     c.send({ type: 'close' } satisfies BenchMessage);
     await exited;
   }));
-  if (profDir) {
-    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`no CPU profile written in ${profDir}`);
-    const { busyMs, top } = topSelfTime(join(profDir, file), 25);
-    out();
-    out(`gateway process, top self time (of ${int(busyMs)} ms busy):`);
-    for (const t of top) out(`${t.pct.toFixed(1).padStart(6)}% ${int(t.ms).padStart(7)} ms  ${t.name}`);
-    if (!process.argv.includes('--keep-profile')) rmSync(profDir, { recursive: true, force: true });
-    else out(`(profile kept in ${profDir})`);
+  if (profDir && profiles) {
+    for (const [name, file, n] of [['gateway', profiles.gateway, 25], ['pass-through', profiles['pass-through'], 10]] as const) {
+      const { busyMs, top } = topSelfTime(file, n);
+      out();
+      out(`${name} process, top self time (of ${int(busyMs)} ms busy while serving):`);
+      for (const t of top) out(`${t.pct.toFixed(1).padStart(6)}% ${int(t.ms).padStart(7)} ms  ${t.name}`);
+    }
+    if (process.argv.includes('--keep-profile')) out(`(profiles kept in ${profDir})`);
+    else rmSync(profDir, { recursive: true, force: true });
   }
 }
 

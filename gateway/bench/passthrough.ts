@@ -29,7 +29,7 @@ app.post('/v1/chat/completions', async (request, reply) => {
 });
 
 await app.listen({ host: '127.0.0.1', port: 0, backlog: 8192 });
-serveBench(`http://127.0.0.1:${portOf(app.server.address())}`, async () => {
+await serveBench(`http://127.0.0.1:${portOf(app.server.address())}`, async () => {
   await app.close();
   await pool.destroy();
 });

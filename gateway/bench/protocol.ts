@@ -2,6 +2,8 @@
  * What the bench processes say to the orchestrator over IPC: a server child announces its URL,
  * reports the CPU time its process has used so far (process.cpuUsage, µs) when asked, and closes.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 /** The client model name the bench asks for; the upstream answers with it. */
 export const BENCH_MODEL = 'bench-model';
@@ -15,8 +17,32 @@ export type BenchMessage =
   | { type: 'close' }
   | { type: 'closed' };
 
-/** In a child: announce `url`, answer CPU questions, close on request (then exit). */
-export function serveBench(url: string, close: () => Promise<void>): void {
+/** Environment variable naming a file: the child samples its own CPU profile from ready to close (inspector). */
+export const PROFILE_ENV = 'STORMLAB_BENCH_CPU_PROFILE';
+/** µs between CPU profile samples (`node --cpu-prof` takes 1000) */
+const PROFILE_INTERVAL_US = 250;
+
+/** Start sampling this process's CPU profile; the returned function stops and writes it. */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * In a child: announce `url`, answer CPU questions, close on request (then exit). With
+ * PROFILE_ENV set, the process's CPU is profiled from here (module loading left out) to close.
+ */
+export async function serveBench(url: string, close: () => Promise<void>): Promise<void> {
+  const file = process.env[PROFILE_ENV];
+  const stopProfile = file ? await startProfile(file) : undefined;
   const send = (m: BenchMessage): void => void process.send?.(m);
   process.on('message', (raw) => {
     const m = raw as BenchMessage;
@@ -26,9 +52,10 @@ export function serveBench(url: string, close: () => Promise<void>): void {
     } else if (m.type === 'close') {
       void close()
         .catch(() => undefined)
+        .then(() => stopProfile?.())
         .then(() => {
           send({ type: 'closed' });
-          // let the IPC message go out before exiting (a --cpu-prof profile is written on exit)
+          // let the IPC message go out before exiting
           setImmediate(() => process.exit(0));
         });
     }

@@ -47,7 +47,7 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', 8192, () => {
-  serveBench(`http://127.0.0.1:${portOf(server.address())}`, () => new Promise((resolve) => {
+  void serveBench(`http://127.0.0.1:${portOf(server.address())}`, () => new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
   }));
