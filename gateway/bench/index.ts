@@ -18,7 +18,7 @@
  *   --keep-profile  also keep the .cpuprofile files (open them in Chrome DevTools)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,15 @@ function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise
   });
 }
 
+/** ns the process's main thread has spent waiting in a run queue for a core (Linux schedstat), NaN elsewhere */
+function runQueueNs(c: ChildProcess): number {
+  try {
+    return Number(readFileSync(`/proc/${c.pid}/task/${c.pid}/schedstat`, 'utf8').split(' ')[1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function cpuUs(c: ChildProcess): Promise<number> {
   const reply = next<Extract<BenchMessage, { type: 'cpu-used' }>>(c, 'cpu-used');
   c.send({ type: 'cpu' } satisfies BenchMessage);
@@ -77,6 +86,8 @@ interface Measured {
   cpuUs?: number;
   upstreamCpuUs: number;
   loadCpuUs: number;
+  /** time the process in front of the upstream waited for a core (run queue) per request, µs */
+  waitUs?: number;
 }
 
 const perS = (m: Measured): number => (m.cell.requests * 1000) / m.cell.durationMs;
@@ -97,14 +108,17 @@ function shot(stream: boolean): Shot {
 async function measure(way: Way, upstream: ChildProcess, s: Shot, concurrency: number): Promise<Measured> {
   const before = await Promise.all([way.proc ? cpuUs(way.proc) : 0, cpuUs(upstream)]);
   const self = process.cpuUsage();
+  const waited = way.proc ? runQueueNs(way.proc) : Number.NaN;
   const cell = await closedLoop(way.pool, s, concurrency, CELL_MS);
   const load = process.cpuUsage(self);
+  const waitUs = way.proc ? (runQueueNs(way.proc) - waited) / 1000 : Number.NaN;
   const after = await Promise.all([way.proc ? cpuUs(way.proc) : 0, cpuUs(upstream)]);
   if (cell.errors > 0) throw new Error(`${way.name}, concurrency ${concurrency}: ${cell.errors} failed requests, the first: ${cell.firstError}`);
   const n = Math.max(1, cell.requests);
   return {
     cell,
     ...(way.proc ? { cpuUs: (after[0] - before[0]) / n } : {}),
+    ...(Number.isFinite(waitUs) ? { waitUs: waitUs / n } : {}),
     upstreamCpuUs: (after[1] - before[1]) / n,
     loadCpuUs: (load.user + load.system) / n,
   };
@@ -145,6 +159,11 @@ function table(mode: string, r: Results): string[] {
       q(64, (m) => p(m, 0.99)),
       q(64, cpu),
     ]),
+  );
+  const wait = (name: string): string => int(at(name, 1).waitUs ?? Number.NaN);
+  lines.push(
+    `  at c=1: the server's main thread waited for a core ${wait('pass-through')}/${wait('gateway')} µs per request ` +
+      `(pass-through/gateway, run queue): the machine's share of the latency, not the code's`,
   );
   const c64 = (name: string): Measured => at(name, 64);
   lines.push(
