@@ -99,7 +99,8 @@ const perS = (m: Measured): number => (m.cell.requests * 1000) / m.cell.duration
 const p = (m: Measured, q: number): number => quantile(m.cell.latencyUs, q) / 1000;
 
 function shot(stream: boolean): Shot {
-  const body: Record<string, unknown> = { model: BENCH_MODEL, messages: [{ role: 'user', content: 'Tell me about load testing.' }], max_tokens: 16 };
+  const messages = [{ role: 'user', content: 'Tell me about load testing.' }];
+  const body: Record<string, unknown> = { model: BENCH_MODEL, messages, max_tokens: 16 };
   // the client asks for the usage chunk, so every way delivers the same events
   if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
   return {
@@ -118,7 +119,9 @@ async function measure(way: Way, upstream: ChildProcess, s: Shot, concurrency: n
   const load = process.cpuUsage(self);
   const waitUs = way.proc ? (runQueueNs(way.proc) - waited) / 1000 : Number.NaN;
   const after = await Promise.all([way.proc ? cpuUs(way.proc) : 0, cpuUs(upstream)]);
-  if (cell.errors > 0) throw new Error(`${way.name}, concurrency ${concurrency}: ${cell.errors} failed requests, the first: ${cell.firstError}`);
+  if (cell.errors > 0) {
+    throw new Error(`${way.name}, concurrency ${concurrency}: ${cell.errors} failed requests, the first: ${cell.firstError}`);
+  }
   const n = Math.max(1, cell.requests);
   return {
     cell,
@@ -142,7 +145,12 @@ function quietest(rounds: Measured[]): Measured {
     best[k] === undefined ? undefined : rounds.reduce((a, r) => a + (r[k] ?? 0) * r.cell.requests, 0) / Math.max(1, n);
   const cpuUs = mean('cpuUs');
   const waitUs = mean('waitUs');
-  return { ...best, ...(cpuUs === undefined ? {} : { cpuUs }), ...(waitUs === undefined ? {} : { waitUs }), roundP99s: rounds.map((r) => p(r, 0.99)) };
+  return {
+    ...best,
+    ...(cpuUs === undefined ? {} : { cpuUs }),
+    ...(waitUs === undefined ? {} : { waitUs }),
+    roundP99s: rounds.map((r) => p(r, 0.99)),
+  };
 }
 
 const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -159,7 +167,8 @@ function table(mode: string, r: Results): string[] {
   for (const name of r.keys()) {
     const [a, b, c] = LEVELS.map((l) => at(name, l)) as [Measured, Measured, Measured];
     const cpu = (m: Measured): string => (m.cpuUs === undefined ? '–' : int(m.cpuUs));
-    lines.push(cols([name, f2(p(a, 0.5)), f2(p(a, 0.99)), cpu(a), int(perS(b)), f2(p(b, 0.99)), cpu(b), int(perS(c)), f2(p(c, 0.99)), cpu(c)]));
+    const busy = (m: Measured): string[] => [int(perS(m)), f2(p(m, 0.99)), cpu(m)];
+    lines.push(cols([name, f2(p(a, 0.5)), f2(p(a, 0.99)), cpu(a), ...busy(b), ...busy(c)]));
   }
   const g = (l: number): Measured => at('gateway', l);
   const t = (l: number): Measured => at('pass-through', l);
@@ -189,10 +198,10 @@ function table(mode: string, r: Results): string[] {
     `  at c=1: the server's main thread waited for a core ${wait('pass-through')}/${wait('gateway')} µs per request ` +
       `(pass-through/gateway, run queue): the machine's share of the latency, not the code's`,
   );
-  const c64 = (name: string): Measured => at(name, 64);
+  const each64 = (fn: (m: Measured) => number): string => [...r.keys()].map((name) => int(fn(at(name, 64)))).join('/');
   lines.push(
-    `  at c=64: upstream CPU ${int(c64('direct').upstreamCpuUs)}/${int(c64('pass-through').upstreamCpuUs)}/${int(c64('gateway').upstreamCpuUs)} µs per request ` +
-      `(direct/pass-through/gateway), load generator ${int(c64('direct').loadCpuUs)}/${int(c64('pass-through').loadCpuUs)}/${int(c64('gateway').loadCpuUs)} µs; ` +
+    `  at c=64: upstream CPU ${each64((m) => m.upstreamCpuUs)} µs per request (direct/pass-through/gateway), ` +
+      `load generator ${each64((m) => m.loadCpuUs)} µs; ` +
       `requests per cell ${[1, 16, 64].map((l) => int(at('gateway', l).cell.requests)).join(', ')} (gateway)`,
   );
   return lines;
@@ -212,11 +221,15 @@ function goals(byMode: Array<[string, Results]>): string[] {
   const cpu = each((r) => (at(r, 'gateway', 64).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 64).cpuUs ?? Number.NaN));
   const cpu1 = each((r) => (at(r, 'gateway', 1).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 1).cpuUs ?? Number.NaN));
   lines.push(
-    `  CPU per request ≤ ${GOAL.cpuRatio}× the pass-through's (c=64): ${cpu.map(ratio).join('; ')} — ${mark(cpu.every((x) => x <= GOAL.cpuRatio))}` +
+    `  CPU per request ≤ ${GOAL.cpuRatio}× the pass-through's (c=64): ${cpu.map(ratio).join('; ')} — ` +
+      `${mark(cpu.every((x) => x <= GOAL.cpuRatio))}` +
       ` (at c=1: ${cpu1.map(ratio).join('; ')})`,
   );
   const tp = each((r) => perS(at(r, 'gateway', 64)) / perS(at(r, 'pass-through', 64)));
-  lines.push(`  throughput at c=64 ≥ ${GOAL.throughputRatio}× the pass-through's: ${tp.map(ratio).join('; ')} — ${mark(tp.every((x) => x >= GOAL.throughputRatio))}`);
+  lines.push(
+    `  throughput at c=64 ≥ ${GOAL.throughputRatio}× the pass-through's: ${tp.map(ratio).join('; ')} — ` +
+      `${mark(tp.every((x) => x >= GOAL.throughputRatio))}`,
+  );
   return lines;
 }
 
@@ -224,22 +237,26 @@ async function main(): Promise<void> {
   const profile = process.argv.includes('--profile');
   const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
   const out = (l = ''): void => void process.stdout.write(`${l}\n`);
-  out(`stormlab gateway bench — node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), load average ${load()}`);
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
+  out(`stormlab gateway bench — node ${process.version}, ${availableParallelism()} CPUs (${cpu}), load average ${load()}`);
 
   const upstream = child('./upstream.ts', []);
   const upUrl = (await next<Extract<BenchMessage, { type: 'ready' }>>(upstream, 'ready')).url;
   const profDir = profile ? mkdtempSync(join(tmpdir(), 'stormlab-gw-prof-')) : undefined;
-  const profiles = profDir ? { gateway: join(profDir, 'gateway.cpuprofile'), 'pass-through': join(profDir, 'pass-through.cpuprofile') } : undefined;
+  const profiles = profDir
+    ? { gateway: join(profDir, 'gateway.cpuprofile'), 'pass-through': join(profDir, 'pass-through.cpuprofile') }
+    : undefined;
   const pass = child('./passthrough.ts', [upUrl], profiles?.['pass-through']);
   const gw = child('./gateway.ts', [upUrl], profiles?.gateway);
-  const [passUrl, gwUrl] = await Promise.all([pass, gw].map(async (c) => (await next<Extract<BenchMessage, { type: 'ready' }>>(c, 'ready')).url));
+  const urlOf = async (c: ChildProcess): Promise<string> => (await next<Extract<BenchMessage, { type: 'ready' }>>(c, 'ready')).url;
+  const [passUrl, gwUrl] = await Promise.all([urlOf(pass), urlOf(gw)]);
   const pool = (url: string): Pool => new Pool(url, { connections: Math.max(...LEVELS), pipelining: 1 });
   const ways: Way[] = [
     { name: 'direct', url: upUrl, pool: pool(upUrl) },
     { name: 'pass-through', url: passUrl!, proc: pass, pool: pool(passUrl!) },
     { name: 'gateway', url: gwUrl!, proc: gw, pool: pool(gwUrl!) },
   ];
-  out(`upstream: node:http, zero latency — a chat completion, or 8 SSE events (role, 4 content, finish, usage, [DONE]) one per loop turn`);
+  out('upstream: node:http, zero latency — a chat completion, or 8 SSE events (role, 4 content, finish, usage, [DONE]) one per loop turn');
   out(`load: undici Pool (${Math.max(...LEVELS)} connections), closed loops, ${CELL_MS / 1000} s per cell after a ${WARM_MS / 1000} s warm-up;` +
     ` each server in its own process${profile ? '; gateway and pass-through CPU-profiled (their figures include the profiler)' : ''}`);
 
@@ -248,7 +265,9 @@ async function main(): Promise<void> {
     for (const w of ways) await closedLoop(w.pool, s, 16, WARM_MS);
     const r: Results = new Map(ways.map((w) => [w.name, new Map()]));
     const rounds = new Map<string, Measured[]>(ways.map((w) => [w.name, []]));
-    for (let i = 0; i < C1_ROUNDS; i++) for (const w of ways) rounds.get(w.name)!.push(await measure(w, upstream, s, 1, CELL_MS / C1_ROUNDS));
+    for (let i = 0; i < C1_ROUNDS; i++) {
+      for (const w of ways) rounds.get(w.name)!.push(await measure(w, upstream, s, 1, CELL_MS / C1_ROUNDS));
+    }
     for (const w of ways) r.get(w.name)!.set(1, quietest(rounds.get(w.name)!));
     for (const c of LEVELS.filter((l) => l > 1)) for (const w of ways) r.get(w.name)!.set(c, await measure(w, upstream, s, c));
     byMode.push([mode, r]);

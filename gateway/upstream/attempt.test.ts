@@ -37,7 +37,9 @@ async function startUpstream(): Promise<Upstream> {
     req.on('end', () => {
       if (!body.includes('"stream":true')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+        const choices = [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }];
+        const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
+        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices, usage }));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -79,7 +79,11 @@ export function hasContent(head: readonly StreamItem[]): boolean {
  * connection goes back to the pool for the next request instead of being cut (which would cost
  * the next request a new connection — on TLS, a handshake). A body not over within `ms` is cut.
  */
-export function drainRest(batches: AsyncIterator<StreamItem[]>, body: { readonly destroyed: boolean; destroy(): unknown }, ms: number): void {
+export function drainRest(
+  batches: AsyncIterator<StreamItem[]>,
+  body: { readonly destroyed: boolean; destroy(): unknown },
+  ms: number,
+): void {
   const cut = setTimeout(() => {
     if (!body.destroyed) body.destroy();
   }, ms);
