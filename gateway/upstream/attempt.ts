@@ -13,7 +13,7 @@ import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { childTraceparent } from '../telemetry/trace.js';
 import { joinPath } from './pool.js';
 import { classifyFailure, TtftTimeout } from './failure.js';
-import { hasContent, prime, streamItems } from './stream.js';
+import { drainRest, hasContent, prime, streamItems, type StreamState } from './stream.js';
 
 export interface AttemptRun {
   readonly result: AttemptResult;
@@ -30,6 +30,8 @@ export interface AttemptOptions {
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
+/** After a complete streamed answer, how long the rest of its body may take before its connection is cut. */
+const DRAIN_MS = 1000;
 
 function statusOutcome(status: number): AttemptOutcome {
   if (status === 429) return '429';
@@ -61,14 +63,27 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   const format = upstream.format;
   const t = ctx.route.timeouts;
   const started = performance.now();
+  // the attempt's own signal: aborted when the request's fires, or when no content came within ttftMs
+  // (one listener on the request's signal, removed when the attempt is over: cheaper than AbortSignal.any)
   const local = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, local.signal]);
-  const ttftTimer = setTimeout(() => local.abort(new TtftTimeout(t.ttftMs)), Math.min(t.ttftMs, ctx.remainingMs()));
+  const signal = local.signal;
+  const follow = (): void => local.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) follow();
+  else ctx.signal.addEventListener('abort', follow, { once: true });
+  const unfollow = (): void => ctx.signal.removeEventListener('abort', follow);
+  let ttftTimedOut: TtftTimeout | undefined;
+  const ttftTimer = setTimeout(() => {
+    ttftTimedOut = new TtftTimeout(t.ttftMs);
+    local.abort(ttftTimedOut);
+  }, Math.min(t.ttftMs, ctx.remainingMs()));
+  const over = (): void => {
+    clearTimeout(ttftTimer);
+    unfollow();
+  };
   const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
   const fail = (error: unknown, phase: 'headers' | 'body'): AttemptRun => {
-    clearTimeout(ttftTimer);
-    const timedOut = local.signal.aborted ? local.signal.reason : error;
-    return { result: { target, n, ...classifyFailure(timedOut, { ...failCtx, abortCause: ctx.abortCause }, phase) } };
+    over();
+    return { result: { target, n, ...classifyFailure(ttftTimedOut ?? error, { ...failCtx, abortCause: ctx.abortCause }, phase) } };
   };
 
   let res: Dispatcher.ResponseData;
@@ -102,7 +117,7 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     } catch {
       // the status says enough
     }
-    clearTimeout(ttftTimer);
+    over();
     const upstreamError = format.decodeError(status, text);
     let outcome = statusOutcome(status);
     if (upstreamError.kind === 'context_length') outcome = 'context_length';
@@ -118,7 +133,7 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     } catch (error) {
       return fail(error, 'body');
     }
-    clearTimeout(ttftTimer);
+    over();
     let completion: ChatCompletion | undefined;
     try {
       completion = format.decodeChat(JSON.parse(text), dctx);
@@ -129,8 +144,15 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     return { result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started }, answer: { kind: 'json', completion } };
   }
 
-  const batches = streamItems(res.body as AsyncIterable<Buffer>, format.streamDecoder(dctx));
+  const state: StreamState = { done: false };
+  const batches = streamItems(res.body as AsyncIterable<Buffer>, format.streamDecoder(dctx), state);
+  let released = false;
   const release = (): void => {
+    if (released) return;
+    released = true;
+    unfollow();
+    // a complete answer's connection is kept for the next request; anything else is cut
+    if (state.done && !res.body.destroyed) return drainRest(batches, res.body, DRAIN_MS);
     void batches.return(undefined).catch(() => undefined);
     if (!res.body.destroyed) res.body.destroy();
   };
