@@ -56,3 +56,18 @@ export function optDuration(values: Record<string, unknown>, name: string): numb
     ]);
   }
 }
+
+/** `--header "Name: value"` (repeatable) → headers; a malformed one is SL_USAGE naming the flag. */
+export function optHeaders(values: Record<string, unknown>, name = 'header'): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of (values[name] as string[] | undefined) ?? []) {
+    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(h);
+    if (!m) {
+      throw new StormlabError('SL_USAGE', `--${name} must be "Name: value"`, [
+        { path: `--${name}`, expected: '"Name: value"', received: JSON.stringify(h) },
+      ]);
+    }
+    headers[m[1]!] = m[2]!;
+  }
+  return headers;
+}

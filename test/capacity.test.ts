@@ -188,6 +188,7 @@ describe('stormlab capacity against an external gateway (--target)', () => {
         slo: parseSlo('ttft p99<1500ms, errors<1%'),
         profile: parseProfile('1M/day, peak 20/s'),
         target: gateway.url,
+        headers: { authorization: 'Bearer sk-stormlab-lab' },
         search: { startRate: 2, maxRate: 2 },
         stepMs: 2000,
         out,

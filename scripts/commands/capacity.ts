@@ -3,7 +3,7 @@ import { renderCapacityText } from '../../reports/capacity/index.js';
 import { StormlabError } from '../../core/errors.js';
 import { parseProfile } from '../../scenarios/profile.js';
 import { parseSlo, SLO_FORM } from '../../scenarios/slo.js';
-import { optDuration, optNumber, optString, type Command } from '../args.js';
+import { optDuration, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { CAPACITY_DEFAULTS, runCapacity } from '../lab/capacity.js';
 
 const D = CAPACITY_DEFAULTS;
@@ -49,6 +49,7 @@ Options:
   --seed N            workload seed
   --target URL        search an external OpenAI-compatible gateway instead (no fleet ledger:
                       the limit is read from client statuses and its /metrics if any)
+  --header "K: V"     with --target: a header for every request (repeatable), e.g. an API key
   --out DIR           report directory (default: runs/<timestamp>-capacity-<spec>)
   -h, --help          this help
 
@@ -68,6 +69,7 @@ a lab process failed), 2 bad input.
     'max-steps': { type: 'string' },
     seed: { type: 'string' },
     target: { type: 'string' },
+    header: { type: 'string', multiple: true },
     out: { type: 'string' },
   },
   async run({ values, positionals }, io) {
@@ -97,6 +99,7 @@ a lab process failed), 2 bad input.
       profile,
       configs: [...configs, ...rest],
       target,
+      headers: optHeaders(values),
       search: {
         startRate: optNumber(values, 'start-rate', positive, 'a positive number of requests per second'),
         maxRate: optNumber(values, 'max-rate', positive, 'a positive number of requests per second'),

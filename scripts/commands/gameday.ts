@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { StormlabError } from '../../core/errors.js';
-import { optDuration, optNumber, optString, type Command } from '../args.js';
+import { optDuration, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { runGameday } from '../lab/gameday.js';
 
 export const gamedayCommand: Command = {
@@ -94,15 +94,7 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
         [{ path: '--gateway-config', expected: 'not used together with --target' }],
       );
     }
-    const headers: Record<string, string> = {};
-    for (const h of (values.header as string[] | undefined) ?? []) {
-      const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(h);
-      if (!m)
-        throw new StormlabError('SL_USAGE', '--header must be "Name: value"', [
-          { path: '--header', expected: '"Name: value"', received: JSON.stringify(h) },
-        ]);
-      headers[m[1]!] = m[2]!;
-    }
+    const headers = optHeaders(values);
     if (Object.keys(headers).length > 0 && !target) {
       throw new StormlabError('SL_USAGE', '--header goes with --target', [
         { path: '--header', expected: 'used together with --target URL' },

@@ -45,6 +45,8 @@ export interface CapacityOptions {
   configs?: string[];
   /** an external OpenAI-compatible base URL instead of our gateway and fleet */
   target?: string;
+  /** with `target`: headers for every request (e.g. that gateway's API key) */
+  headers?: Record<string, string>;
   search?: Partial<SearchOptions>;
   /** length of one step */
   stepMs?: number;
@@ -141,7 +143,7 @@ function planConfigs(spec: Spec, o: CapacityOptions): ConfigPlan[] {
 async function openLab(spec: Spec, plan: ConfigPlan, dir: string, o: CapacityOptions, log: (l: string) => void): Promise<Lab> {
   if (plan.file === null) {
     const target = (o.target ?? ('url' in spec.target ? spec.target.url : '')).replace(/\/+$/, '');
-    return { target, headers: 'url' in spec.target ? spec.target.headers : {}, procs: [], ledger: null };
+    return { target, headers: { ...('url' in spec.target ? spec.target.headers : {}), ...o.headers }, procs: [], ledger: null };
   }
   const { fleet, apiKey } = 'gateway' in spec.target ? spec.target : { fleet: 'default', apiKey: 'sk-stormlab-lab' };
   const lab = await startLab({ ...spec, target: { gateway: plan.file, fleet, apiKey } }, dir, log);
