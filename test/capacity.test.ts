@@ -152,7 +152,7 @@ describe('stormlab capacity: the executable', () => {
     // both steps are far below the fleet's ~6.8/s: the search stops at --max-rate with its knee there
     expect(r.stderr).toMatch(/step 01: 1\/s: 2 requests .* → ✓ meets the SLO/);
     expect(r.stderr).toMatch(/step 02: 2\/s: 4 requests .* → ✓ meets the SLO/);
-    expect(r.stdout).toContain('default: knee 2/s');
+    expect(r.stdout).toContain('small: knee 2/s');
     expect(r.stdout).toContain(`${out}/capacity.html`.replace(`${process.cwd()}/`, ''));
     const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
     expect(report.configs[0]?.stop).toBe('max-rate');
@@ -165,7 +165,7 @@ describe('stormlab capacity: the executable', () => {
     const args = ['capacity', SPEC, '--slo', 'ttft p99<50ms', '--start-rate', '1', '--max-steps', '2', '--step', '2s', '--out', out];
     const r = await cliProcess(args, { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toContain('default: knee — (first failing 0.5/s, 2 steps)');
+    expect(r.stdout).toContain('small: knee — (first failing 0.5/s, 2 steps)');
     expect(r.stderr).toMatch(/step 01: nothing upstream or in the gateway explains the failure: running 1 req\/s again \(1 of 2\)/);
     expect(r.stderr).toMatch(/step 02: .* running 0.5 req\/s again \(2 of 2\)/);
     const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
@@ -180,7 +180,7 @@ describe('stormlab capacity against an external gateway (--target)', () => {
   it('searches through the URL alone: no fleet ledger, so the report says what it cannot measure', async () => {
     const fleet = await startFleet(loadFleet(resolveFleetFile('small')));
     const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
-    const gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+    const gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('small')), { port: 0, upstreamUrls: urls });
     try {
       const out = join(mkdtempSync(join(tmpdir(), 'stormlab-capacity-target-')), 'cap');
       const { report } = await runCapacity({
