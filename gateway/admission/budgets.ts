@@ -106,7 +106,7 @@ export class Budgets {
       const r = await this.store.incrByIfWithin(counter, estimateUsd, budget.limitUsd, end);
       this.metrics.remaining(budget, subject, r.value);
       if (!r.applied) {
-        await Promise.all(holds.map((h) => this.store.incrBy(h.counter, -h.amount, h.end)));
+        await this.release(holds);
         this.metrics.action(budget, 'refused');
         return { holds: [], refused: this.exceeded(budget, subject, r.value, estimateUsd, end, t), retryAfterMs: end - t };
       }
@@ -124,6 +124,11 @@ export class Budgets {
         `it resets at ${new Date(end).toISOString()} (in ${untilText(end - t)})`,
       [{ path: `budgets.${b.id}`, expected: `spend under ${usd(b.limitUsd)} per ${b.period}`, received: usd(spent) }],
     );
+  }
+
+  /** Give reservations back (a request that ended before it could be settled with them). */
+  async release(holds: readonly Hold[]): Promise<void> {
+    await Promise.all(holds.map((h) => this.store.incrBy(h.counter, -h.amount, h.end)));
   }
 
   /** Bill a settled request: real cost in place of the reservations, soft budgets, attribution. */

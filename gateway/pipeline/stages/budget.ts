@@ -40,5 +40,10 @@ export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Prom
     ctx.retryAfterMs = r.retryAfterMs;
     throw r.refused;
   }
+  if (ctx.abortCause === 'client') {
+    // the client left while the store answered: settle has already run without these holds
+    await budgets.release(r.holds);
+    return;
+  }
   ctx.spend.holds = r.holds;
 }
