@@ -97,6 +97,9 @@ describe('budgets and spend', () => {
     const state = (await spend(lab)).budgets.find((b) => b.id === 'capped-hourly');
     expect(state).toMatchObject({ subject: 'capped', limitUsd: HARD_LIMIT, resetsAt: reset });
     expect(state!.spentUsd).toBeCloseTo(spent, 12);
+    const metrics = await (await fetch(`${lab.url}/metrics`)).text();
+    expect(metrics).toMatch(/stormlab_gateway_budget_remaining_usd\{budget="capped-hourly",subject="capped"\} [0-9.e-]+/);
+    expect(metrics).toContain('stormlab_gateway_budget_actions_total{budget="capped-hourly",action="refused"} 1');
   });
 
   it('a soft budget degrades to the cheaper route once reached, and says so', async () => {
