@@ -114,3 +114,31 @@ describe('residency', () => {
     expect(callsTo('ant/a')).toBe(before);
   });
 });
+
+describe('residency with the pinned region behind an open breaker', () => {
+  let lab: GatewayLab;
+  beforeAll(async () => {
+    lab = await startGatewayLab({
+      routes: [{ model: 'm1', targets: [{ upstream: 'oai/a' }, { upstream: 'oai/b' }] }],
+      keys: [{ id: 'pinned', key: PINNED, tenant: 'eu-bank' }],
+      tenants: { 'eu-bank': { residency: { regions: ['b'] } } },
+      breaker: { consecutiveFailures: 2, coolDownMs: 30_000 },
+      retry: { sameTargetRetries: 0 },
+    });
+  });
+  afterAll(() => lab.close());
+
+  it('answers at once, without an attempt, with Retry-After until the breaker may half-open', async () => {
+    await lab.fault({ fault: 'outage-refuse', scope: { provider: 'oai', region: 'b' } });
+    for (let i = 0; i < 2; i++) expect((await postChat(lab.url, ask, bearer(PINNED))).status).toBe(503); // opens the breaker
+    const before = lab.ledger.length;
+    const second = await postChat(lab.url, ask, bearer(PINNED));
+    expect(second.status).toBe(503);
+    expect(second.headers.get('x-gateway-attempts')).toBeNull();
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(20);
+    const body = (await second.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('GW_RESIDENCY_UNAVAILABLE');
+    expect(body.error.message).toMatch(/oai\/b:m1: circuit open/);
+    expect(lab.ledger.length).toBe(before);
+  });
+});
