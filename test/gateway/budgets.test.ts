@@ -18,6 +18,7 @@ const K = {
   cutter: 'sk-test-cutter-key-0001',
   leaver: 'sk-test-leaver-key-0001',
   admin: 'sk-test-admin-key-00001',
+  burst: 'sk-test-burst-key-00001',
 };
 const HARD_LIMIT = 0.0001;
 
@@ -57,9 +58,11 @@ describe('budgets and spend', () => {
         { id: 'cutter', key: K.cutter, tenant: 't6' },
         { id: 'leaver', key: K.leaver, tenant: 't7' },
         { id: 'ops', key: K.admin, tenant: 'ops', admin: true },
+        { id: 'burst', key: K.burst, tenant: 't8' },
       ],
       budgets: [
         { id: 'capped-hourly', per: 'key', match: { key: 'capped' }, limitUsd: HARD_LIMIT, period: 'hour' },
+        { id: 'burst-daily', per: 'tenant', match: { tenant: 't8' }, limitUsd: 0.0003, period: 'day' },
         { id: 'thrifty-soft', per: 'tenant', match: { tenant: 't3', model: 'm1' }, mode: 'soft', limitUsd: 0.00005, period: 'day', degradeTo: 'cheap' },
       ],
       // the test runs on loopback: only the admin key opens /admin here
@@ -100,6 +103,16 @@ describe('budgets and spend', () => {
     const metrics = await (await fetch(`${lab.url}/metrics`)).text();
     expect(metrics).toMatch(/stormlab_gateway_budget_remaining_usd\{budget="capped-hourly",subject="capped"\} [0-9.e-]+/);
     expect(metrics).toContain('stormlab_gateway_budget_actions_total{budget="capped-hourly",action="refused"} 1');
+  });
+
+  it('concurrent requests never take a hard budget over its cap together', async () => {
+    const all = await Promise.all(Array.from({ length: 30 }, () => postChat(lab.url, ask, bearer(K.burst))));
+    const served = all.filter((r) => r.status === 200);
+    expect(all.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThan(0);
+    let total = 0;
+    for (const r of served) total += ((await r.json()) as { usage: { cost_usd: number } }).usage.cost_usd;
+    expect(total).toBeLessThanOrEqual(0.0003);
   });
 
   it('a soft budget degrades to the cheaper route once reached, and says so', async () => {
