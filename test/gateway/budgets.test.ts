@@ -87,6 +87,7 @@ describe('budgets and spend', () => {
     expect(spent).toBeLessThanOrEqual(HARD_LIMIT);
     const body = (await refused!.json()) as { error: { code: string; type: string; message: string } };
     expect(body.error.code).toBe('GW_BUDGET_EXCEEDED');
+    expect(body.error.type).toBe('insufficient_quota');
     const reset = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString();
     expect(body.error.message).toContain(`budget "capped-hourly" for key "capped"`);
     expect(body.error.message).toContain(`of $0.0001 per hour`);

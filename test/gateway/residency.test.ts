@@ -94,6 +94,12 @@ describe('residency', () => {
     expect(took).toBeLessThan(8000);
   });
 
+  it('/admin/spend answers a loopback caller without an admin key by default', async () => {
+    const res = await fetch(`${lab.url}/admin/spend`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { store: string }).store).toBe('memory');
+  });
+
   it('refuses a model with no target in the pinned regions (403)', async () => {
     const res = await postChat(lab.url, { ...ask, model: 'only-a' }, bearer(PINNED));
     expect(res.status).toBe(403);
