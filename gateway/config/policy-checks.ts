@@ -24,25 +24,24 @@ export function checkPolicies(cfg: PolicyInput, ctx: z.core.$RefinementCtx): voi
   const zones = new Set(cfg.upstreams.map((u) => zoneOf(u)));
   const tenants = new Set((cfg.keys ?? []).map((k) => k.tenant));
   for (const [tenant, policy] of Object.entries(cfg.tenants)) {
-    if (cfg.keys && !tenants.has(tenant)) {
-      ctx.addIssue({ code: 'custom', path: ['tenants', tenant], message: `a tenant some key names (one of ${list(tenants)})` });
-    }
+    const issue = (path: (string | number)[], message: string): void => {
+      ctx.addIssue({ code: 'custom', path: ['tenants', tenant, ...path], message });
+    };
+    if (cfg.keys && !tenants.has(tenant)) issue([], `a tenant some key names (one of ${list(tenants)})`);
     const r = policy.residency;
     r?.regions?.forEach((region, i) => {
-      if (!regions.has(region)) {
-        ctx.addIssue({ code: 'custom', path: ['tenants', tenant, 'residency', 'regions', i], message: `a region some upstream has (one of ${list(regions)})` });
-      }
+      if (!regions.has(region)) issue(['residency', 'regions', i], `a region some upstream has (one of ${list(regions)})`);
     });
     r?.zones?.forEach((zone, i) => {
-      if (!zones.has(zone)) {
-        ctx.addIssue({ code: 'custom', path: ['tenants', tenant, 'residency', 'zones', i], message: `a zone some upstream has (one of ${list(zones)})` });
-      }
+      if (!zones.has(zone)) issue(['residency', 'zones', i], `a zone some upstream has (one of ${list(zones)})`);
     });
   }
   const ids = new Set<string>();
   const routed = `a routed model (one of ${list(cfg.routedModels)})`;
   cfg.budgets.forEach((b, i) => {
-    if (ids.has(b.id)) ctx.addIssue({ code: 'custom', path: ['budgets', i, 'id'], message: `a unique budget id ("${b.id}" is declared twice)` });
+    if (ids.has(b.id)) {
+      ctx.addIssue({ code: 'custom', path: ['budgets', i, 'id'], message: `a unique budget id ("${b.id}" is declared twice)` });
+    }
     ids.add(b.id);
     if (b.degradeTo !== undefined && !cfg.routedModels.has(b.degradeTo)) {
       ctx.addIssue({ code: 'custom', path: ['budgets', i, 'degradeTo'], message: routed });

@@ -17,9 +17,19 @@ export interface SpendMetrics {
 
 export function createSpendMetrics(r: Registry): SpendMetrics {
   const p = 'stormlab_gateway_';
-  const spend = r.counter(`${p}spend_usd_total`, 'Spend in USD by the price table, by tenant, key and serving model.', ['tenant', 'key', 'model']);
-  const remaining = r.gauge(`${p}budget_remaining_usd`, "USD left in a budget's current period, by budget and subject.", ['budget', 'subject']);
-  const actions = r.counter(`${p}budget_actions_total`, 'Requests refused (hard) or degraded (soft) by a budget.', ['budget', 'action']);
+  const spend = r.counter(`${p}spend_usd_total`, 'Spend in USD by the price table, by tenant, key and serving model.', [
+    'tenant',
+    'key',
+    'model',
+  ]);
+  const remaining = r.gauge(`${p}budget_remaining_usd`, "USD left in a budget's current period, by budget and subject.", [
+    'budget',
+    'subject',
+  ]);
+  const actions = r.counter(`${p}budget_actions_total`, 'Requests refused (hard) or degraded (soft) by a budget.', [
+    'budget',
+    'action',
+  ]);
   const subjects = new Map<string, Set<string>>();
   return {
     spend: (tenant, key, model, usd) => spend.inc({ tenant, key, model }, usd),

@@ -24,7 +24,14 @@ function estimateUsd(ctx: RequestContext, route: Route): number {
 export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
   const budgets = deps.budgets;
   const p = ctx.principal;
-  const subject: SpendSubject = { key: p.keyId, tenant: p.tenant, tier: p.tier, user: p.user, feature: ctx.feature, model: ctx.route.model };
+  const subject: SpendSubject = {
+    key: p.keyId,
+    tenant: p.tenant,
+    tier: p.tier,
+    user: p.user,
+    feature: ctx.feature,
+    model: ctx.route.model,
+  };
   ctx.spend = { subject, holds: [] };
   if (budgets.configs.length === 0) return;
   const soft = await budgets.degradation(subject);

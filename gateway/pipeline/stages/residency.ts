@@ -42,7 +42,10 @@ async function awaitLawfulTarget(ctx: RequestContext, deps: PipelineDeps, pin: P
     const waits = ctx.route.targets.map((t) => deps.waitMs(t, now));
     if (waits.some((w) => w === 0)) return;
     const next = Math.min(...waits);
-    const states = ctx.route.targets.map((t) => `${t.key}: ${t.breaker.state === 'closed' ? 'cooling down' : `circuit ${t.breaker.state}`}`);
+    const states = ctx.route.targets.map((t) => {
+      const why = t.breaker.state === 'closed' ? 'cooling down' : `circuit ${t.breaker.state}`;
+      return `${t.key}: ${why}`;
+    });
     if (now + next > until) throw unavailable(ctx, deps, pin, states.join('; '));
     await sleep(next, undefined, { signal: ctx.signal }).catch(() => undefined);
     if (ctx.signal.aborted) throw unavailable(ctx, deps, pin, 'the request ended while waiting');
@@ -59,7 +62,8 @@ export async function pinToResidency(ctx: RequestContext, deps: PipelineDeps): P
   ctx.route = deps.residency.view(pin, full);
   if (ctx.route.targets.length === 0) {
     const regions = full.targets.map((t) => t.upstream.region).join(', ');
-    throw new StormlabError('GW_RESIDENCY_NO_TARGET', `"${full.model}" has no target in ${pin.where}, where tenant "${pin.tenant}" is pinned`, [
+    const message = `"${full.model}" has no target in ${pin.where}, where tenant "${pin.tenant}" is pinned`;
+    throw new StormlabError('GW_RESIDENCY_NO_TARGET', message, [
       { path: 'model', expected: `a model routed to ${pin.where}`, received: `${full.model} (served from ${regions})` },
     ]);
   }
