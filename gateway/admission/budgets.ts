@@ -55,9 +55,14 @@ function subjectOf(b: BudgetConfig, s: SpendSubject): string | undefined {
   return parts.every((p) => p !== undefined) ? parts.join('/') : undefined;
 }
 
+/** Distinct feature names attributed apart; clients name features, so further ones count as `other`. */
+const MAX_FEATURES = 1000;
+
 const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}`;
 
 export class Budgets {
+  private readonly features = new Set<string>();
+
   constructor(
     readonly configs: readonly BudgetConfig[],
     readonly store: SharedStore,
@@ -131,6 +136,13 @@ export class Budgets {
     await Promise.all(holds.map((h) => this.store.incrBy(h.counter, -h.amount, h.end)));
   }
 
+  private boundedFeature(feature: string | undefined): string | undefined {
+    if (feature === undefined || this.features.has(feature)) return feature;
+    if (this.features.size >= MAX_FEATURES) return 'other';
+    this.features.add(feature);
+    return feature;
+  }
+
   /** Bill a settled request: real cost in place of the reservations, soft budgets, attribution. */
   async settle(s: SpendSubject, holds: readonly Hold[], costUsd: number, servedModel: string | undefined): Promise<void> {
     const jobs: Array<Promise<unknown>> = holds.map(async (h) => {
@@ -142,7 +154,7 @@ export class Budgets {
         const { counter, end } = this.counterOf(budget, subject);
         jobs.push(this.store.incrBy(counter, costUsd, end).then((v) => this.metrics.remaining(budget, subject, v)));
       }
-      const attributed: SpendSubject = { ...s, model: servedModel ?? s.model };
+      const attributed: SpendSubject = { ...s, model: servedModel ?? s.model, feature: this.boundedFeature(s.feature) };
       for (const d of ATTRIBUTION) {
         const v = valueOf(attributed, d);
         if (v !== undefined) jobs.push(this.store.incrBy(`${SPEND_PREFIX}${d}:${v}`, costUsd, NEVER));

@@ -75,8 +75,12 @@ export async function failoverPinned(ctx: RequestContext, deps: PipelineDeps): P
   const pin = ctx.pin;
   if (!pin) return failover(ctx, deps);
   const until = ctx.pinWaitUntil;
-  for (;;) {
+  for (let pass = 0; ; pass++) {
     try {
+      if (pass > 0) {
+        await awaitLawfulTarget(ctx, deps, pin, until);
+        chooseCandidates(ctx, deps);
+      }
       return await failover(ctx, deps);
     } catch (e) {
       if (!isStormlabError(e) || !DOWN.has(e.code) || ctx.abortCause !== undefined) throw e;
@@ -84,8 +88,6 @@ export async function failoverPinned(ctx: RequestContext, deps: PipelineDeps): P
       if (left <= 0) throw unavailable(ctx, deps, pin, e.message);
       await sleep(Math.min(left, POLL_MS), undefined, { signal: ctx.signal }).catch(() => undefined);
       if (ctx.signal.aborted) throw e;
-      await awaitLawfulTarget(ctx, deps, pin, until);
-      chooseCandidates(ctx, deps);
     }
   }
 }
