@@ -10,7 +10,12 @@ import type { BreakerState, Upstream } from './domain/types.js';
 import { getFormat } from './formats/registry.js';
 import { registerChat, requestId } from './http/chat.js';
 import { InFlight } from './http/drain.js';
+import { registerAdmin } from './http/admin.js';
 import { registerEmbeddings } from './http/embeddings.js';
+import { Budgets } from './admission/budgets.js';
+import { ResidencyTable } from './admission/residency.js';
+import { MemoryStore } from './state/memory.js';
+import { createSpendMetrics } from './telemetry/spend-metrics.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { createKeyStore } from './pipeline/keys.js';
 import { toWireError } from './http/wire-error.js';
@@ -50,6 +55,8 @@ function upstreamsOf(config: GatewayConfig, opts: BuildGatewayOptions): Map<stri
 function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstreams: Map<string, Upstream>, metrics: GatewayMetrics): PipelineDeps {
   const random = opts.random ?? Math.random;
   const cooldowns = new CoolDowns(config.retry.maxCoolDownMs);
+  // in process; a Redis store (shared between instances) implements the same interface
+  const store = new MemoryStore();
   const routes = buildRouteTable(config, {
     upstreams,
     random,
@@ -75,6 +82,9 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
     metrics,
     account: createAccountant(metrics),
     random,
+    store,
+    budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),
+    residency: new ResidencyTable(config.tenants),
     waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
 }
@@ -114,12 +124,16 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     await inFlight.idle(DRAIN_MS);
     app.server.closeAllConnections();
   });
-  app.addHook('onClose', async () => closeUpstreams(upstreams.values()));
+  app.addHook('onClose', async () => {
+    await closeUpstreams(upstreams.values());
+    await deps.store.close();
+  });
 
   registerErrorHandling(app);
   registerChat(app, deps, inFlight);
   registerEmbeddings(app, deps);
   registerModels(app, deps.routes);
   registerOps(app, metrics.registry);
+  registerAdmin(app, { keys: deps.keys, budgets: deps.budgets, loopback: config.admin.loopback });
   return app;
 }

@@ -29,6 +29,8 @@ export const KeySchema = z
     homeRegion: z.string().min(1).optional(),
     /** the most urgent priority the key may ask for; requests default to the least urgent it allows */
     maxPriority: PrioritySchema.default('P1'),
+    /** the key may read the gateway's admin endpoints (GET /admin/spend) from anywhere */
+    admin: z.boolean().default(false),
   })
   .superRefine((k, ctx) => {
     const given = [k.key, k.keyEnv, k.sha256].filter((v) => v !== undefined).length;

@@ -8,9 +8,12 @@ import { BreakerConfigSchema } from '../resilience/breaker.js';
 import { RetryConfigSchema } from '../resilience/retry-config.js';
 import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
+import { AdminSchema, BudgetSchema } from './budgets.js';
 import { KeySchema } from './keys.js';
 import { ModelsSchema } from './models.js';
+import { checkPolicies } from './policy-checks.js';
 import { RouteSchema, type TargetConfig } from './route.js';
+import { TenantsSchema } from './tenants.js';
 import { TimeoutsSchema } from './timeouts.js';
 import { UpstreamSchema, type UpstreamConfig } from './upstream.js';
 
@@ -40,6 +43,10 @@ export const GatewayConfigSchema = z
     requests: RequestLimitsSchema.prefault({}),
     prices: PricesSchema.default({}),
     models: ModelsSchema.default({}),
+    /** per-tenant policy (residency) */
+    tenants: TenantsSchema.default({}),
+    budgets: z.array(BudgetSchema).default([]),
+    admin: AdminSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();
@@ -75,6 +82,7 @@ export const GatewayConfigSchema = z
         if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'models', j], message: `a routed model (one of ${[...models].join(', ')})` });
       });
     });
+    checkPolicies({ ...cfg, routedModels: models }, ctx);
   });
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

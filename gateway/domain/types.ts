@@ -94,6 +94,8 @@ export interface Principal {
   readonly homeRegion: string | undefined;
   /** the most urgent priority level the key may use (0 = P0) */
   readonly maxPriority: number;
+  /** the key may read the admin endpoints from anywhere */
+  readonly admin: boolean;
 }
 
 /**

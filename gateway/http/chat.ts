@@ -33,7 +33,11 @@ export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight:
         ctx.abort('client');
         ctx.outcome.status = 499;
       } else if (ctx.outcome.status === 0) ctx.outcome.status = reply.statusCode;
-      settle(ctx, deps, { leave, log: (c, ms) => logRequest(request.log, c, ms) });
+      settle(ctx, deps, {
+        leave,
+        log: (c, ms) => logRequest(request.log, c, ms),
+        billingFailed: (e) => request.log.error({ err: e, requestId: ctx.id }, 'billing the request in the shared store failed'),
+      });
       deps.metrics.inFlight.dec();
       inFlight.leave();
     });

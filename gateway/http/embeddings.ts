@@ -35,10 +35,12 @@ export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): vo
     if (ctx.principal.models && !ctx.principal.models.includes(route.model)) {
       throw new StormlabError('GW_FORBIDDEN', `this key may not use model "${route.model}"`, [{ path: 'model' }]);
     }
-    ctx.route = route;
+    // a pinned tenant's embeddings stay in its regions too
+    const pin = deps.residency.pinOf(ctx.principal.tenant);
+    ctx.route = pin ? deps.residency.view(pin, route) : route;
     ctx.setDeadline(route.timeouts.totalMs);
     reply.raw.once('close', () => ctx.dispose());
-    const targets = route.targets.filter((t) => t.upstream.format.embeddingsPath !== undefined);
+    const targets = ctx.route.targets.filter((t) => t.upstream.format.embeddingsPath !== undefined);
     for (const target of targets.slice(0, deps.retry.maxAttempts)) {
       const now = performance.now();
       if (!target.breaker.tryAcquire(now)) {

@@ -8,6 +8,7 @@ export interface WireError {
 
 function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
+  if (status === 402) return 'insufficient_quota';
   if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';
   if (status === 499) return 'client_closed_request';

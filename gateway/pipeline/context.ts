@@ -9,6 +9,8 @@ import type { AttemptResult, Principal, Target } from '../domain/types.js';
 import type { OpenAIUsage } from '../domain/openai.js';
 import type { Route } from '../domain/route.js';
 import type { TraceContext } from '../telemetry/trace.js';
+import type { Hold, SpendSubject } from '../admission/budgets.js';
+import type { Pin } from '../admission/residency.js';
 
 export type AbortCause = 'client' | 'deadline';
 
@@ -52,6 +54,13 @@ export class RequestContext implements RoutingInput {
   maxTokens: number | undefined;
   /** how long a client should wait before retrying (ms), for a 429/503 of the gateway's own */
   retryAfterMs: number | undefined;
+  /** what the request's spend counts against, and its hard budgets' reservations (budget stage) */
+  spend: { subject: SpendSubject; holds: Hold[] } | undefined;
+  /** a soft budget moved the request to a cheaper route: `budget=…; from=…; to=…` (x-gateway-degraded) */
+  degraded: string | undefined;
+  /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
+  pin: Pin | undefined;
+  pinWaitUntil = 0;
   /** the HTTP request as received (headers, parsed JSON body) */
   http!: { headers: Readonly<Record<string, string | string[] | undefined>>; body: unknown };
   private cause: AbortCause | undefined;

@@ -8,6 +8,9 @@ import type { CoolDowns } from '../resilience/cooldown.js';
 import type { Accountant } from '../telemetry/accounting.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { GatewayConfig } from '../config/schema.js';
+import type { Budgets } from '../admission/budgets.js';
+import type { ResidencyTable } from '../admission/residency.js';
+import type { SharedStore } from '../state/store.js';
 
 export interface PipelineDeps {
   readonly routes: ReadonlyMap<string, Route>;
@@ -20,6 +23,10 @@ export interface PipelineDeps {
   readonly cooldowns: CoolDowns;
   readonly metrics: GatewayMetrics;
   readonly account: Accountant;
+  /** shared state (budgets' spend, attribution): in process, or shared between instances */
+  readonly store: SharedStore;
+  readonly budgets: Budgets;
+  readonly residency: ResidencyTable;
   /** uniform [0, 1) for jitter */
   readonly random: () => number;
   /** ms until a target may be tried again (breaker cool-down or 429 cool-down), 0 if now */

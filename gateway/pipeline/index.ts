@@ -1,7 +1,7 @@
 /**
  * The chat request lifecycle, in one visible order:
  *
- *   trace → auth → parse → [admission] → [cache] → select → candidates
+ *   trace → auth → parse → select → budget → residency → [cache] → candidates
  *     → failover [ attempt: breaker → send → prime ] → relay (stream or body) → settle
  *
  * `trace` happens as the context is made (http/chat.ts); `settle` runs once when the response
@@ -17,14 +17,15 @@ import type { PipelineDeps } from './deps.js';
 import { authenticate } from './stages/authenticate.js';
 import { chooseCandidates } from './stages/candidates.js';
 import { continueOnFallback } from './stages/continue.js';
-import { failover } from './stages/failover.js';
+import { admitBudget } from './stages/budget.js';
 import { parseRequest } from './stages/parse.js';
+import { failoverPinned, pinToResidency } from './stages/residency.js';
 import { selectRoute } from './stages/select.js';
 
 /** A stage: reads and writes the context; returning a committed answer skips failover. */
 export type Stage = (ctx: RequestContext, deps: PipelineDeps) => void | Committed | Promise<void | Committed>;
 
-export const BEFORE_FAILOVER: readonly Stage[] = [authenticate, parseRequest, selectRoute, chooseCandidates];
+export const BEFORE_FAILOVER: readonly Stage[] = [authenticate, parseRequest, selectRoute, admitBudget, pinToResidency, chooseCandidates];
 
 /** Run a request through every stage up to the relay; `onCommit` learns the serving target's release. */
 export async function runChat(ctx: RequestContext, deps: PipelineDeps, reply: FastifyReply, onCommit: (leave: () => void) => void): Promise<FastifyReply | void> {
@@ -36,7 +37,8 @@ export async function runChat(ctx: RequestContext, deps: PipelineDeps, reply: Fa
       break;
     }
   }
-  committed ??= await failover(ctx, deps);
+  // a pinned tenant's failover never leaves its regions, and may wait for them (stages/residency.ts)
+  committed ??= await failoverPinned(ctx, deps);
   onCommit(committed.leave);
   const { answer, target } = committed;
   if (answer.kind === 'json') {

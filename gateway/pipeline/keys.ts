@@ -26,6 +26,7 @@ export const ANONYMOUS: Principal = {
   models: undefined,
   homeRegion: undefined,
   maxPriority: 0,
+  admin: false,
 };
 
 export function principalOf(k: KeyConfig): Principal {
@@ -38,6 +39,7 @@ export function principalOf(k: KeyConfig): Principal {
     models: k.models,
     homeRegion: k.homeRegion,
     maxPriority: LEVEL[k.maxPriority],
+    admin: k.admin,
   };
 }
 

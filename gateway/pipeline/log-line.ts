@@ -26,6 +26,8 @@ export function logRequest(log: FastifyBaseLogger, ctx: RequestContext, duration
       tokensIn: o.usage?.prompt_tokens,
       tokensOut: o.usage?.completion_tokens,
       costUsd: o.costUsd,
+      degraded: ctx.degraded,
+      pinned: ctx.pin?.where,
     },
     'request',
   );

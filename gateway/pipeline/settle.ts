@@ -1,7 +1,8 @@
 /**
  * settle: runs exactly once per request, when the response is over (sent, failed, or the
  * client left): bill a stream cut before its usage arrived for what was generated, feed the
- * serving target's TTFT average, release its in-flight count, count the request, log one line.
+ * serving target's TTFT average, bill the spend (budgets, attribution), release its in-flight
+ * count, count the request, log one line.
  */
 import { CHARS_PER_TOKEN } from '../../core/tokens.js';
 import type { RequestContext } from './context.js';
@@ -13,6 +14,8 @@ const EMA_ALPHA = 0.2;
 export interface SettleHooks {
   /** the serving target's in-flight count, released once */
   leave?(): void;
+  /** billing in the shared store failed (logged by the caller) */
+  billingFailed?(e: unknown): void;
   /** the one log line (telemetry/log.ts) */
   log?(ctx: RequestContext, durationMs: number): void;
 }
@@ -40,6 +43,10 @@ export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHoo
     const labels = { model, provider: served.upstream.provider, region: served.upstream.region };
     if (o.ttftMs !== undefined) deps.metrics.ttft.observe(labels, o.ttftMs / 1000);
     deps.metrics.decisions.inc({ model, strategy: ctx.route.strategy.name, provider: labels.provider, region: labels.region, target_model: served.model });
+  }
+  if (ctx.spend) {
+    // the store may be remote: billing never holds the response up, and its failure is logged, not thrown
+    deps.budgets.settle(ctx.spend.subject, ctx.spend.holds, o.costUsd ?? 0, served?.model).catch((e: unknown) => hooks.billingFailed?.(e));
   }
   hooks.leave?.();
   const durationMs = now - ctx.startedAt;

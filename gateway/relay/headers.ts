@@ -3,7 +3,7 @@ import type { Target } from '../domain/types.js';
 import type { RequestContext } from '../pipeline/context.js';
 
 export function decisionHeaders(ctx: RequestContext, served: Target): Record<string, string> {
-  return {
+  const h: Record<string, string> = {
     'x-request-id': ctx.id,
     'x-gateway-route': ctx.route.model,
     'x-gateway-strategy': ctx.route.strategy.name,
@@ -13,4 +13,7 @@ export function decisionHeaders(ctx: RequestContext, served: Target): Record<str
     'x-gateway-model': served.model,
     'x-gateway-attempts': String(ctx.attempts.length),
   };
+  // a soft budget sent the request to a cheaper route
+  if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;
+  return h;
 }

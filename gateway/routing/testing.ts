@@ -73,6 +73,7 @@ export const principal: Principal = {
   models: undefined,
   homeRegion: undefined,
   maxPriority: 0,
+  admin: false,
 };
 
 /** A routing input asking `prompt` (the last user message); override any field. */

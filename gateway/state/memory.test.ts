@@ -1,0 +1,4 @@
+import { describeStoreContract } from './contract.js';
+import { MemoryStore } from './memory.js';
+
+describeStoreContract('memory', async (now) => new MemoryStore(now));

@@ -1,0 +1,83 @@
+/**
+ * The in-process store: one Map, single-threaded, so each operation is atomic by construction.
+ * Expired counters read as 0 and are dropped when touched or swept (at most once a minute).
+ */
+import { NEVER, type SharedStore, type StoreEntry } from './store.js';
+
+const SWEEP_EVERY_MS = 60_000;
+
+interface Cell {
+  value: number;
+  expiresAt: number;
+}
+
+export class MemoryStore implements SharedStore {
+  readonly kind = 'memory';
+  private readonly cells = new Map<string, Cell>();
+  private lastSweep = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private live(key: string, t: number): Cell | undefined {
+    const c = this.cells.get(key);
+    if (c && c.expiresAt !== NEVER && c.expiresAt <= t) {
+      this.cells.delete(key);
+      return undefined;
+    }
+    return c;
+  }
+
+  private sweep(t: number): void {
+    if (t - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = t;
+    for (const [k, c] of this.cells) if (c.expiresAt !== NEVER && c.expiresAt <= t) this.cells.delete(k);
+  }
+
+  private cell(key: string, expiresAt: number, t: number): Cell {
+    let c = this.live(key, t);
+    if (!c) {
+      c = { value: 0, expiresAt };
+      this.cells.set(key, c);
+    }
+    return c;
+  }
+
+  incrBySync(key: string, amount: number, expiresAt: number): number {
+    const t = this.now();
+    this.sweep(t);
+    const c = this.cell(key, expiresAt, t);
+    c.value += amount;
+    return c.value;
+  }
+
+  async incrBy(key: string, amount: number, expiresAt: number): Promise<number> {
+    return this.incrBySync(key, amount, expiresAt);
+  }
+
+  async incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }> {
+    const t = this.now();
+    const c = this.live(key, t);
+    const value = c?.value ?? 0;
+    if (value + amount > limit) return { applied: false, value };
+    return { applied: true, value: this.incrBySync(key, amount, expiresAt) };
+  }
+
+  async get(key: string): Promise<number> {
+    return this.live(key, this.now())?.value ?? 0;
+  }
+
+  async scan(prefix: string): Promise<StoreEntry[]> {
+    const t = this.now();
+    const out: StoreEntry[] = [];
+    for (const key of [...this.cells.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      const c = this.live(key, t);
+      if (c) out.push({ key, value: c.value, expiresAt: c.expiresAt });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.cells.clear();
+  }
+}

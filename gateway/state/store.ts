@@ -1,0 +1,34 @@
+/**
+ * The shared-state store: counters that several gateway instances must agree on (budgets'
+ * spend, rate limits, attribution). Every operation is atomic in the store's own terms — an
+ * in-process Map today (`memory.ts`), a Redis script later — so no caller ever reads, adds
+ * and writes back. Values are numbers; a counter may expire at a wall-clock time (epoch ms),
+ * after which it reads as 0 (a budget's period ending).
+ */
+
+/** Expiry for counters that never expire (attribution totals). */
+export const NEVER = 0;
+
+export interface StoreEntry {
+  readonly key: string;
+  readonly value: number;
+  /** epoch ms, or NEVER */
+  readonly expiresAt: number;
+}
+
+export interface SharedStore {
+  /** `memory` or `redis`: which implementation holds the state (for logs and /admin/spend) */
+  readonly kind: string;
+  /** Add `amount` (may be negative) to `key`, creating it at 0 with expiry `expiresAt`; the new value. */
+  incrBy(key: string, amount: number, expiresAt: number): Promise<number>;
+  /**
+   * Add `amount` only if the result stays at or under `limit` (a reservation against a cap);
+   * `applied` says whether it did, `value` is the counter after the call either way.
+   */
+  incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }>;
+  /** The counter's value (0 when absent or expired). */
+  get(key: string): Promise<number>;
+  /** Every live counter whose key starts with `prefix` (admin views; not for the hot path). */
+  scan(prefix: string): Promise<StoreEntry[]>;
+  close(): Promise<void>;
+}
