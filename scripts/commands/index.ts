@@ -1,6 +1,7 @@
 import type { Command } from '../args.js';
 import { bundleCommand } from './bundle.js';
 import { compareCommand } from './compare.js';
+import { compareStrategiesCommand } from './compare-strategies.js';
 import { gateCommand } from './gate.js';
 import { gatewayCommand } from './gateway.js';
 import { mocksCommand } from './mocks.js';
@@ -8,4 +9,4 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
 /** Every `stormlab` command, in the order `stormlab --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, mocksCommand, gatewayCommand, bundleCommand, reportCommand, compareCommand, gateCommand];
+export const COMMANDS: readonly Command[] = [runCommand, mocksCommand, gatewayCommand, bundleCommand, reportCommand, compareCommand, compareStrategiesCommand, gateCommand];
