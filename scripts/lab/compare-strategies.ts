@@ -4,6 +4,7 @@
  * each on a fresh fleet and gateway (runLab), and write one side-by-side report. A first signal
  * ends the current run gracefully and starts no further one: the report covers what ran.
  */
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { StormlabError } from '../../core/errors.js';
 import { builtInStrategyConfigs, loadGatewayConfig, resolveGatewayConfigFile, STRATEGY_CONFIGS_DIR } from '../../gateway/index.js';
@@ -57,18 +58,15 @@ export function resolveStrategyConfigs(entries: readonly string[]): ResolvedConf
   for (const entry of entries) {
     const bare = !/[\\/]/.test(entry) && !/\.(ya?ml|json)$/i.test(entry);
     const builtIn = bare && builtInStrategyConfigs().includes(entry) ? join(STRATEGY_CONFIGS_DIR, `${entry}.yaml`) : undefined;
-    let file: string;
+    let file = entry;
     try {
       file = resolve(builtIn ?? resolveGatewayConfigFile(entry));
+      if (!existsSync(file)) throw new StormlabError('SL_CONFIG_NOT_FOUND', `${file} does not exist`, [{ file, expected: 'a gateway config YAML file' }]);
+      loadGatewayConfig(file); // names the file and the field path of anything wrong
     } catch (e) {
-      if (e instanceof StormlabError && e.code === 'SL_CONFIG_NOT_FOUND') {
-        throw new StormlabError('SL_CONFIG_NOT_FOUND', `--configs: no gateway config named "${entry}"`, [
-          { path: '--configs', file: entry, expected: `a built-in strategy config (${builtInStrategyConfigs().join(', ')}) or a path to a YAML file` },
-        ]);
-      }
-      throw e;
+      if (!(e instanceof StormlabError)) throw e;
+      throw new StormlabError(e.code, `--configs ${entry}: ${e.message}`, [{ path: '--configs', received: entry }, ...e.details]);
     }
-    loadGatewayConfig(file); // names the file and the field path of anything wrong
     const name = basename(file).replace(/\.(ya?ml|json)$/i, '');
     if (out.some((c) => c.name === name)) {
       throw new StormlabError('SL_USAGE', `--configs names "${name}" twice: each config is one column of the report`, [
