@@ -53,10 +53,17 @@ async function writeWhole(file: string, text: string): Promise<void> {
 }
 
 /** Write strategies.json, .md and .html into `outDir`. */
-export async function writeStrategyComparison(c: StrategyComparison, outDir: string): Promise<{ json: string; md: string; html: string }> {
+export async function writeStrategyComparison(
+  c: StrategyComparison,
+  outDir: string,
+): Promise<{ json: string; md: string; html: string }> {
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
-  const files = { json: join(dir, STRATEGY_FILES.json), md: join(dir, STRATEGY_FILES.md), html: join(dir, STRATEGY_FILES.html) };
+  const files = {
+    json: join(dir, STRATEGY_FILES.json),
+    md: join(dir, STRATEGY_FILES.md),
+    html: join(dir, STRATEGY_FILES.html),
+  };
   await writeWhole(files.json, `${JSON.stringify(c, null, 2)}\n`);
   await writeWhole(files.md, renderStrategiesMarkdown(c));
   await writeWhole(files.html, renderStrategiesHtml(c, loadHtmlAssets()));

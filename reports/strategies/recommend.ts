@@ -25,7 +25,11 @@ export function recommendationRule(maxQualityDropPoints = DEFAULT_MAX_QUALITY_DR
 
 const MINUS = '\u2212';
 
-export function eligible(r: StrategyRow, base: StrategyRow, maxQualityDropPoints = DEFAULT_MAX_QUALITY_DROP_POINTS): boolean {
+export function eligible(
+  r: StrategyRow,
+  base: StrategyRow,
+  maxQualityDropPoints = DEFAULT_MAX_QUALITY_DROP_POINTS,
+): boolean {
   if (r.interrupted || r.costPer1kUsd === null || r.requests === 0) return false;
   const q = r.quality?.share ?? null;
   const bq = base.quality?.share ?? null;
@@ -35,12 +39,20 @@ export function eligible(r: StrategyRow, base: StrategyRow, maxQualityDropPoints
 
 const signed = (n: number, text: string): string => `${n < 0 ? MINUS : '+'}${text}`;
 
-function deltas(pick: StrategyRow, base: StrategyRow): Pick<Recommendation, 'savingPct' | 'ttftP99DeltaMs' | 'qualityDeltaPoints'> {
-  const cost = base.costPer1kUsd && pick.costPer1kUsd !== null ? (1 - pick.costPer1kUsd / base.costPer1kUsd) * 100 : null;
+function deltas(
+  pick: StrategyRow,
+  base: StrategyRow,
+): Pick<Recommendation, 'savingPct' | 'ttftP99DeltaMs' | 'qualityDeltaPoints'> {
+  const cost =
+    base.costPer1kUsd && pick.costPer1kUsd !== null ? (1 - pick.costPer1kUsd / base.costPer1kUsd) * 100 : null;
   const ttft = pick.ttft_p99_ms !== null && base.ttft_p99_ms !== null ? pick.ttft_p99_ms - base.ttft_p99_ms : null;
   const q = pick.quality?.share ?? null;
   const bq = base.quality?.share ?? null;
-  return { savingPct: cost, ttftP99DeltaMs: ttft, qualityDeltaPoints: q !== null && bq !== null ? (q - bq) * 100 : null };
+  return {
+    savingPct: cost,
+    ttftP99DeltaMs: ttft,
+    qualityDeltaPoints: q !== null && bq !== null ? (q - bq) * 100 : null,
+  };
 }
 
 /** "saves 41 % against priority at +120 ms p99 TTFT and −6 points of quality" */
@@ -51,24 +63,43 @@ function tradeOff(d: ReturnType<typeof deltas>, base: string): string {
       : d.savingPct >= 0
         ? `saves ${Math.round(d.savingPct)} % against ${base}`
         : `costs ${Math.round(-d.savingPct)} % more than ${base}`;
-  const ttft = d.ttftP99DeltaMs === null ? 'an unknown p99 TTFT' : `${signed(d.ttftP99DeltaMs, fmtMs(Math.abs(d.ttftP99DeltaMs)))} p99 TTFT`;
+  const ttft =
+    d.ttftP99DeltaMs === null
+      ? 'an unknown p99 TTFT'
+      : `${signed(d.ttftP99DeltaMs, fmtMs(Math.abs(d.ttftP99DeltaMs)))} p99 TTFT`;
   const points = d.qualityDeltaPoints === null ? null : Math.round(d.qualityDeltaPoints);
-  const quality = points === null ? 'quality not judged' : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} points of quality`;
+  const quality =
+    points === null
+      ? 'quality not judged'
+      : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} points of quality`;
   return `${cost} at ${ttft} and ${quality}`;
 }
 
 const byCost = (a: StrategyRow, b: StrategyRow): number =>
   (a.costPer1kUsd ?? Infinity) - (b.costPer1kUsd ?? Infinity) || (b.quality?.share ?? -1) - (a.quality?.share ?? -1);
 
-export function recommend(rows: readonly StrategyRow[], maxQualityDropPoints = DEFAULT_MAX_QUALITY_DROP_POINTS): Recommendation {
+export function recommend(
+  rows: readonly StrategyRow[],
+  maxQualityDropPoints = DEFAULT_MAX_QUALITY_DROP_POINTS,
+): Recommendation {
   const rule = recommendationRule(maxQualityDropPoints);
   const base = rows[0];
-  if (!base) return { text: 'nothing ran: no recommendation', rule, baseline: '', pick: null, savingPct: null, ttftP99DeltaMs: null, qualityDeltaPoints: null };
+  if (!base)
+    return {
+      text: 'nothing ran: no recommendation',
+      rule,
+      baseline: '',
+      pick: null,
+      savingPct: null,
+      ttftP99DeltaMs: null,
+      qualityDeltaPoints: null,
+    };
   const ok = rows.filter((r) => eligible(r, base, maxQualityDropPoints)).sort(byCost);
   const pick = ok[0];
   if (!pick) {
     const cheapest = [...rows].sort(byCost)[0] as StrategyRow;
-    const text = `no config met the spec's thresholds and the quality floor; the cheapest, ${cheapest.name}, ${tradeOff(deltas(cheapest, base), base.name)}`;
+    const trade = tradeOff(deltas(cheapest, base), base.name);
+    const text = `no config met the spec's thresholds and the quality floor; the cheapest, ${cheapest.name}, ${trade}`;
     return { text, rule, baseline: base.name, pick: null, ...deltas(cheapest, base) };
   }
   const d = deltas(pick, base);
@@ -77,7 +108,8 @@ export function recommend(rows: readonly StrategyRow[], maxQualityDropPoints = D
   }
   const next = ok[1];
   const text = next
-    ? `keep ${base.name}: no config that met the thresholds is cheaper (next, ${next.name}, ${tradeOff(deltas(next, base), base.name)})`
+    ? `keep ${base.name}: no config that met the thresholds is cheaper ` +
+      `(next, ${next.name}, ${tradeOff(deltas(next, base), base.name)})`
     : `keep ${base.name}: no other config met the spec's thresholds and the quality floor`;
   return { text, rule, baseline: base.name, pick: pick.name, ...d };
 }

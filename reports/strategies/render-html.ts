@@ -9,8 +9,19 @@ import { canvas, htmlTable, section } from '../html/tables.js';
 import type { StrategyComparison } from './schema.js';
 import { figuresTable, providerTable, qualityByClassTable, qualityByModelTable, type Table } from './table.js';
 
-function bar(id: string, heading: string, unit: string, labels: string[], datasets: DatasetSpec[], stacked = false): ChartSpec {
-  const y: Record<string, unknown> = { beginAtZero: true, title: { display: true, text: unit }, ...(stacked ? { stacked: true } : {}) };
+function bar(
+  id: string,
+  heading: string,
+  unit: string,
+  labels: string[],
+  datasets: DatasetSpec[],
+  stacked = false,
+): ChartSpec {
+  const y: Record<string, unknown> = {
+    beginAtZero: true,
+    title: { display: true, text: unit },
+    ...(stacked ? { stacked: true } : {}),
+  };
   if (unit === '%') y.max = 100;
   return {
     id,
@@ -30,7 +41,8 @@ function bar(id: string, heading: string, unit: string, labels: string[], datase
 function charts(c: StrategyComparison): ChartSpec[] {
   const names = c.configs.map((r) => r.name);
   const colors = c.configs.map((_, i) => color(i));
-  const pct = (v: number | null | undefined): number | null => (v === null || v === undefined ? null : Math.round(v * 10000) / 100);
+  const pct = (v: number | null | undefined): number | null =>
+    v === null || v === undefined ? null : Math.round(v * 10000) / 100;
   const providers = [...new Set(c.configs.flatMap((r) => Object.keys(r.providerShare)))].sort();
   return [
     bar('chart-str-cost', 'Cost per 1k requests', 'USD', names, [
@@ -48,24 +60,38 @@ function charts(c: StrategyComparison): ChartSpec[] {
       'Share of requests per provider',
       '%',
       names,
-      providers.map((p, i) => ({ label: p, data: c.configs.map((r) => pct(r.providerShare[p] ?? 0)), backgroundColor: color(i + 3), stack: 'p' })),
+      providers.map((p, i) => ({
+        label: p,
+        data: c.configs.map((r) => pct(r.providerShare[p] ?? 0)),
+        backgroundColor: color(i + 3),
+        stack: 'p',
+      })),
       true,
     ),
   ];
 }
 
-const tableHtml = (t: Table): string => htmlTable(t.head.map((h) => esc(h)), t.rows.map((r) => r.map((v) => esc(v))));
+const tableHtml = (t: Table): string =>
+  htmlTable(
+    t.head.map((h) => esc(h)),
+    t.rows.map((r) => r.map((v) => esc(v))),
+  );
 
 export function renderStrategiesHtml(c: StrategyComparison, assets: HtmlAssets): string {
   const missing = c.planned.filter((p) => !c.configs.some((r) => r.name === p));
   const seed = c.seed === null ? '' : ` · seed ${c.seed}`;
   const body = [
     `<h1>stormlab compare-strategies · ${esc(c.spec)}</h1>`,
-    `<div class="meta">${esc(c.configs.map((r) => r.name).join(' vs '))}${esc(seed)} · the first config is the baseline</div>`,
-    `<div class="card"><div class="v">${esc(c.recommendation.text)}</div><div class="k">recommendation: ${esc(c.recommendation.rule)}</div></div>`,
+    `<div class="meta">${esc(c.configs.map((r) => r.name).join(' vs '))}${esc(seed)} · the first config is the baseline` +
+      '</div>',
+    `<div class="card"><div class="v">${esc(c.recommendation.text)}</div>` +
+      `<div class="k">recommendation: ${esc(c.recommendation.rule)}</div></div>`,
     missing.length > 0 ? `<p class="warn">Interrupted: not run: ${esc(missing.join(', '))}.</p>` : '',
     section('Cost and quality', `<div class="grid2">${canvas('chart-str-cost')}${canvas('chart-str-quality')}</div>`),
-    section('Latency and providers', `<div class="grid2">${canvas('chart-str-ttft')}${canvas('chart-str-providers')}</div>`),
+    section(
+      'Latency and providers',
+      `<div class="grid2">${canvas('chart-str-ttft')}${canvas('chart-str-providers')}</div>`,
+    ),
     section(
       'Figures',
       tableHtml(figuresTable(c)),

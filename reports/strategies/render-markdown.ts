@@ -14,7 +14,8 @@ export function renderStrategiesMarkdown(c: StrategyComparison): string {
   const lines = [
     `## Strategy comparison: ${c.spec}`,
     '',
-    `The same seeded workload and chaos (spec \`${c.spec}\`${seed}) under ${c.configs.length} gateway configs, each on a fresh gateway and fleet.`,
+    `The same seeded workload and chaos (spec \`${c.spec}\`${seed}) under ${c.configs.length} gateway configs, ` +
+      'each on a fresh gateway and fleet.',
     '',
     `**Recommendation:** ${c.recommendation.text}`,
     '',

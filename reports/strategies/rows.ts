@@ -13,7 +13,12 @@ export interface RowInput {
   answers: readonly Answer[];
 }
 
-const strip = ({ judged, adequate, unjudged, share }: ReturnType<typeof overallShare>) => ({ judged, adequate, unjudged, share });
+const strip = ({ judged, adequate, unjudged, share }: ReturnType<typeof overallShare>) => ({
+  judged,
+  adequate,
+  unjudged,
+  share,
+});
 
 function mapShares(m: ReturnType<typeof shareAdequate>): StrategyRow['qualityByClass'] {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, strip(v)]));
@@ -21,14 +26,20 @@ function mapShares(m: ReturnType<typeof shareAdequate>): StrategyRow['qualityByC
 
 /** Cost per 1k requests: the ledger's bill (escalations, retries and failovers cost money too) when there is one. */
 function costPer1k(s: Summary): Pick<StrategyRow, 'costPer1kUsd' | 'costBasis'> {
-  if (s.upstream) return { costPer1kUsd: s.totals.requests > 0 ? (s.upstream.costUsd / s.totals.requests) * 1000 : null, costBasis: 'ledger' };
+  if (s.upstream)
+    return {
+      costPer1kUsd: s.totals.requests > 0 ? (s.upstream.costUsd / s.totals.requests) * 1000 : null,
+      costBasis: 'ledger',
+    };
   return { costPer1kUsd: s.cost.per1kUsd, costBasis: 'client' };
 }
 
 export function strategyRow(i: RowInput): StrategyRow {
   const s = i.summary;
   const served = Object.entries(s.breakdowns.provider).filter(([p]) => p !== '(none)');
-  const providerShare = Object.fromEntries(served.map(([p, g]) => [p, s.totals.requests > 0 ? g.requests / s.totals.requests : 0]));
+  const providerShare = Object.fromEntries(
+    served.map(([p, g]) => [p, s.totals.requests > 0 ? g.requests / s.totals.requests : 0]),
+  );
   const judged = i.answers.some((a) => a.adequate !== null);
   return {
     name: i.name,

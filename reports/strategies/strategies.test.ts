@@ -4,10 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../build.js';
 import { writeSyntheticRun } from '../fixtures/synthetic-run.js';
-import { compareStrategies, recommend, StrategyComparisonSchema, writeStrategyComparison, type StrategyRow } from './index.js';
+import {
+  compareStrategies,
+  recommend,
+  StrategyComparisonSchema,
+  writeStrategyComparison,
+  type StrategyRow,
+} from './index.js';
 
-function row(name: string, o: { cost: number; ttftP99: number; share: number | null; ok?: boolean; interrupted?: boolean }): StrategyRow {
-  const quality = o.share === null ? null : { judged: 100, adequate: Math.round(o.share * 100), unjudged: 0, share: o.share };
+function row(
+  name: string,
+  o: { cost: number; ttftP99: number; share: number | null; ok?: boolean; interrupted?: boolean },
+): StrategyRow {
+  const quality =
+    o.share === null ? null : { judged: 100, adequate: Math.round(o.share * 100), unjudged: 0, share: o.share };
   return {
     name,
     config: `${name}.yaml`,
@@ -58,29 +68,54 @@ describe('the recommendation', () => {
   });
 
   it('keeps the baseline when nothing eligible is cheaper, and says what the next one costs', () => {
-    const rec = recommend([row('priority', { cost: 1, ttftP99: 800, share: 0.7 }), row('frontier', { cost: 2.5, ttftP99: 780, share: 0.9 })]);
+    const rec = recommend([
+      row('priority', { cost: 1, ttftP99: 800, share: 0.7 }),
+      row('frontier', { cost: 2.5, ttftP99: 780, share: 0.9 }),
+    ]);
     expect(rec.pick).toBe('priority');
-    expect(rec.text).toBe('keep priority: no config that met the thresholds is cheaper (next, frontier, costs 150 % more than priority at \u221220.0 ms p99 TTFT and +20 points of quality)');
+    expect(rec.text).toBe(
+      'keep priority: no config that met the thresholds is cheaper (next, frontier, costs 150 % more than priority ' +
+        'at \u221220.0 ms p99 TTFT and +20 points of quality)',
+    );
   });
 
   it('says so when no config met the thresholds', () => {
-    const rec = recommend([row('a', { cost: 1, ttftP99: 800, share: 0.7, ok: false }), row('b', { cost: 0.5, ttftP99: 800, share: null, ok: false })]);
+    const rec = recommend([
+      row('a', { cost: 1, ttftP99: 800, share: 0.7, ok: false }),
+      row('b', { cost: 0.5, ttftP99: 800, share: null, ok: false }),
+    ]);
     expect(rec.pick).toBeNull();
-    expect(rec.text).toMatch(/^no config met the spec's thresholds and the quality floor; the cheapest, b, saves 50 % against a .* quality not judged$/);
+    expect(rec.text).toMatch(
+      /^no config met the spec's thresholds and the quality floor; the cheapest, b, saves 50 % against a .* not judged$/,
+    );
   });
 });
 
 describe('the report files', () => {
   it('rows from run directories (cost, quality per class), written as JSON that parses, Markdown and HTML', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stormlab-strategies-'));
-    const weak = writeSyntheticRun(join(root, 'weak'), { seed: 3, requests: 300, adequateShare: 0.35, cacheHitRate: 0 });
-    const strong = writeSyntheticRun(join(root, 'strong'), { seed: 4, requests: 300, adequateShare: 0.85, cacheHitRate: 0.5 });
+    const weak = writeSyntheticRun(join(root, 'weak'), {
+      seed: 3,
+      requests: 300,
+      adequateShare: 0.35,
+      cacheHitRate: 0,
+    });
+    const strong = writeSyntheticRun(join(root, 'strong'), {
+      seed: 4,
+      requests: 300,
+      adequateShare: 0.85,
+      cacheHitRate: 0.5,
+    });
     await buildReport(weak);
     await buildReport(strong);
-    const c = await compareStrategies('synthetic', ['weak', 'strong', 'never-ran'], [
-      { name: 'weak', config: 'weak.yaml', runDir: weak },
-      { name: 'strong', config: 'strong.yaml', runDir: strong },
-    ]);
+    const c = await compareStrategies(
+      'synthetic',
+      ['weak', 'strong', 'never-ran'],
+      [
+        { name: 'weak', config: 'weak.yaml', runDir: weak },
+        { name: 'strong', config: 'strong.yaml', runDir: strong },
+      ],
+    );
     const [w, s] = c.configs as [StrategyRow, StrategyRow];
     expect(w.quality!.share!).toBeLessThan(0.5);
     expect(s.quality!.share!).toBeGreaterThan(0.75);

@@ -7,11 +7,23 @@ export interface Table {
   rows: string[][];
 }
 
-const share = (q: StrategyRow['quality']): string => (q && q.share !== null ? `${fmtPct(q.share)} of ${fmtInt(q.judged)}` : '—');
+const share = (q: StrategyRow['quality']): string =>
+  q && q.share !== null ? `${fmtPct(q.share)} of ${fmtInt(q.judged)}` : '—';
 
 /** One row per config: the figures a strategy is chosen on. */
 export function figuresTable(c: StrategyComparison): Table {
-  const head = ['config', 'requests', 'errors', 'TTFT p50', 'TTFT p99', 'cost / 1k', 'cache hits', 'failovers', 'adequate', 'thresholds'];
+  const head = [
+    'config',
+    'requests',
+    'errors',
+    'TTFT p50',
+    'TTFT p99',
+    'cost / 1k',
+    'cache hits',
+    'failovers',
+    'adequate',
+    'thresholds',
+  ];
   const rows = c.configs.map((r, i) => [
     `${r.name}${i === 0 ? ' (baseline)' : ''}${r.interrupted ? ' (interrupted)' : ''}`,
     fmtInt(r.requests),
@@ -34,7 +46,10 @@ function keysOf(rows: readonly StrategyRow[], pick: (r: StrategyRow) => Record<s
 /** Share of requests served per provider, one column per provider. */
 export function providerTable(c: StrategyComparison): Table {
   const providers = keysOf(c.configs, (r) => r.providerShare);
-  return { head: ['config', ...providers], rows: c.configs.map((r) => [r.name, ...providers.map((p) => fmtPct(r.providerShare[p] ?? 0))]) };
+  return {
+    head: ['config', ...providers],
+    rows: c.configs.map((r) => [r.name, ...providers.map((p) => fmtPct(r.providerShare[p] ?? 0))]),
+  };
 }
 
 /** Share of adequate answers per request class, one column per class. */
@@ -49,5 +64,8 @@ export function qualityByClassTable(c: StrategyComparison): Table {
 /** Share of adequate answers per model that served them. */
 export function qualityByModelTable(c: StrategyComparison): Table {
   const models = keysOf(c.configs, (r) => r.qualityByModel).filter((m) => m !== '(none)');
-  return { head: ['config', ...models], rows: c.configs.map((r) => [r.name, ...models.map((m) => share(r.qualityByModel[m] ?? null))]) };
+  return {
+    head: ['config', ...models],
+    rows: c.configs.map((r) => [r.name, ...models.map((m) => share(r.qualityByModel[m] ?? null))]),
+  };
 }

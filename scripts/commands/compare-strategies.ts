@@ -6,15 +6,20 @@ import { optDuration, optNumber, optString, type Command } from '../args.js';
 import { runStrategyComparison } from '../lab/compare-strategies.js';
 import { DEFAULT_GRACE_MS, EXIT_ABORTED, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 
-/** `--configs a b`, `--configs a,b`, `--configs a --configs b`: the spec is the first positional, the rest are configs. */
+/** `--configs a b`, `--configs a,b`, `--configs a --configs b`: the spec is the first positional, the rest configs. */
 function configsOf(values: Record<string, unknown>, extra: string[]): string[] {
   const given = Array.isArray(values.configs) ? (values.configs as string[]) : [];
   if (given.length === 0) {
-    throw new StormlabError('SL_USAGE', 'stormlab compare-strategies needs --configs with two or more gateway configs', [
-      { path: '--configs', expected: `two or more of ${builtInStrategyConfigs().join(', ')}, or YAML paths` },
-    ]);
+    throw new StormlabError(
+      'SL_USAGE',
+      'stormlab compare-strategies needs --configs with two or more gateway configs',
+      [{ path: '--configs', expected: `two or more of ${builtInStrategyConfigs().join(', ')}, or YAML paths` }],
+    );
   }
-  return [...given, ...extra].flatMap((c) => c.split(',')).map((c) => c.trim()).filter((c) => c !== '');
+  return [...given, ...extra]
+    .flatMap((c) => c.split(','))
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
 }
 
 export const compareStrategiesCommand: Command = {
@@ -65,18 +70,37 @@ Exit codes: 0 ok, ${EXIT_INTERRUPTED} interrupted, ${EXIT_ABORTED} aborted, 2 ba
   },
   async run({ values, positionals }, io) {
     const [spec, ...extra] = positionals;
-    if (!spec) throw new StormlabError('SL_USAGE', 'stormlab compare-strategies takes a spec (a name such as `baseline`, or a YAML path)');
+    if (!spec)
+      throw new StormlabError(
+        'SL_USAGE',
+        'stormlab compare-strategies takes a spec (a name such as `baseline`, or a YAML path)',
+      );
     const configs = configsOf(values, extra);
     const durationMs = optDuration(values, 'duration');
     const rate = optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second');
     const seed = optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
-    const maxQualityDropPoints = optNumber(values, 'max-quality-drop', (n) => n >= 0 && n <= 100, 'a number of points from 0 to 100');
+    const maxQualityDropPoints = optNumber(
+      values,
+      'max-quality-drop',
+      (n) => n >= 0 && n <= 100,
+      'a number of points from 0 to 100',
+    );
     const graceMs = optDuration(values, 'grace') ?? DEFAULT_GRACE_MS;
     const log = (l: string) => io.stderr.write(`· ${l}\n`);
     const interrupt = new InterruptController({ graceMs, log });
     try {
       const out = optString(values, 'out');
-      const r = await runStrategyComparison({ spec, configs, durationMs, rate, seed, out, maxQualityDropPoints, log, interrupt });
+      const r = await runStrategyComparison({
+        spec,
+        configs,
+        durationMs,
+        rate,
+        seed,
+        out,
+        maxQualityDropPoints,
+        log,
+        interrupt,
+      });
       const where = (f: string) => relative(process.cwd(), f) || '.';
       io.stdout.write(`${r.comparison.configs.map((c) => c.name).join(' vs ')} on ${r.comparison.spec}\n`);
       io.stdout.write(`recommendation: ${r.comparison.recommendation.text}\n\n`);

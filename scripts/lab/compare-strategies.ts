@@ -7,8 +7,18 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { StormlabError } from '../../core/errors.js';
-import { builtInStrategyConfigs, loadGatewayConfig, resolveGatewayConfigFile, STRATEGY_CONFIGS_DIR } from '../../gateway/index.js';
-import { compareStrategies, writeStrategyComparison, type StrategyComparison, type StrategyRun } from '../../reports/index.js';
+import {
+  builtInStrategyConfigs,
+  loadGatewayConfig,
+  resolveGatewayConfigFile,
+  STRATEGY_CONFIGS_DIR,
+} from '../../gateway/index.js';
+import {
+  compareStrategies,
+  writeStrategyComparison,
+  type StrategyComparison,
+  type StrategyRun,
+} from '../../reports/index.js';
 import { loadSpec } from '../../scenarios/load-spec.js';
 import type { Interrupt } from './interrupt.js';
 import { defaultRunDir } from './run-dir.js';
@@ -51,21 +61,32 @@ export interface ResolvedConfig {
 export function resolveStrategyConfigs(entries: readonly string[]): ResolvedConfig[] {
   if (entries.length < 2) {
     throw new StormlabError('SL_USAGE', '--configs needs at least two gateway configs to compare', [
-      { path: '--configs', expected: `two or more built-in names (${builtInStrategyConfigs().join(', ')}) or YAML paths`, received: JSON.stringify(entries) },
+      {
+        path: '--configs',
+        expected: `two or more built-in names (${builtInStrategyConfigs().join(', ')}) or YAML paths`,
+        received: JSON.stringify(entries),
+      },
     ]);
   }
   const out: ResolvedConfig[] = [];
   for (const entry of entries) {
     const bare = !/[\\/]/.test(entry) && !/\.(ya?ml|json)$/i.test(entry);
-    const builtIn = bare && builtInStrategyConfigs().includes(entry) ? join(STRATEGY_CONFIGS_DIR, `${entry}.yaml`) : undefined;
+    const builtIn =
+      bare && builtInStrategyConfigs().includes(entry) ? join(STRATEGY_CONFIGS_DIR, `${entry}.yaml`) : undefined;
     let file = entry;
     try {
       file = resolve(builtIn ?? resolveGatewayConfigFile(entry));
-      if (!existsSync(file)) throw new StormlabError('SL_CONFIG_NOT_FOUND', `${file} does not exist`, [{ file, expected: 'a gateway config YAML file' }]);
+      if (!existsSync(file))
+        throw new StormlabError('SL_CONFIG_NOT_FOUND', `${file} does not exist`, [
+          { file, expected: 'a gateway config YAML file' },
+        ]);
       loadGatewayConfig(file); // names the file and the field path of anything wrong
     } catch (e) {
       if (!(e instanceof StormlabError)) throw e;
-      throw new StormlabError(e.code, `--configs ${entry}: ${e.message}`, [{ path: '--configs', received: entry }, ...e.details]);
+      throw new StormlabError(e.code, `--configs ${entry}: ${e.message}`, [
+        { path: '--configs', received: entry },
+        ...e.details,
+      ]);
     }
     const name = basename(file).replace(/\.(ya?ml|json)$/i, '');
     if (out.some((c) => c.name === name)) {
@@ -82,9 +103,11 @@ export async function runStrategyComparison(o: CompareStrategiesOptions): Promis
   const log = o.log ?? (() => {});
   const { spec } = loadSpec(o.spec);
   if (!('gateway' in spec.target)) {
-    throw new StormlabError('SL_USAGE', `spec ${spec.name} targets a URL: a strategy comparison starts its own gateway per config`, [
-      { path: 'target', expected: '{ gateway, fleet } (the lab), not { url }' },
-    ]);
+    throw new StormlabError(
+      'SL_USAGE',
+      `spec ${spec.name} targets a URL: a strategy comparison starts its own gateway per config`,
+      [{ path: 'target', expected: '{ gateway, fleet } (the lab), not { url }' }],
+    );
   }
   const configs = resolveStrategyConfigs(o.configs);
   const outDir = resolve(o.out ?? defaultRunDir(`strategies-${spec.name}`));
@@ -111,7 +134,14 @@ export async function runStrategyComparison(o: CompareStrategiesOptions): Promis
     }
   }
   const planned = configs.map((c) => c.name);
-  const comparison = await compareStrategies(spec.name, planned, runs, { maxQualityDropPoints: o.maxQualityDropPoints });
+  const comparison = await compareStrategies(spec.name, planned, runs, {
+    maxQualityDropPoints: o.maxQualityDropPoints,
+  });
   const files = await writeStrategyComparison(comparison, outDir);
-  return { comparison, files, outDir, interrupted: runs.length < configs.length || comparison.configs.some((r) => r.interrupted) };
+  return {
+    comparison,
+    files,
+    outDir,
+    interrupted: runs.length < configs.length || comparison.configs.some((r) => r.interrupted),
+  };
 }
