@@ -55,14 +55,17 @@ function deltas(
   };
 }
 
+/** 41 · 4.5 · 0.3: whole percents, one decimal under 10 */
+const percent = (n: number): string => (n >= 9.95 ? String(Math.round(n)) : n.toFixed(1));
+
 /** "saves 41 % against priority at +120 ms p99 TTFT and −6 points of quality" */
 function tradeOff(d: ReturnType<typeof deltas>, base: string): string {
   const cost =
     d.savingPct === null
       ? `costs an unknown amount against ${base}`
       : d.savingPct >= 0
-        ? `saves ${Math.round(d.savingPct)} % against ${base}`
-        : `costs ${Math.round(-d.savingPct)} % more than ${base}`;
+        ? `saves ${percent(d.savingPct)} % against ${base}`
+        : `costs ${percent(-d.savingPct)} % more than ${base}`;
   const ttft =
     d.ttftP99DeltaMs === null
       ? 'an unknown p99 TTFT'
