@@ -74,7 +74,7 @@ function tradeOff(d: ReturnType<typeof deltas>, base: string): string {
   const quality =
     points === null
       ? 'quality not judged'
-      : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} points of quality`;
+      : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} point${Math.abs(points) === 1 ? '' : 's'} of quality`;
   return `${cost} at ${ttft} and ${quality}`;
 }
 
