@@ -1,7 +1,8 @@
 /**
- * `stormlab compare-strategies` for real: the CLI runs the baseline spec under several built-in
- * gateway configs, each on its own fleet and gateway (real processes on loopback), and writes one
- * report. Short and bounded: 3 s at 6 requests/s per config. Bad input stops it before anything
+ * `stormlab compare-strategies` for real: the CLI runs a spec (the baseline's workload with
+ * openai/us-east down for half the run) under several built-in gateway configs, each on its own
+ * fleet and gateway (real processes on loopback), and writes one report. Short and bounded: 3 s at
+ * 6 requests/s per config. Bad input stops it before anything
  * starts (exit 2, naming the flag or file and path); Ctrl-C ends it with the report of what ran.
  */
 import { spawn } from 'node:child_process';
@@ -18,37 +19,39 @@ const read = (dir: string): StrategyComparison =>
 
 describe('stormlab compare-strategies on the default fleet', () => {
   it(
-    'least-cost is cheaper than priority; cheap-only answers worse than frontier-only; the report files parse',
+    'least-cost is cheaper than priority; cheap-only answers worse than frontier-only; each met the fault; files parse',
     { timeout: 240_000 },
     async () => {
       const out = tmp('cmp');
       const args = [
         'compare-strategies',
-        'baseline',
+        'test/fixtures/strategies-outage.yaml',
         '--configs',
         'priority',
         'least-cost',
         'cheap-only',
         'frontier-only',
       ];
-      const r = await cliProcess([...args, '--duration', '3s', '--rate', '6', '--seed', '7', '--out', out], {
+      const r = await cliProcess([...args, '--duration', '3s', '--rate', '6', '--out', out], {
         timeoutMs: 220_000,
       });
       expect(r.stderr).not.toMatch(/error/i);
       expect(r.code).toBe(0);
       const c = read(out);
+      expect(c.spec).toBe('strategies-outage');
       expect(c.planned).toEqual(['priority', 'least-cost', 'cheap-only', 'frontier-only']);
       const row = (name: string) => c.configs.find((x) => x.name === name) as StrategyRow;
       for (const x of c.configs) {
-        expect(x.requests, x.name).toBeGreaterThanOrEqual(15);
-        expect(x.errors, x.name).toBe(0);
+        // the same seeded workload and the same fault under each
+        expect(x.requests, x.name).toBe(18);
+        expect(readFileSync(join(x.runDir, 'chaos.ndjson'), 'utf8'), x.name).toContain('outage-refuse');
+        expect(x.errorRate!, x.name).toBeLessThan(0.2);
         expect(x.costBasis).toBe('ledger');
         expect(existsSync(join(x.runDir, 'summary.json'))).toBe(true);
       }
-      // the same seeded workload under each: the same requests per class
-      const classes = (x: StrategyRow) =>
-        Object.fromEntries(Object.entries(x.qualityByClass).map(([k, v]) => [k, v.judged]));
-      expect(classes(row('least-cost'))).toEqual(classes(row('priority')));
+      // priority's first choice is the region that went down: it failed over; DeepSeek never went down
+      expect(row('priority').failovers).toBeGreaterThan(0);
+      expect(row('least-cost').failovers).toBe(0);
 
       expect(row('least-cost').costPer1kUsd!).toBeLessThan(row('priority').costPer1kUsd!);
       expect(row('least-cost').providerShare.deepseek).toBe(1);
