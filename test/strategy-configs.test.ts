@@ -23,7 +23,10 @@ describe('built-in strategy configs', () => {
 
   it('cover at least five strategies, cheap-only and frontier-only anchors among them', () => {
     const strategies = new Set(
-      names.flatMap((n) => loadGatewayConfig(resolveGatewayConfigFile(`strategies/${n}`)).routes.map((r) => r.strategy.type)),
+      names.flatMap((n) => {
+        const cfg = loadGatewayConfig(resolveGatewayConfigFile(`strategies/${n}`));
+        return cfg.routes.map((r) => r.strategy.type);
+      }),
     );
     expect(strategies.size).toBeGreaterThanOrEqual(5);
     expect(names).toEqual(expect.arrayContaining(['priority', 'least-cost', 'cascade', 'cheap-only', 'frontier-only']));

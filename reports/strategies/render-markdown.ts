@@ -35,6 +35,9 @@ export function renderStrategiesMarkdown(c: StrategyComparison): string {
     '',
     `Cost per 1k requests counts every upstream attempt the fleet billed (retries, failovers, cascade escalations). ` +
       `Failovers are requests that took more than one attempt. Recommendation rule: ${c.recommendation.rule}.`,
+    '',
+    'Each config ran in its own run directory beside this report; `stormlab compare <dir>/<config> <dir>/<config>` ' +
+      'overlays their latency curves and p99 TTFT over time.',
   ];
   if (missing.length > 0) lines.push('', `**Interrupted:** not run: ${missing.join(', ')}.`);
   return `${lines.join('\n')}\n`;

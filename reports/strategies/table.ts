@@ -10,6 +10,12 @@ export interface Table {
 const share = (q: StrategyRow['quality']): string =>
   q && q.share !== null ? `${fmtPct(q.share)} of ${fmtInt(q.judged)}` : '—';
 
+/** ` (baseline, recommended)`, ` (interrupted)`, … after a config's name */
+function tag(baseline: boolean, recommended: boolean, interrupted: boolean): string {
+  const marks = [baseline && 'baseline', recommended && 'recommended', interrupted && 'interrupted'].filter(Boolean);
+  return marks.length > 0 ? ` (${marks.join(', ')})` : '';
+}
+
 /** One row per config: the figures a strategy is chosen on. */
 export function figuresTable(c: StrategyComparison): Table {
   const head = [
@@ -25,7 +31,7 @@ export function figuresTable(c: StrategyComparison): Table {
     'thresholds',
   ];
   const rows = c.configs.map((r, i) => [
-    `${r.name}${i === 0 ? ' (baseline)' : ''}${r.interrupted ? ' (interrupted)' : ''}`,
+    `${r.name}${tag(i === 0, r.name === c.recommendation.pick, r.interrupted)}`,
     fmtInt(r.requests),
     `${fmtPct(r.errorRate)} (${fmtInt(r.errors)})`,
     fmtMs(r.ttft_p50_ms),

@@ -64,7 +64,7 @@ async function strategiesHtml(): Promise<string> {
 }
 
 describe('the strategy comparison report in Chromium', () => {
-  it('every chart drawn with a bar per config, the recommendation shown, no console errors, nothing fetched', async () => {
+  it('every chart drawn with a bar per config, the recommendation shown, no errors, nothing fetched', async () => {
     const file = await strategiesHtml();
     const json = JSON.parse(readFileSync(join(file, '..', 'strategies.json'), 'utf8')) as {
       configs: unknown[];
@@ -97,11 +97,13 @@ describe('the strategy comparison report in Chromium', () => {
           return { id: c.canvas.id, labels: c.data.labels.length, points, painted };
         });
       });
-      const text = await page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText);
+      type Doc = { document: { body: { innerText: string } } };
+      const text = await page.evaluate(() => (globalThis as unknown as Doc).document.body.innerText);
       await page.screenshot({ path: join(ARTIFACTS, 'compare-strategies.png'), fullPage: true });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      expect(charts.map((c) => c.id).sort()).toEqual(['chart-str-cost', 'chart-str-providers', 'chart-str-quality', 'chart-str-ttft']);
+      const ids = ['chart-str-cost', 'chart-str-providers', 'chart-str-quality', 'chart-str-ttft'];
+      expect(charts.map((c) => c.id).sort()).toEqual(ids);
       for (const c of charts) {
         expect(c.labels, c.id).toBe(json.configs.length);
         expect(Math.max(...c.points), `${c.id} bars`).toBe(json.configs.length);
