@@ -6,10 +6,11 @@
  * starts (exit 2, naming the flag or file and path); Ctrl-C ends it with the report of what ran.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveGatewayConfigFile } from '../gateway/index.js';
 import { StrategyComparisonSchema, type StrategyComparison, type StrategyRow } from '../reports/index.js';
 import { BIN, cli, cliProcess } from './helpers/cli.js';
 
@@ -112,6 +113,25 @@ describe('stormlab compare-strategies on the default fleet', () => {
       expect(readFileSync(join(out, 'strategies.md'), 'utf8')).toContain('not run: least-cost');
     },
   );
+});
+
+describe('stormlab compare-strategies: a config whose run fails', () => {
+  it('is reported as failed with why; the others still run (exit 1)', { timeout: 120_000 }, async () => {
+    const out = tmp('failed');
+    // valid as a config, but its upstream is not in the fleet: the gateway cannot start against it
+    const mars = join(mkdtempSync(join(tmpdir(), 'stormlab-mars-')), 'mars.yaml');
+    const cheap = readFileSync(resolveGatewayConfigFile('strategies/cheap-only'), 'utf8');
+    writeFileSync(mars, cheap.replaceAll('google/us-central1', 'google/mars-1'));
+    const args = ['compare-strategies', 'baseline', '--configs', mars, 'cheap-only', '--duration', '2s', '--rate', '4'];
+    const r = await cliProcess([...args, '--out', out], { timeoutMs: 100_000 });
+    expect(r.code).toBe(1);
+    const c = read(out);
+    expect(c.configs.map((x) => x.name)).toEqual(['cheap-only']);
+    expect(c.failed.map((f) => f.name)).toEqual(['mars']);
+    expect(c.failed[0]!.message).toContain('google/mars-1');
+    expect(r.stdout).toContain('failed: mars');
+    expect(readFileSync(join(out, 'strategies.md'), 'utf8')).toContain('**Failed:** mars');
+  });
 });
 
 describe('stormlab compare-strategies: bad input → exit 2 before anything runs', () => {

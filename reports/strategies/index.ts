@@ -36,7 +36,7 @@ export async function compareStrategies(
   spec: string,
   planned: string[],
   runs: readonly StrategyRun[],
-  opts: { maxQualityDropPoints?: number } = {},
+  opts: { maxQualityDropPoints?: number; failed?: StrategyComparison['failed'] } = {},
 ): Promise<StrategyComparison> {
   const rows = [];
   for (const r of runs) {
@@ -44,7 +44,8 @@ export async function compareStrategies(
     rows.push(strategyRow({ ...r, summary, answers: await readAnswers(r.runDir) }));
   }
   const seed = runs.length > 0 ? readSummaryFile(join(runs[0]!.runDir, 'summary.json')).run.seed : null;
-  return { version: 1, spec, seed, planned, configs: rows, recommendation: recommend(rows, opts.maxQualityDropPoints) };
+  const recommendation = recommend(rows, opts.maxQualityDropPoints);
+  return { version: 1, spec, seed, planned, configs: rows, failed: opts.failed ?? [], recommendation };
 }
 
 async function writeWhole(file: string, text: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The recommendation line, derived from the rows (pure). The rule:
- * - the first config is the baseline;
+ * - the first config is the baseline (the first that ran, should its run have failed);
  * - a config is eligible when its run ended by itself, every spec threshold held (a spec without
  *   thresholds: under 1 % of its requests failed), and its share of adequate answers is at most
  *   `maxQualityDropPoints` (default 10) points under the baseline's;
@@ -74,7 +74,7 @@ function tradeOff(d: ReturnType<typeof deltas>, base: string): string {
   const quality =
     points === null
       ? 'quality not judged'
-      : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} point${Math.abs(points) === 1 ? '' : 's'} of quality`;
+      : `${points === 0 ? '±' : signed(points, '')}${Math.abs(points)} ${Math.abs(points) === 1 ? 'point' : 'points'} of quality`;
   return `${cost} at ${ttft} and ${quality}`;
 }
 

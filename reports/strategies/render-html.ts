@@ -7,7 +7,7 @@ import { chartTitle, color, type ChartSpec, type DatasetSpec } from '../html/cha
 import { esc, renderPage } from '../html/page.js';
 import { canvas, htmlTable, section } from '../html/tables.js';
 import type { StrategyComparison } from './schema.js';
-import { figuresTable, providerTable, qualityByClassTable, qualityByModelTable, type Table } from './table.js';
+import { notRun, figuresTable, providerTable, qualityByClassTable, qualityByModelTable, type Table } from './table.js';
 
 function bar(
   id: string,
@@ -78,7 +78,7 @@ const tableHtml = (t: Table): string =>
   );
 
 export function renderStrategiesHtml(c: StrategyComparison, assets: HtmlAssets): string {
-  const missing = c.planned.filter((p) => !c.configs.some((r) => r.name === p));
+  const missing = notRun(c);
   const seed = c.seed === null ? '' : ` · seed ${c.seed}`;
   const body = [
     `<h1>stormlab compare-strategies · ${esc(c.spec)}</h1>`,
@@ -86,6 +86,7 @@ export function renderStrategiesHtml(c: StrategyComparison, assets: HtmlAssets):
       '</div>',
     `<div class="card"><div class="v">${esc(c.recommendation.text)}</div>` +
       `<div class="k">recommendation: ${esc(c.recommendation.rule)}</div></div>`,
+    ...c.failed.map((f) => `<p class="bad">Failed: ${esc(f.name)}: ${esc(f.message)}</p>`),
     missing.length > 0 ? `<p class="warn">Interrupted: not run: ${esc(missing.join(', '))}.</p>` : '',
     section('Cost and quality', `<div class="grid2">${canvas('chart-str-cost')}${canvas('chart-str-quality')}</div>`),
     section(

@@ -1,7 +1,7 @@
 /** Pure: a strategy comparison → Markdown (a PR comment, a ticket). */
 import { cell } from '../render-markdown.js';
 import type { StrategyComparison } from './schema.js';
-import { figuresTable, providerTable, qualityByClassTable, qualityByModelTable, type Table } from './table.js';
+import { notRun, figuresTable, providerTable, qualityByClassTable, qualityByModelTable, type Table } from './table.js';
 
 function table(t: Table): string {
   const sep = t.head.map((_, i) => (i === 0 ? '---' : '---:'));
@@ -10,7 +10,7 @@ function table(t: Table): string {
 
 export function renderStrategiesMarkdown(c: StrategyComparison): string {
   const seed = c.seed === null ? '' : `, seed ${c.seed}`;
-  const missing = c.planned.filter((p) => !c.configs.some((r) => r.name === p));
+  const missing = notRun(c);
   const lines = [
     `## Strategy comparison: ${c.spec}`,
     '',
@@ -39,6 +39,7 @@ export function renderStrategiesMarkdown(c: StrategyComparison): string {
     'Each config ran in its own run directory beside this report; `stormlab compare <dir>/<config> <dir>/<config>` ' +
       'overlays their latency curves and p99 TTFT over time.',
   ];
+  for (const f of c.failed) lines.push('', `**Failed:** ${f.name}: ${cell(f.message)}`);
   if (missing.length > 0) lines.push('', `**Interrupted:** not run: ${missing.join(', ')}.`);
   return `${lines.join('\n')}\n`;
 }

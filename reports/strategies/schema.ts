@@ -63,6 +63,8 @@ export const StrategyComparisonSchema = z.strictObject({
   /** configs asked for; fewer rows when a signal stopped the comparison */
   planned: z.array(z.string()),
   configs: z.array(StrategyRowSchema),
+  /** configs whose run failed (their gateway would not start, …), with why; the others still ran */
+  failed: z.array(z.strictObject({ name: z.string(), message: z.string() })),
   recommendation: RecommendationSchema,
 });
 export type StrategyComparison = z.output<typeof StrategyComparisonSchema>;

@@ -10,6 +10,12 @@ export interface Table {
 const share = (q: StrategyRow['quality']): string =>
   q && q.share !== null ? `${fmtPct(q.share)} of ${fmtInt(q.judged)}` : '—';
 
+/** Configs planned that neither ran nor failed: a signal stopped the comparison first. */
+export function notRun(c: StrategyComparison): string[] {
+  const seen = new Set([...c.configs.map((r) => r.name), ...c.failed.map((f) => f.name)]);
+  return c.planned.filter((p) => !seen.has(p));
+}
+
 /** ` (baseline, recommended)`, ` (interrupted)`, … after a config's name */
 function tag(baseline: boolean, recommended: boolean, interrupted: boolean): string {
   const marks = [baseline && 'baseline', recommended && 'recommended', interrupted && 'interrupted'].filter(Boolean);

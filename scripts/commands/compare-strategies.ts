@@ -57,7 +57,8 @@ Options:
 Ctrl-C: the current run stops gracefully, no further config runs, and the report covers what ran
 (exit ${EXIT_INTERRUPTED}); a second Ctrl-C aborts at once (exit ${EXIT_ABORTED}).
 
-Exit codes: 0 ok, ${EXIT_INTERRUPTED} interrupted, ${EXIT_ABORTED} aborted, 2 bad input, 1 failure.
+Exit codes: 0 ok, ${EXIT_INTERRUPTED} interrupted, ${EXIT_ABORTED} aborted, 2 bad input, 1 a config's run failed (the
+others ran and are in the report) or another failure.
 `,
   options: {
     configs: { type: 'string', multiple: true },
@@ -109,7 +110,8 @@ Exit codes: 0 ok, ${EXIT_INTERRUPTED} interrupted, ${EXIT_ABORTED} aborted, 2 ba
         io.stdout.write(`interrupted: the report covers what ran (exit ${EXIT_INTERRUPTED})\n`);
         return interrupt.exitCode(EXIT_INTERRUPTED);
       }
-      return interrupt.exitCode(0);
+      for (const f of r.comparison.failed) io.stdout.write(`failed: ${f.name}: ${f.message}\n`);
+      return interrupt.exitCode(r.comparison.failed.length > 0 ? 1 : 0);
     } finally {
       interrupt.dispose();
     }

@@ -19,7 +19,7 @@ import {
   type StrategyComparison,
   type StrategyRun,
 } from '../../reports/index.js';
-import { loadSpec } from '../../scenarios/load-spec.js';
+import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
 import type { Interrupt } from './interrupt.js';
 import { defaultRunDir } from './run-dir.js';
 import { runLab } from './run-lab.js';
@@ -110,8 +110,10 @@ export async function runStrategyComparison(o: CompareStrategiesOptions): Promis
     );
   }
   const configs = resolveStrategyConfigs(o.configs);
+  applyOverrides(spec, { durationMs: o.durationMs, rate: o.rate, seed: o.seed }); // bad values fail before any run
   const outDir = resolve(o.out ?? defaultRunDir(`strategies-${spec.name}`));
   const runs: StrategyRun[] = [];
+  const failed: Array<{ name: string; message: string }> = [];
   for (const [i, c] of configs.entries()) {
     if (o.interrupt?.stop.aborted) break;
     log(`[${i + 1}/${configs.length}] ${c.name}: ${c.file}`);
@@ -128,20 +130,29 @@ export async function runStrategyComparison(o: CompareStrategiesOptions): Promis
       });
       runs.push({ name: c.name, config: c.file, runDir: r.runDir });
     } catch (e) {
+      const code = e instanceof StormlabError ? e.code : undefined;
+      if (code === 'SL_RUN_ABORTED' || (e instanceof StormlabError && e.exitCode === 2)) throw e;
       // a signal while this run's lab was starting: nothing of it ran; report the runs before it
-      if (e instanceof StormlabError && e.code === 'SL_RUN_INTERRUPTED' && runs.length > 0) break;
-      throw e;
+      if (code === 'SL_RUN_INTERRUPTED') {
+        if (runs.length > 0) break;
+        throw e;
+      }
+      // one config that cannot run (its gateway would not start, …) does not lose the others
+      const message = e instanceof Error ? e.message : String(e);
+      failed.push({ name: c.name, message });
+      log(`  ${c.name}: failed: ${message}`);
     }
   }
   const planned = configs.map((c) => c.name);
   const comparison = await compareStrategies(spec.name, planned, runs, {
     maxQualityDropPoints: o.maxQualityDropPoints,
+    failed,
   });
   const files = await writeStrategyComparison(comparison, outDir);
   return {
     comparison,
     files,
     outDir,
-    interrupted: runs.length < configs.length || comparison.configs.some((r) => r.interrupted),
+    interrupted: runs.length + failed.length < configs.length || comparison.configs.some((r) => r.interrupted),
   };
 }
