@@ -4,7 +4,14 @@ export { UpstreamSchema, type UpstreamConfig } from './config/upstream.js';
 export { RouteSchema, TargetSchema, type RouteConfig } from './config/route.js';
 export { KeySchema, type KeyConfig } from './config/keys.js';
 export { TimeoutsSchema, type Timeouts } from './config/timeouts.js';
-export { loadGatewayConfig, resolveGatewayConfigFile, builtInGatewayConfigs, GATEWAY_CONFIGS_DIR } from './config/load.js';
+export {
+  loadGatewayConfig,
+  resolveGatewayConfigFile,
+  builtInGatewayConfigs,
+  builtInStrategyConfigs,
+  GATEWAY_CONFIGS_DIR,
+  STRATEGY_CONFIGS_DIR,
+} from './config/load.js';
 export { buildGateway, startGateway, type BuildGatewayOptions, type StartGatewayOptions, type RunningGateway } from './server.js';
 export { PriceSchema, PricesSchema, priceFor, costUsd, readUsage, type Price, type Prices, type TokenUsage } from './prices.js';
 export { ChatRequestSchema, EmbeddingsRequestSchema, type ChatRequest, type EmbeddingsRequest } from './domain/request.js';

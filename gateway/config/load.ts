@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../core/config-file.js';
 import { StormlabError } from '../../core/errors.js';
@@ -7,22 +8,42 @@ import { GatewayConfigSchema, type GatewayConfig } from './schema.js';
 /** The folder of built-in gateway configs (gateway/configs). */
 export const GATEWAY_CONFIGS_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
 
-/** Names of the built-in configs (`default`, …). */
+/** The strategy comparison's built-in configs (gateway/configs/strategies), one per routing strategy. */
+export const STRATEGY_CONFIGS_DIR = join(GATEWAY_CONFIGS_DIR, 'strategies');
+
+const yamlNames = (dir: string, prefix = ''): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => `${prefix}${f.slice(0, -'.yaml'.length)}`)
+        .sort()
+    : [];
+
+/** Names of the built-in configs (`default`, …, then `strategies/priority`, …). */
 export function builtInGatewayConfigs(): string[] {
-  return readdirSync(GATEWAY_CONFIGS_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
+  return [...yamlNames(GATEWAY_CONFIGS_DIR), ...yamlNames(STRATEGY_CONFIGS_DIR, 'strategies/')];
+}
+
+/** Names of the built-in strategy configs (`priority`, `least-cost`, …). */
+export function builtInStrategyConfigs(): string[] {
+  return yamlNames(STRATEGY_CONFIGS_DIR);
 }
 
 /**
- * A bare name such as `default` means gateway/configs/default.yaml; anything that looks like a
- * path (has a slash or a .yaml/.yml/.json extension), or names an existing file, is used as given.
+ * A bare name such as `default` means gateway/configs/default.yaml, and `strategies/least-cost`
+ * gateway/configs/strategies/least-cost.yaml (unless a file of that relative path exists); anything
+ * else that looks like a path (has a slash or a .yaml/.yml/.json extension), or names an existing
+ * file, is used as given.
  */
 export function resolveGatewayConfigFile(nameOrPath: string): string {
+  const strategy = /^strategies\/([\w.-]+)$/.exec(nameOrPath);
+  if (strategy && !existsSync(nameOrPath)) {
+    const file = join(STRATEGY_CONFIGS_DIR, `${strategy[1]}.yaml`);
+    if (existsSync(file)) return file;
+  }
   const looksLikePath = /[\\/]/.test(nameOrPath) || /\.(ya?ml|json)$/i.test(nameOrPath);
   if (looksLikePath || existsSync(nameOrPath)) return nameOrPath;
-  const file = fileURLToPath(new URL(`../configs/${nameOrPath}.yaml`, import.meta.url));
+  const file = join(GATEWAY_CONFIGS_DIR, `${nameOrPath}.yaml`);
   if (existsSync(file)) return file;
   const names = builtInGatewayConfigs();
   throw new StormlabError('SL_CONFIG_NOT_FOUND', `no gateway config named "${nameOrPath}"`, [

@@ -15,7 +15,8 @@ virtual keys as "Authorization: Bearer <key>" (the default config's lab key: sk-
 Started by \`stormlab run\` (with an IPC channel to it), it also stops when that parent goes away.
 
 Options:
-  --config NAME|FILE    gateway YAML, or a name in gateway/configs/ (default: default)
+  --config NAME|FILE    gateway YAML, or a name in gateway/configs/ (default: default), or
+                        strategies/<name> in gateway/configs/strategies/
   --port N              port to listen on (default: the config's listen.port; 0 = any free port)
   --host H              address to bind (default: the config's listen.host)
   --upstreams FILE|JSON upstream URLs for upstreams whose config has no url: the output of

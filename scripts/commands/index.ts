@@ -2,6 +2,7 @@ import type { Command } from '../args.js';
 import { bundleCommand } from './bundle.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
+import { compareStrategiesCommand } from './compare-strategies.js';
 import { gamedayCommand } from './gameday.js';
 import { gateCommand } from './gate.js';
 import { gatewayCommand } from './gateway.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   bundleCommand,
   reportCommand,
   compareCommand,
+  compareStrategiesCommand,
   gateCommand,
   gamedayCommand,
   capacityCommand,

@@ -40,6 +40,8 @@ export interface RunLabOptions {
   out?: string;
   /** an external OpenAI-compatible base URL instead of our gateway */
   target?: string;
+  /** a gateway config (built-in name or path) in place of the spec's `target.gateway` */
+  gateway?: string;
   driver?: 'native' | 'k6';
   /** with `--driver k6`: bundle with xk6-sse so TTFT is the first content event */
   sse?: boolean;
@@ -198,6 +200,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const intr = opts.interrupt;
   const loaded = typeof opts.spec === 'string' ? loadSpec(opts.spec).spec : opts.spec;
   let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
+  if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
