@@ -8,6 +8,7 @@ import { BreakerConfigSchema } from '../resilience/breaker.js';
 import { RetryConfigSchema } from '../resilience/retry-config.js';
 import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
+import { CacheConfigSchema } from '../cache/config.js';
 import { KeySchema } from './keys.js';
 import { ModelsSchema } from './models.js';
 import { RouteSchema, type TargetConfig } from './route.js';
@@ -40,6 +41,8 @@ export const GatewayConfigSchema = z
     requests: RequestLimitsSchema.prefault({}),
     prices: PricesSchema.default({}),
     models: ModelsSchema.default({}),
+    /** exact and semantic response cache (gateway/cache/config.ts); absent: no caching */
+    cache: CacheConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();
@@ -75,6 +78,12 @@ export const GatewayConfigSchema = z
         if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'models', j], message: `a routed model (one of ${[...models].join(', ')})` });
       });
     });
+    const routed = `a routed model (one of ${[...models].join(', ')})`;
+    for (const m of Object.keys(cfg.cache?.routes ?? {})) {
+      if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['cache', 'routes', m], message: routed });
+    }
+    const emb = cfg.cache?.semantic?.embeddings;
+    if (emb !== undefined && !models.has(emb)) ctx.addIssue({ code: 'custom', path: ['cache', 'semantic', 'embeddings'], message: routed });
   });
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -9,6 +9,8 @@ import type { AttemptResult, Principal, Target } from '../domain/types.js';
 import type { OpenAIUsage } from '../domain/openai.js';
 import type { Route } from '../domain/route.js';
 import type { TraceContext } from '../telemetry/trace.js';
+import type { ChatCompletion } from '../domain/openai.js';
+import type { CacheState } from '../cache/response-cache.js';
 
 export type AbortCause = 'client' | 'deadline';
 
@@ -30,6 +32,10 @@ export interface Outcome {
   continued?: boolean;
   /** characters of answer text streamed to the client (to bill a stream cut before its usage) */
   streamedChars?: number;
+  /** the complete answer sent as JSON (the cache writes it back) */
+  completion?: ChatCompletion;
+  /** a stream that ended with its `[DONE]`: its whole text and finish reason (the cache writes it back) */
+  streamed?: { text: string; finishReason: string | null };
 }
 
 export class RequestContext implements RoutingInput {
@@ -52,6 +58,8 @@ export class RequestContext implements RoutingInput {
   maxTokens: number | undefined;
   /** how long a client should wait before retrying (ms), for a 429/503 of the gateway's own */
   retryAfterMs: number | undefined;
+  /** the response cache's lookup (cache/response-cache.ts); undefined when the route is not cached */
+  cache: CacheState | undefined;
   /** the HTTP request as received (headers, parsed JSON body) */
   http!: { headers: Readonly<Record<string, string | string[] | undefined>>; body: unknown };
   private cause: AbortCause | undefined;

@@ -8,6 +8,7 @@ import type { CoolDowns } from '../resilience/cooldown.js';
 import type { Accountant } from '../telemetry/accounting.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { GatewayConfig } from '../config/schema.js';
+import type { CacheRuntime } from '../cache/build.js';
 
 export interface PipelineDeps {
   readonly routes: ReadonlyMap<string, Route>;
@@ -20,6 +21,8 @@ export interface PipelineDeps {
   readonly cooldowns: CoolDowns;
   readonly metrics: GatewayMetrics;
   readonly account: Accountant;
+  /** the response cache, when the config has one */
+  readonly cache?: CacheRuntime;
   /** uniform [0, 1) for jitter */
   readonly random: () => number;
   /** ms until a target may be tried again (breaker cool-down or 429 cool-down), 0 if now */

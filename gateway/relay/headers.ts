@@ -3,7 +3,7 @@ import type { Target } from '../domain/types.js';
 import type { RequestContext } from '../pipeline/context.js';
 
 export function decisionHeaders(ctx: RequestContext, served: Target): Record<string, string> {
-  return {
+  const h: Record<string, string> = {
     'x-request-id': ctx.id,
     'x-gateway-route': ctx.route.model,
     'x-gateway-strategy': ctx.route.strategy.name,
@@ -13,4 +13,6 @@ export function decisionHeaders(ctx: RequestContext, served: Target): Record<str
     'x-gateway-model': served.model,
     'x-gateway-attempts': String(ctx.attempts.length),
   };
+  if (ctx.cache) h['x-gateway-cache'] = ctx.cache.outcome;
+  return h;
 }
