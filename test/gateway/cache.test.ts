@@ -60,6 +60,27 @@ async function ask(lab: GatewayLab, user: string, opts: { model?: string; temper
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
 
+async function askStream(lab: GatewayLab, user: string, opts: { region?: string; id?: string } = {}) {
+  const body = {
+    model: 'm1',
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: user },
+    ],
+    max_tokens: 50,
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  const headers = lab.headers({ 'content-type': 'application/json', 'x-request-id': opts.id ?? `cache-test-${++seq}` });
+  if (opts.region) headers['x-gateway-client-region'] = opts.region;
+  const res = await fetch(`${lab.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const raw = await res.text();
+  const events = raw.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  const chunks = events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e) as Record<string, any>);
+  const text = chunks.map((c) => c.choices?.[0]?.delta?.content ?? '').join('');
+  return { status: res.status, headers: res.headers, events, chunks, text, usage: chunks.find((c) => c.usage)?.usage, error: chunks.find((c) => c.error) };
+}
+
 const chatCalls = (lab: GatewayLab) => lab.ledger.filter((e) => e.endpoint !== undefined && !String(e.model).startsWith('emb')).length;
 
 describe('response cache (exact and semantic, regional scope, TTL classes)', () => {
@@ -133,6 +154,55 @@ describe('response cache (exact and semantic, regional scope, TTL classes)', () 
     const b2 = await ask(lab, 'How long does shipping take?', { region: 'b' });
     expect(b2.headers.get('x-gateway-cache')).toBe('exact');
     expect(b2.headers.get('x-gateway-region')).toBe('b');
+  });
+
+  it('replays a hit to a streaming client as SSE ending with usage and [DONE], and caches a complete stream', async () => {
+    const json = await ask(lab, 'How do I cancel my order?', { id: 'stream-src' });
+    const hit = await askStream(lab, 'How do I cancel my order?');
+    expect(hit.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(hit.headers.get('x-gateway-cache')).toBe('exact');
+    expect(hit.text).toBe(json.body.choices[0]?.message.content);
+    expect(hit.chunks.filter((c) => c.choices?.[0]?.delta?.content).length).toBeGreaterThan(1);
+    expect(hit.usage).toMatchObject({ completion_tokens: json.body.usage.completion_tokens, cost_usd: 0 });
+    expect(hit.events.at(-1)).toBe('[DONE]');
+
+    const streamed = await askStream(lab, 'How much does shipping cost to Canada?', { id: 'streamed-src' });
+    expect(streamed.headers.get('x-gateway-cache')).toBe('miss');
+    const again = await ask(lab, 'How much does shipping cost to Canada?');
+    expect(again.headers.get('x-gateway-cache')).toBe('exact');
+    expect(again.headers.get('x-gateway-cache-source')).toBe('streamed-src');
+    expect(again.body.choices[0]?.message.content).toBe(streamed.text);
+  });
+
+  it('never caches a stream cut after its answer began', async () => {
+    await lab.fault({ fault: 'stream-cut', scope: { provider: 'oai', region: 'a' }, params: { afterTokens: 3 } });
+    try {
+      const cut = await askStream(lab, 'Translate into French: "the invoice is late"', { region: 'a' });
+      expect(cut.error?.error?.code).toBe('GW_STREAM_INTERRUPTED');
+      expect(cut.events).not.toContain('[DONE]');
+    } finally {
+      await lab.reset();
+    }
+    const after = await ask(lab, 'Translate into French: "the invoice is late"', { region: 'a' });
+    expect(after.headers.get('x-gateway-cache')).toBe('miss');
+  });
+
+  it('skips the semantic cache for multi-turn requests (the exact cache still applies)', async () => {
+    const turns = (q: string) => ({
+      model: 'm1',
+      max_tokens: 50,
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: 'I have a question about my account.' },
+        { role: 'assistant', content: 'Sure, what is it?' },
+        { role: 'user', content: q },
+      ],
+    });
+    const post = (q: string) =>
+      fetch(`${lab.url}/v1/chat/completions`, { method: 'POST', headers: lab.headers({ 'content-type': 'application/json' }), body: JSON.stringify(turns(q)) });
+    expect((await post('How do I downgrade to the Basic plan?')).headers.get('x-gateway-cache')).toBe('miss');
+    expect((await post('How do I downgrade to the Basic plan?')).headers.get('x-gateway-cache')).toBe('exact');
+    expect((await post('How can I downgrade to the basic plan please?')).headers.get('x-gateway-cache')).toBe('miss');
   });
 
   it('counts lookups by outcome and the cost saved in /metrics', async () => {
