@@ -50,6 +50,12 @@ export const SemanticConfigSchema = z.strictObject({
   dimensions: z.int().positive().optional(),
   threshold: threshold.default(0.93),
   multiTurn: z.boolean().default(false),
+  /**
+   * longer user messages (estimated tokens) skip the semantic lookup: over a long text (a document
+   * with a one-line instruction) the shared bulk dominates the embedding, and "summarise these
+   * notes" and "list their action items" on the same notes look alike (cosine ≈ 0.99)
+   */
+  maxQueryTokens: z.int().positive().default(256),
   /** vectors kept per text, so repeated text is embedded once */
   embeddingCacheEntries: z.int().positive().default(10_000),
   /** entries per index (one index per route, parameters, tenant and scope); the oldest go first */

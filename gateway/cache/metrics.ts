@@ -6,7 +6,7 @@ export interface CacheMetrics {
   readonly lookups: Counter;
   /** USD the hits saved: what their answers cost upstream when first made */
   readonly savedUsd: Counter;
-  /** semantic lookups not made, by reason (multi_turn, no_text, embeddings_failed) */
+  /** semantic lookups not made, by reason (multi_turn, no_text, long_query, embeddings_failed) */
   readonly semanticSkipped: Counter;
   /** entries held, by kind (exact, semantic) */
   readonly entries: Gauge;

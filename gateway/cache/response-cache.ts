@@ -6,6 +6,7 @@
  * anywhere with `scope: global`.
  */
 import { randomUUID } from 'node:crypto';
+import { estimateTokens } from '../../core/tokens.js';
 import type { ChatCompletion } from '../domain/openai.js';
 import type { ChatRequest } from '../domain/request.js';
 import type { Upstream } from '../domain/types.js';
@@ -27,6 +28,8 @@ export interface CachePolicy {
   /** undefined: no semantic lookup */
   readonly threshold: number | undefined;
   readonly multiTurn: boolean;
+  /** longer user messages skip the semantic lookup */
+  readonly maxQueryTokens: number;
 }
 
 export interface CacheHit {
@@ -43,7 +46,7 @@ export interface CacheState {
   hit?: CacheHit;
   /** the last user message's vector, when it was embedded */
   vector?: Float32Array;
-  /** why the semantic cache was not asked (multi_turn, no_text, embeddings_failed) */
+  /** why the semantic cache was not asked (multi_turn, no_text, long_query, embeddings_failed) */
   semanticSkipped?: string;
 }
 
@@ -110,7 +113,8 @@ export class ResponseCache {
     const on = sem !== undefined && this.deps.semantic !== undefined && r.semantic !== false;
     const threshold = on && r.semantic !== false ? (r.semantic.threshold ?? sem.threshold) : undefined;
     const multiTurn = r.semantic !== false && (r.semantic.multiTurn ?? sem?.multiTurn ?? false);
-    return { ttlClass, ttlMs: this.config.ttlClasses[ttlClass] ?? 0, exact: r.exact, threshold, multiTurn };
+    const maxQueryTokens = sem?.maxQueryTokens ?? 0;
+    return { ttlClass, ttlMs: this.config.ttlClasses[ttlClass] ?? 0, exact: r.exact, threshold, multiTurn, maxQueryTokens };
   }
 
   async lookup(input: LookupInput): Promise<CacheState | undefined> {
@@ -133,6 +137,7 @@ export class ResponseCache {
     const text = queryText(input.request.messages);
     if (!policy.multiTurn && isMultiTurn(input.request.messages)) state.semanticSkipped = 'multi_turn';
     else if (text === undefined) state.semanticSkipped = 'no_text';
+    else if (estimateTokens(text) > policy.maxQueryTokens) state.semanticSkipped = 'long_query';
     else {
       state.vector = await embeddings.vector(input, text);
       if (!state.vector) state.semanticSkipped = 'embeddings_failed';

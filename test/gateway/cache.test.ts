@@ -205,6 +205,15 @@ describe('response cache (exact and semantic, regional scope, TTL classes)', () 
     expect((await post('How can I downgrade to the basic plan please?')).headers.get('x-gateway-cache')).toBe('miss');
   });
 
+  it('keeps long documents out of the semantic cache: a different instruction on the same notes is not a hit', async () => {
+    const notes = Array.from({ length: 60 }, (_, i) => `Item ${i}: the team reviewed the rollout plan for region ${i % 7} and agreed on owners.`).join('\n');
+    await ask(lab, `Summarize these meeting notes in five bullet points.\n\n${notes}`);
+    const other = await ask(lab, `List every action item in these meeting notes with its owner.\n\n${notes}`);
+    expect(other.headers.get('x-gateway-cache')).toBe('miss');
+    const text = await (await fetch(`${lab.url}/metrics`)).text();
+    expect(text).toMatch(/^stormlab_gateway_cache_semantic_skipped_total\{model="m1",reason="long_query"\} [2-9]/m);
+  });
+
   it('counts lookups by outcome and the cost saved in /metrics', async () => {
     const text = await (await fetch(`${lab.url}/metrics`)).text();
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 'NaN');
