@@ -58,6 +58,8 @@ export interface LookupInput extends AttemptContext {
   readonly tenant: string;
   /** the upstream the request would be sent to now (its region is the request's) */
   readonly bound: Upstream;
+  /** the client asked for a fresh answer (`cache-control: no-cache`): no match, but the answer is written */
+  readonly refresh?: boolean;
 }
 
 /** A complete answer to write back. */
@@ -124,7 +126,7 @@ export class ResponseCache {
     const state: CacheState = { policy, keys: requestKeys(input.route.model, input.request), tenant, outcome: 'miss' };
     const scope = scopeLabel(this.config.scope, input.bound);
     const now = this.deps.now();
-    if (policy.exact) {
+    if (policy.exact && !input.refresh) {
       const e = await this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
       if (e && e.expiresAt > now && fitsCap(e, capOf(input.request))) {
         state.outcome = 'exact';
@@ -142,7 +144,7 @@ export class ResponseCache {
       state.vector = await embeddings.vector(input, text);
       if (!state.vector) state.semanticSkipped = 'embeddings_failed';
     }
-    if (!state.vector) return state;
+    if (!state.vector || input.refresh) return state;
     const m = semantic.find(scoped(state.keys.partition, tenant, scope), state.vector, policy.threshold, this.deps.now(), () => true);
     if (m) {
       state.outcome = 'semantic';

@@ -43,7 +43,11 @@ interface Answer {
 }
 
 let seq = 0;
-async function ask(lab: GatewayLab, user: string, opts: { model?: string; temperature?: number; feature?: string; region?: string; id?: string } = {}): Promise<Answer> {
+async function ask(
+  lab: GatewayLab,
+  user: string,
+  opts: { model?: string; temperature?: number; feature?: string; region?: string; id?: string; cacheControl?: string } = {},
+): Promise<Answer> {
   const body: Record<string, unknown> = {
     model: opts.model ?? 'm1',
     messages: [
@@ -56,6 +60,7 @@ async function ask(lab: GatewayLab, user: string, opts: { model?: string; temper
   if (opts.feature) body.metadata = { feature: opts.feature };
   const headers = lab.headers({ 'content-type': 'application/json', 'x-request-id': opts.id ?? `cache-test-${++seq}` });
   if (opts.region) headers['x-gateway-client-region'] = opts.region;
+  if (opts.cacheControl) headers['cache-control'] = opts.cacheControl;
   const res = await fetch(`${lab.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
@@ -212,6 +217,19 @@ describe('response cache (exact and semantic, regional scope, TTL classes)', () 
     expect(other.headers.get('x-gateway-cache')).toBe('miss');
     const text = await (await fetch(`${lab.url}/metrics`)).text();
     expect(text).toMatch(/^stormlab_gateway_cache_semantic_skipped_total\{model="m1",reason="long_query"\} [2-9]/m);
+  });
+
+  it('lets a client opt out (cache-control: no-store) or ask for a fresh answer (no-cache)', async () => {
+    const q = 'Where can I download my invoices?';
+    const out = await ask(lab, q, { cacheControl: 'no-store' });
+    expect(out.headers.get('x-gateway-cache')).toBeNull();
+    expect((await ask(lab, q, { cacheControl: 'no-store' })).headers.get('x-gateway-cache')).toBeNull();
+    await ask(lab, q);
+    const fresh = await ask(lab, q, { cacheControl: 'no-cache', id: 'fresh-src' });
+    expect(fresh.headers.get('x-gateway-cache')).toBe('miss');
+    const hit = await ask(lab, q);
+    expect(hit.headers.get('x-gateway-cache')).toBe('exact');
+    expect(hit.headers.get('x-gateway-cache-source')).toBe('fresh-src');
   });
 
   it('counts lookups by outcome and the cost saved in /metrics', async () => {
