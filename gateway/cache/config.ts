@@ -62,7 +62,8 @@ export const SemanticConfigSchema = z.strictObject({
   maxEntries: z.int().positive().default(100_000),
   /** HNSW graph degree and search breadth (hnswlib) */
   m: z.int().min(4).max(64).default(16),
-  efConstruction: z.int().min(16).max(800).default(200),
+  /** 64 keeps an insert (a cache write, on the event loop) cheap; recall is measured by `npm run bench:cache` */
+  efConstruction: z.int().min(16).max(800).default(64),
   efSearch: z.int().min(8).max(800).default(64),
 });
 export type SemanticConfig = z.output<typeof SemanticConfigSchema>;
