@@ -35,7 +35,7 @@ export function buildCache(config: CacheConfig, d: CacheBuildDeps): CacheRuntime
   const embeddings =
     sem && embRoute
       ? new EmbeddingCache(
-          routeEmbedder(embRoute, sem.dimensions, {
+          routeEmbedder(embRoute, { dimensions: sem.dimensions, timeoutMs: sem.timeoutMs }, {
             attempt: (r) => d.attempts.inc({ upstream: r.target.upstream.id, model: r.target.model, outcome: r.outcome }),
             account: (usage, r) => {
               if (usage && typeof usage === 'object') d.account({ completion_tokens: 0, ...usage }, r.target);

@@ -56,6 +56,8 @@ export const SemanticConfigSchema = z.strictObject({
    * notes" and "list their action items" on the same notes look alike (cosine ≈ 0.99)
    */
   maxQueryTokens: z.int().positive().default(256),
+  /** an embeddings lookup slower than this is given up (the request goes on as a miss) */
+  timeoutMs: z.int().positive().max(60_000).default(1000),
   /** vectors kept per text, so repeated text is embedded once */
   embeddingCacheEntries: z.int().positive().default(10_000),
   /** entries per index (one index per route, parameters, tenant and scope); the oldest go first */

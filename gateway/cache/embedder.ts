@@ -1,6 +1,7 @@
 /**
  * Embeddings for the semantic cache, from the embeddings route the config names (its targets in
- * order, breakers respected, every attempt counted and priced like any other), with a small LRU
+ * order, breakers respected, every attempt counted and priced like any other; the whole lookup
+ * bounded by `timeoutMs`), with a small LRU
  * of vectors so a text that comes back is embedded once, and one call in flight per text.
  */
 import type { Route } from '../domain/route.js';
@@ -18,15 +19,17 @@ export interface EmbedderHooks {
 }
 
 /** One embeddings call over the route's targets; undefined when none answered with a vector. */
-export function routeEmbedder(route: Route, dimensions: number | undefined, hooks: EmbedderHooks): EmbedCall {
+export function routeEmbedder(route: Route, opts: { dimensions: number | undefined; timeoutMs: number }, hooks: EmbedderHooks): EmbedCall {
   const targets = route.targets.filter((t) => t.upstream.format.embeddingsPath !== undefined);
   return async (parent, text) => {
-    const ctx: AttemptContext = { ...parent, id: parent.id, route, stream: false, promptTokens: 0, remainingMs: (n) => parent.remainingMs(n) };
+    // one bound for the whole lookup, over every target tried: a slow embeddings model costs a miss, not the request
+    const signal = AbortSignal.any([parent.signal, AbortSignal.timeout(opts.timeoutMs)]);
+    const ctx: AttemptContext = { ...parent, route, signal, stream: false, promptTokens: 0, remainingMs: (n) => parent.remainingMs(n) };
     let n = 0;
     for (const target of targets) {
       if (ctx.signal.aborted) return undefined;
       if (!target.breaker.tryAcquire(performance.now())) continue;
-      const request = { model: target.model, input: text, encoding_format: 'float' as const, ...(dimensions ? { dimensions } : {}) };
+      const request = { model: target.model, input: text, encoding_format: 'float' as const, ...(opts.dimensions ? { dimensions: opts.dimensions } : {}) };
       const r = await embed(ctx, target, request, ++n);
       hooks.attempt(r.result);
       target.breaker.record(r.result.outcome === 'ok' || r.result.outcome === '4xx', performance.now());

@@ -257,3 +257,31 @@ describe('response cache with scope: global', () => {
     expect(b.headers.get('x-gateway-region')).toBe('a');
   });
 });
+
+describe('response cache when the embeddings model hangs', () => {
+  let lab: GatewayLab;
+  beforeAll(async () => {
+    lab = await startGatewayLab(
+      {
+        routes: [
+          { model: 'm1', targets: [{ upstream: 'oai/a' }] },
+          { model: 'emb-x', targets: [{ upstream: 'oai/b' }] },
+        ],
+        prices: { ...PRICES, 'emb-x': { input: 0.02, output: 0 } },
+        cache: { semantic: { embeddings: 'emb-x', timeoutMs: 200 }, routes: { m1: {} } },
+      },
+      FLEET,
+    );
+  });
+  afterAll(() => lab.close());
+
+  it('gives the semantic lookup up after timeoutMs and serves the request as a miss; the exact cache still works', async () => {
+    await lab.fault({ fault: 'outage-hang', scope: { provider: 'oai', region: 'b' } });
+    const first = await ask(lab, 'How do I export my data?');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-gateway-cache')).toBe('miss');
+    expect((await ask(lab, 'How do I export my data?')).headers.get('x-gateway-cache')).toBe('exact');
+    const text = await (await fetch(`${lab.url}/metrics`)).text();
+    expect(text).toMatch(/^stormlab_gateway_cache_semantic_skipped_total\{model="m1",reason="embeddings_failed"\} 1$/m);
+  });
+});
