@@ -44,7 +44,8 @@ export function buildCache(config: CacheConfig, d: CacheBuildDeps): CacheRuntime
           sem.embeddingCacheEntries,
         )
       : undefined;
-  const semantic = sem ? new SemanticStore({ m: sem.m, efConstruction: sem.efConstruction, efSearch: sem.efSearch, maxEntries: sem.maxEntries }) : undefined;
+  const hnsw = sem ? { m: sem.m, efConstruction: sem.efConstruction, efSearch: sem.efSearch, maxEntries: sem.maxEntries } : undefined;
+  const semantic = hnsw ? new SemanticStore(hnsw) : undefined;
   const cache = new ResponseCache(config, {
     exact: d.exactStore ?? new MemoryExactStore(config.maxEntries),
     ...(semantic ? { semantic } : {}),

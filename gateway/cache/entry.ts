@@ -9,7 +9,13 @@ export interface CacheEntry {
   /** the complete answer in OpenAI's shape, usage included (a stream's text is folded into it) */
   readonly completion: ChatCompletion;
   /** the target that served it: `upstream id:model`, its upstream, provider, region and zone */
-  readonly target: { readonly key: string; readonly upstream: string; readonly provider: string; readonly region: string; readonly zone: string };
+  readonly target: {
+    readonly key: string;
+    readonly upstream: string;
+    readonly provider: string;
+    readonly region: string;
+    readonly zone: string;
+  };
   /** what the answer cost upstream (USD), saved again by every hit */
   readonly costUsd: number | undefined;
   /** the `max_tokens` the answer was asked with (undefined: none) */

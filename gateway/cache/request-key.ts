@@ -44,7 +44,10 @@ export function canonicalJson(v: unknown): string {
 function contentOf(content: ChatMessage['content']): unknown {
   if (typeof content === 'string') return normalizePrompt(content);
   if (!Array.isArray(content)) return null;
-  const texts = content.map((p) => (p && typeof p === 'object' && (p as { type?: unknown }).type === 'text' ? (p as { text?: unknown }).text : undefined));
+  const texts = content.map((p) => {
+    const part = p as { type?: unknown; text?: unknown } | null;
+    return part && typeof part === 'object' && part.type === 'text' ? part.text : undefined;
+  });
   if (texts.every((t) => typeof t === 'string')) return normalizePrompt((texts as string[]).join('\n'));
   return content;
 }

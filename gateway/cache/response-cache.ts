@@ -157,7 +157,8 @@ export class ResponseCache {
   write(state: CacheState, a: Answered): CacheEntry | undefined {
     if (state.outcome !== 'miss' || state.policy.ttlMs <= 0) return undefined;
     const choice = a.completion.choices[0];
-    if (a.completion.choices.length !== 1 || !choice || typeof choice.message.content !== 'string' || choice.message.tool_calls) return undefined;
+    const plainText = a.completion.choices.length === 1 && typeof choice?.message.content === 'string' && !choice.message.tool_calls;
+    if (!plainText) return undefined;
     const now = this.deps.now();
     const up = a.served.upstream;
     const entry: CacheEntry = {
@@ -171,8 +172,13 @@ export class ResponseCache {
       expiresAt: now + state.policy.ttlMs,
     };
     const scope = scopeLabel(this.config.scope, up);
-    if (state.policy.exact) void Promise.resolve(this.deps.exact.set(scoped(state.keys.exact, state.tenant, scope), entry, state.policy.ttlMs)).catch(() => undefined);
-    if (state.vector && this.deps.semantic) this.deps.semantic.add(scoped(state.keys.partition, state.tenant, scope), state.vector, entry);
+    if (state.policy.exact) {
+      // a shared store's failure costs a future hit, never this answer
+      const written = this.deps.exact.set(scoped(state.keys.exact, state.tenant, scope), entry, state.policy.ttlMs);
+      void Promise.resolve(written).catch(() => undefined);
+    }
+    const { semantic } = this.deps;
+    if (state.vector && semantic) semantic.add(scoped(state.keys.partition, state.tenant, scope), state.vector, entry);
     return entry;
   }
 

@@ -43,7 +43,19 @@ function replayed(ctx: RequestContext, hit: CacheHit): ChatCompletion {
   return { ...c, id: `chatcmpl-${ctx.id}`, created: Math.floor(Date.now() / 1000), ...(usage ? { usage } : {}) };
 }
 
-export async function relayCached(ctx: RequestContext, hit: CacheHit, reply: FastifyReply, deps: PipelineDeps, replay: ReplayConfig): Promise<FastifyReply | void> {
+/** One SSE chunk of the replayed answer. */
+function chunkOf(c: ChatCompletion, delta: Record<string, unknown>, finish: string | null): string {
+  const choices = [{ index: 0, delta, finish_reason: finish }];
+  return JSON.stringify({ id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, choices });
+}
+
+export async function relayCached(
+  ctx: RequestContext,
+  hit: CacheHit,
+  reply: FastifyReply,
+  deps: PipelineDeps,
+  replay: ReplayConfig,
+): Promise<FastifyReply | void> {
   const o = ctx.outcome;
   const completion = replayed(ctx, hit);
   o.status = 200;
@@ -55,21 +67,27 @@ export async function relayCached(ctx: RequestContext, hit: CacheHit, reply: Fas
     return reply.headers(hitHeaders(ctx, hit)).header('content-type', 'application/json').send(JSON.stringify(completion));
   }
   reply.hijack();
-  reply.raw.writeHead(200, { ...hitHeaders(ctx, hit), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  reply.raw.writeHead(200, {
+    ...hitHeaders(ctx, hit),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   const out = new SseWriter(reply.raw);
   const choice = completion.choices[0];
   const text = typeof choice?.message.content === 'string' ? choice.message.content : '';
-  const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
-  await out.data(chunk({ role: 'assistant', content: '' }, null));
+  await out.data(chunkOf(completion, { role: 'assistant', content: '' }, null));
   const size = replay.tokensPerChunk * CHARS_PER_TOKEN;
   for (let i = 0; i < text.length && !out.gone; i += size) {
     if (i > 0 && replay.mode === 'paced' && replay.intervalMs > 0) await sleep(replay.intervalMs);
-    await out.data(chunk({ content: text.slice(i, i + size) }, null));
+    await out.data(chunkOf(completion, { content: text.slice(i, i + size) }, null));
     o.ttftMs ??= performance.now() - ctx.startedAt;
     o.streamedChars = Math.min(text.length, i + size);
   }
-  await out.data(chunk({}, choice?.finish_reason ?? 'stop'));
-  if (ctx.clientWantsUsage && completion.usage) await out.data(JSON.stringify({ id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [], usage: completion.usage }));
+  await out.data(chunkOf(completion, {}, choice?.finish_reason ?? 'stop'));
+  if (ctx.clientWantsUsage && completion.usage) {
+    const { id, created, model, usage } = completion;
+    await out.data(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }));
+  }
   out.end('data: [DONE]\n\n');
 }
