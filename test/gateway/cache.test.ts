@@ -285,3 +285,30 @@ describe('response cache when the embeddings model hangs', () => {
     expect(text).toMatch(/^stormlab_gateway_cache_semantic_skipped_total\{model="m1",reason="embeddings_failed"\} 1$/m);
   });
 });
+
+describe('response cache with paced replay', () => {
+  let lab: GatewayLab;
+  beforeAll(async () => {
+    lab = await startGatewayLab(
+      {
+        routes: [{ model: 'm1', targets: [{ upstream: 'oai/a' }] }],
+        cache: { replay: { mode: 'paced', tokensPerChunk: 2, intervalMs: 40 }, routes: { m1: {} } },
+      },
+      FLEET,
+    );
+  });
+  afterAll(() => lab.close());
+
+  it('spreads a hit over the stream, intervalMs between content chunks, instead of one burst', async () => {
+    const json = await ask(lab, 'How do I rotate my API key?');
+    const text = json.body.choices[0]?.message.content ?? '';
+    const started = performance.now();
+    const hit = await askStream(lab, 'How do I rotate my API key?');
+    const elapsed = performance.now() - started;
+    expect(hit.headers.get('x-gateway-cache')).toBe('exact');
+    expect(hit.text).toBe(text);
+    const contentChunks = hit.chunks.filter((c) => c.choices?.[0]?.delta?.content).length;
+    expect(contentChunks).toBe(Math.ceil(text.length / 8));
+    expect(elapsed).toBeGreaterThanOrEqual((contentChunks - 1) * 40);
+  });
+});
