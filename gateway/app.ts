@@ -26,6 +26,7 @@ import { buildRouteTable } from './pipeline/route-table.js';
 import { CircuitBreaker } from './resilience/breaker.js';
 import { CoolDowns } from './resilience/cooldown.js';
 import { RetryBudget } from './resilience/retry-budget.js';
+import { buildCache } from './cache/build.js';
 import { createAccountant } from './telemetry/accounting.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
 import { closeUpstreams, createUpstream } from './upstream/pool.js';
@@ -71,6 +72,10 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
       });
     },
   });
+  const account = createAccountant(metrics);
+  const cache = config.cache
+    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account })
+    : undefined;
   return {
     routes,
     routeNames: [...routes.keys()].map((m) => JSON.stringify(m)).join(', '),
@@ -80,7 +85,8 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
     budget: new RetryBudget(config.retry.budget),
     cooldowns,
     metrics,
-    account: createAccountant(metrics),
+    account,
+    ...(cache ? { cache } : {}),
     random,
     store,
     budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),

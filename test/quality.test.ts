@@ -45,7 +45,8 @@ describe('answer quality: fleet verdicts → ledger → report', () => {
       },
       timeout: '20s',
     });
-    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { authorization: 'Bearer sk-stormlab-lab' } });
+    // every answer must come from the fleet (which judges it): the default gateway's cache is bypassed
+    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { authorization: 'Bearer sk-stormlab-lab', 'cache-control': 'no-store' } });
     expect(result.requests).toBe(60);
     expect(result.errors).toBe(0);
     await fleet.close(); // flush the ledger

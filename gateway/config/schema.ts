@@ -9,6 +9,7 @@ import { RetryConfigSchema } from '../resilience/retry-config.js';
 import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
 import { AdminSchema, BudgetSchema } from './budgets.js';
+import { CacheConfigSchema } from '../cache/config.js';
 import { KeySchema } from './keys.js';
 import { ModelsSchema } from './models.js';
 import { checkPolicies } from './policy-checks.js';
@@ -47,6 +48,8 @@ export const GatewayConfigSchema = z
     tenants: TenantsSchema.default({}),
     budgets: z.array(BudgetSchema).default([]),
     admin: AdminSchema.prefault({}),
+    /** exact and semantic response cache (gateway/cache/config.ts); absent: no caching */
+    cache: CacheConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();
@@ -83,6 +86,12 @@ export const GatewayConfigSchema = z
       });
     });
     checkPolicies({ ...cfg, routedModels: models }, ctx);
+    const routed = `a routed model (one of ${[...models].join(', ')})`;
+    for (const m of Object.keys(cfg.cache?.routes ?? {})) {
+      if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['cache', 'routes', m], message: routed });
+    }
+    const emb = cfg.cache?.semantic?.embeddings;
+    if (emb !== undefined && !models.has(emb)) ctx.addIssue({ code: 'custom', path: ['cache', 'semantic', 'embeddings'], message: routed });
   });
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -1,10 +1,12 @@
 import type { StreamItem } from './format.js';
+import type { CacheHit } from '../cache/response-cache.js';
 import type { ChatCompletion } from './openai.js';
 import type { Target } from './types.js';
 
-/** A committed answer: a complete completion, or a stream primed up to its first content. */
+/** A committed answer: a complete completion, a stream primed up to its first content, or a cache hit. */
 export type Answer =
   | { readonly kind: 'json'; readonly completion: ChatCompletion }
+  | { readonly kind: 'cached'; readonly hit: CacheHit }
   | {
       readonly kind: 'stream';
       /** items read while priming, first content included */

@@ -11,6 +11,8 @@ import type { Route } from '../domain/route.js';
 import type { TraceContext } from '../telemetry/trace.js';
 import type { Hold, SpendSubject } from '../admission/budgets.js';
 import type { Pin } from '../admission/residency.js';
+import type { ChatCompletion } from '../domain/openai.js';
+import type { CacheState } from '../cache/response-cache.js';
 
 export type AbortCause = 'client' | 'deadline';
 
@@ -32,6 +34,10 @@ export interface Outcome {
   continued?: boolean;
   /** characters of answer text streamed to the client (to bill a stream cut before its usage) */
   streamedChars?: number;
+  /** the complete answer sent as JSON (the cache writes it back) */
+  completion?: ChatCompletion;
+  /** a stream that ended with its `[DONE]`: its whole text and finish reason (the cache writes it back) */
+  streamed?: { text: string; finishReason: string | null };
 }
 
 export class RequestContext implements RoutingInput {
@@ -61,6 +67,8 @@ export class RequestContext implements RoutingInput {
   /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
   pin: Pin | undefined;
   pinWaitUntil = 0;
+  /** the response cache's lookup (cache/response-cache.ts); undefined when the route is not cached */
+  cache: CacheState | undefined;
   /** the HTTP request as received (headers, parsed JSON body) */
   http!: { headers: Readonly<Record<string, string | string[] | undefined>>; body: unknown };
   private cause: AbortCause | undefined;

@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { Budgets } from '../admission/budgets.js';
 import type { ResidencyTable } from '../admission/residency.js';
 import type { SharedStore } from '../state/store.js';
+import type { CacheRuntime } from '../cache/build.js';
 
 export interface PipelineDeps {
   readonly routes: ReadonlyMap<string, Route>;
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   readonly store: SharedStore;
   readonly budgets: Budgets;
   readonly residency: ResidencyTable;
+  /** the response cache, when the config has one */
+  readonly cache?: CacheRuntime;
   /** uniform [0, 1) for jitter */
   readonly random: () => number;
   /** ms until a target may be tried again (breaker cool-down or 429 cool-down), 0 if now */

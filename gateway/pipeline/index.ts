@@ -1,7 +1,7 @@
 /**
  * The chat request lifecycle, in one visible order:
  *
- *   trace → auth → parse → select → budget → residency → [cache] → candidates
+ *   trace → auth → parse → select → budget → residency → candidates → cache lookup
  *     → failover [ attempt: breaker → send → prime ] → relay (stream or body) → settle
  *
  * `trace` happens as the context is made (http/chat.ts); `settle` runs once when the response
@@ -10,11 +10,13 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Committed } from '../domain/answer.js';
+import { relayCached } from '../relay/cached.js';
 import { relayJson } from '../relay/json.js';
 import { relayStream } from '../relay/stream.js';
 import type { RequestContext } from './context.js';
 import type { PipelineDeps } from './deps.js';
 import { authenticate } from './stages/authenticate.js';
+import { lookupCache } from './stages/cache-lookup.js';
 import { chooseCandidates } from './stages/candidates.js';
 import { continueOnFallback } from './stages/continue.js';
 import { admitBudget } from './stages/budget.js';
@@ -25,7 +27,15 @@ import { selectRoute } from './stages/select.js';
 /** A stage: reads and writes the context; returning a committed answer skips failover. */
 export type Stage = (ctx: RequestContext, deps: PipelineDeps) => void | Committed | Promise<void | Committed>;
 
-export const BEFORE_FAILOVER: readonly Stage[] = [authenticate, parseRequest, selectRoute, admitBudget, pinToResidency, chooseCandidates];
+export const BEFORE_FAILOVER: readonly Stage[] = [
+  authenticate,
+  parseRequest,
+  selectRoute,
+  admitBudget,
+  pinToResidency,
+  chooseCandidates,
+  lookupCache,
+];
 
 /** Run a request through every stage up to the relay; `onCommit` learns the serving target's release. */
 export async function runChat(ctx: RequestContext, deps: PipelineDeps, reply: FastifyReply, onCommit: (leave: () => void) => void): Promise<FastifyReply | void> {
@@ -41,6 +51,7 @@ export async function runChat(ctx: RequestContext, deps: PipelineDeps, reply: Fa
   committed ??= await failoverPinned(ctx, deps);
   onCommit(committed.leave);
   const { answer, target } = committed;
+  if (answer.kind === 'cached') return relayCached(ctx, answer.hit, reply, deps, deps.cache?.replay ?? { mode: 'immediate', tokensPerChunk: 4, intervalMs: 0 });
   if (answer.kind === 'json') {
     ctx.outcome.status = 200;
     return relayJson(ctx, answer.completion, target, reply, deps);

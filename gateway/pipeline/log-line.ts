@@ -16,7 +16,7 @@ export function logRequest(log: FastifyBaseLogger, ctx: RequestContext, duration
       strategy: ctx.route?.strategy.name,
       target: o.served?.key,
       attempts: ctx.attempts.map((a) => `${a.target.key} ${a.outcome}`),
-      cache: 'miss',
+      cache: ctx.cache?.outcome,
       status: o.status,
       error: o.errorCode,
       truncated: o.truncated,

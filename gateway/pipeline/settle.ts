@@ -1,12 +1,13 @@
 /**
  * settle: runs exactly once per request, when the response is over (sent, failed, or the
  * client left): bill a stream cut before its usage arrived for what was generated, feed the
- * serving target's TTFT average, bill the spend (budgets, attribution), release its in-flight
- * count, count the request, log one line.
+ * serving target's TTFT average, bill the spend (budgets, attribution), write a complete answer
+ * to the cache, release the target's in-flight count, count the request, log one line.
  */
 import { CHARS_PER_TOKEN } from '../../core/tokens.js';
 import type { RequestContext } from './context.js';
 import type { PipelineDeps } from './deps.js';
+import { writeBack } from '../cache/write-back.js';
 
 /** Weight of the newest observation in a target's TTFT moving average. */
 const EMA_ALPHA = 0.2;
@@ -42,6 +43,7 @@ export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHoo
     }
     const labels = { model, provider: served.upstream.provider, region: served.upstream.region };
     if (o.ttftMs !== undefined) deps.metrics.ttft.observe(labels, o.ttftMs / 1000);
+    if (deps.cache && ctx.cache) writeBack(ctx, served, deps.cache);
     deps.metrics.decisions.inc({ model, strategy: ctx.route.strategy.name, provider: labels.provider, region: labels.region, target_model: served.model });
   }
   if (ctx.spend) {

@@ -15,5 +15,6 @@ export function decisionHeaders(ctx: RequestContext, served: Target): Record<str
   };
   // a soft budget sent the request to a cheaper route
   if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;
+  if (ctx.cache) h['x-gateway-cache'] = ctx.cache.outcome;
   return h;
 }

@@ -10,6 +10,7 @@ export function relayJson(ctx: RequestContext, completion: ChatCompletion, serve
   const outcome = ctx.outcome;
   outcome.served = served;
   outcome.ttftMs = performance.now() - ctx.startedAt;
+  outcome.completion = completion;
   if (completion.usage) {
     outcome.usage = completion.usage;
     const cost = deps.account(completion.usage, served);

@@ -27,6 +27,7 @@ interface Progress {
   text: string;
   contentSent: boolean;
   done: boolean;
+  finishReason: string | null;
 }
 
 export async function relayStream(ctx: RequestContext, first: Live, reply: FastifyReply, deps: PipelineDeps, resume: Resume): Promise<void> {
@@ -39,7 +40,7 @@ export async function relayStream(ctx: RequestContext, first: Live, reply: Fasti
     connection: 'keep-alive',
   });
   const out = new SseWriter(raw);
-  const progress: Progress = { text: '', contentSent: false, done: false };
+  const progress: Progress = { text: '', contentSent: false, done: false, finishReason: null };
   let live = first;
   ctx.outcome.served = live.target;
   ctx.outcome.status = 200;
@@ -97,6 +98,7 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
           p.text += item.text;
           ctx.outcome.streamedChars = p.text.length;
         }
+        if (item.data.includes('"finish_reason":"')) p.finishReason = finishReasonOf(item.data) ?? p.finishReason;
         await out.data(item.data);
         return undefined;
       case 'usage': {
@@ -112,6 +114,7 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
       }
       case 'done':
         p.done = true;
+        ctx.outcome.streamed = { text: p.text, finishReason: p.finishReason };
         out.end('data: [DONE]\n\n');
         return undefined;
       case 'error':
@@ -142,4 +145,11 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
       if (f || p.done) return f;
     }
   }
+}
+
+/** The finish reason of a chunk that carries one. */
+function finishReasonOf(data: string): string | undefined {
+  const chunk = JSON.parse(data) as { choices?: Array<{ finish_reason?: unknown }> };
+  const f = chunk.choices?.[0]?.finish_reason;
+  return typeof f === 'string' ? f : undefined;
 }

@@ -56,6 +56,30 @@ const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp 
     path: /breaker\.errorRate/,
     expected: /1/,
   },
+  {
+    name: 'a cache for a model no route serves',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\ncache: { routes: { m9: {} } }\n`,
+    path: /cache\.routes\.m9/,
+    expected: /a routed model \(one of m1\)/,
+  },
+  {
+    name: 'a cache TTL class that is not declared',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\ncache: { routes: { m1: { ttl: weekly } } }\n`,
+    path: /cache\.routes\.m1\.ttl/,
+    expected: /TTL class declared in cache\.ttlClasses \(one of "general", "time-sensitive"\)/,
+  },
+  {
+    name: 'a cache TTL without units',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\ncache: { ttlClasses: { general: 7days }, routes: { m1: {} } }\n`,
+    path: /cache\.ttlClasses\.general/,
+    expected: /duration such as/,
+  },
+  {
+    name: 'a semantic threshold out of range',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\ncache: { semantic: { embeddings: m1, threshold: 1.5 }, routes: { m1: {} } }\n`,
+    path: /cache\.semantic\.threshold/,
+    expected: /1/,
+  },
 ];
 
 describe('bad gateway config', () => {

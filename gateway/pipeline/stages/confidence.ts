@@ -25,7 +25,7 @@ export function confidenceOptions(route: Route): AttemptOptions {
 /** The answer's leading log-probabilities are confident enough to keep (always true off a cascade). */
 export function confident(route: Route, answer: Answer): boolean {
   const c = route.confidence;
-  if (!c) return true;
+  if (!c || answer.kind === 'cached') return true;
   const logprobs =
     answer.kind === 'stream' ? streamLogprobs(answer.head) : (answer.completion.choices[0]?.logprobs?.content ?? []).map((t) => t.logprob);
   return isConfident(logprobs, c);

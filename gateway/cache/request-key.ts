@@ -1,0 +1,116 @@
+/**
+ * What a cached answer is keyed by. Two requests share an exact entry only when the route, every
+ * output-affecting parameter (temperature, top_p, tools, response_format, seed, stop, …) and the
+ * normalised messages (system prompt included) are the same. What does not change the answer is
+ * left out: `stream`, `stream_options`, `metadata`, `user`, `store`, `service_tier`, and the
+ * output cap (`max_tokens`), which is checked apart (cache.ts: `fitsCap`). The semantic
+ * partition is the same key without the last user message, whose text is what gets embedded.
+ */
+import { createHash } from 'node:crypto';
+import { normalizePrompt } from '../../core/prompt-key.js';
+import type { ChatMessage, ChatRequest } from '../domain/request.js';
+
+/** Request fields that do not change the answer (or, for the cap, are checked apart). */
+const NOT_OUTPUT_AFFECTING = new Set([
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'metadata',
+  'user',
+  'store',
+  'service_tier',
+  'max_tokens',
+  'max_completion_tokens',
+]);
+
+/** OpenAI's defaults, so an omitted parameter and its default share entries. */
+const DEFAULTS: Readonly<Record<string, unknown>> = { temperature: 1, top_p: 1, n: 1, presence_penalty: 0, frequency_penalty: 0 };
+
+/** JSON with object keys sorted, so key order in the request never matters. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** The text of a message's content: a string, or its text parts joined; other parts kept as JSON. */
+function contentOf(content: ChatMessage['content']): unknown {
+  if (typeof content === 'string') return normalizePrompt(content);
+  if (!Array.isArray(content)) return null;
+  const texts = content.map((p) => {
+    const part = p as { type?: unknown; text?: unknown } | null;
+    return part && typeof part === 'object' && part.type === 'text' ? part.text : undefined;
+  });
+  if (texts.every((t) => typeof t === 'string')) return normalizePrompt((texts as string[]).join('\n'));
+  return content;
+}
+
+/** A message with its content's whitespace folded (leading, trailing and runs) and text parts joined. */
+export function normaliseMessage(m: ChatMessage): unknown {
+  return { ...m, content: contentOf(m.content) };
+}
+
+/** The parameters that change the answer, defaults filled in. */
+export function outputParams(request: ChatRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(request)) if (!NOT_OUTPUT_AFFECTING.has(k) && v !== null && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(DEFAULTS)) out[k] ??= v;
+  return out;
+}
+
+/** More than one user turn, or an assistant or tool turn: a conversation, not a single question. */
+export function isMultiTurn(messages: readonly ChatMessage[]): boolean {
+  let users = 0;
+  for (const m of messages) {
+    if (m.role === 'user') users += 1;
+    else if (m.role !== 'system' && m.role !== 'developer') return true;
+  }
+  return users > 1;
+}
+
+/** The last user message's text (what the semantic cache embeds), when it has one. */
+export function queryText(messages: readonly ChatMessage[]): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as ChatMessage;
+    if (m.role !== 'user') continue;
+    const c = contentOf(m.content);
+    return typeof c === 'string' && c.length > 0 ? c : undefined;
+  }
+  return undefined;
+}
+
+function digest(parts: readonly unknown[]): string {
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+}
+
+export interface RequestKeys {
+  /** the exact key, before the tenant and scope are added */
+  exact: string;
+  /** the semantic partition (everything but the last user message), before tenant and scope */
+  partition: string;
+}
+
+/** The keys of a request to a route. */
+export function requestKeys(route: string, request: ChatRequest): RequestKeys {
+  const params = outputParams(request);
+  const messages = request.messages.map(normaliseMessage);
+  let last = -1;
+  for (let i = messages.length - 1; i >= 0; i--) if (request.messages[i]?.role === 'user') {
+    last = i;
+    break;
+  }
+  const context = last < 0 ? messages : messages.filter((_, i) => i !== last);
+  return { exact: digest([route, params, messages]), partition: digest([route, params, context]) };
+}
+
+/** A key within a tenant and a scope (`region:us-east`, `zone:eu`, `global`). */
+export function scoped(key: string, tenant: string, scope: string): string {
+  return `${tenant}\u0000${scope}\u0000${key}`;
+}
