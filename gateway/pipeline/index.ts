@@ -38,7 +38,12 @@ export const BEFORE_FAILOVER: readonly Stage[] = [
 ];
 
 /** Run a request through every stage up to the relay; `onCommit` learns the serving target's release. */
-export async function runChat(ctx: RequestContext, deps: PipelineDeps, reply: FastifyReply, onCommit: (leave: () => void) => void): Promise<FastifyReply | void> {
+export async function runChat(
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  reply: FastifyReply,
+  onCommit: (leave: () => void) => void,
+): Promise<FastifyReply | void> {
   let committed: Committed | undefined;
   for (const stage of BEFORE_FAILOVER) {
     const r = await stage(ctx, deps);

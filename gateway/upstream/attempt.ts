@@ -4,7 +4,7 @@
  * failure up to that point is an outcome (never a throw), so failover stays invisible.
  */
 import type { Dispatcher } from 'undici';
-import type { DecodeContext, StreamItem } from '../domain/format.js';
+import type { DecodeContext, StreamItem, UpstreamErrorKind } from '../domain/format.js';
 import type { ChatCompletion } from '../domain/openai.js';
 import type { Answer } from '../domain/answer.js';
 import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
@@ -30,6 +30,17 @@ export interface AttemptOptions {
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** An error reported inside a 2xx stream, as an attempt outcome. */
+const ERROR_OUTCOME: Record<UpstreamErrorKind, AttemptOutcome> = {
+  context_length: 'context_length',
+  invalid: '4xx',
+  policy: '4xx',
+  auth: '4xx',
+  rate_limit: '429',
+  overloaded: '5xx',
+  server: '5xx',
+};
 /** After a complete streamed answer, how long the rest of its body may take before its connection is cut. */
 const DRAIN_MS = 1000;
 
@@ -141,7 +152,8 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
       completion = undefined;
     }
     if (!completion) return { result: { target, n, outcome: 'invalid', status, detail: 'response body is not a chat completion' } };
-    return { result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started }, answer: { kind: 'json', completion } };
+    const ttftMs = performance.now() - started;
+    return { result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs }, answer: { kind: 'json', completion } };
   }
 
   const state: StreamState = { done: false };
@@ -164,9 +176,9 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     if (f.kind === 'error') return fail(f.error, 'body');
     if (f.kind === 'empty') return { result: { target, n, outcome: 'invalid', status, detail: 'stream ended before any content' } };
     if (f.item.kind === 'malformed') return { result: { target, n, outcome: 'invalid', status, detail: `malformed event: ${f.item.detail}` } };
-    const kind = f.item.error.kind;
-    const outcome: AttemptOutcome = kind === 'rate_limit' ? '429' : kind === 'overloaded' || kind === 'server' ? '5xx' : kind === 'context_length' ? 'context_length' : '4xx';
-    return { result: { target, n, outcome, status, detail: `error event: ${f.item.error.body.error.message}`, upstreamError: f.item.error } };
+    const upstreamError = f.item.error;
+    const detail = `error event: ${upstreamError.body.error.message}`;
+    return { result: { target, n, outcome: ERROR_OUTCOME[upstreamError.kind], status, detail, upstreamError } };
   }
   return {
     result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started },

@@ -28,8 +28,8 @@ export async function embed(ctx: AttemptContext, target: Target, request: Embedd
       const upstreamError = format.decodeError(status, text);
       const outcome = status === 429 ? '429' : status >= 500 ? '5xx' : '4xx';
       const retryAfterMs = retryAfterFromHeaders(res.headers, Date.now());
-      const result: AttemptResult = { target, n, outcome, status, detail: `HTTP ${status}`, upstreamError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-      return { result };
+      const result: AttemptResult = { target, n, outcome, status, detail: `HTTP ${status}`, upstreamError };
+      return { result: retryAfterMs === undefined ? result : { ...result, retryAfterMs } };
     }
     const parsed: unknown = JSON.parse(text);
     const json = (format.decodeEmbeddings ? format.decodeEmbeddings(parsed, target.model) : parsed) as Record<string, unknown> | undefined;

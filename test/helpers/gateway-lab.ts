@@ -58,7 +58,10 @@ export interface GatewayLab {
   close(): Promise<void>;
 }
 
-export async function startGatewayLab(config: Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'>, fleetDef: unknown = LAB_FLEET): Promise<GatewayLab> {
+export async function startGatewayLab(
+  config: Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'>,
+  fleetDef: unknown = LAB_FLEET,
+): Promise<GatewayLab> {
   const ledger: LedgerEntry[] = [];
   const fleet = await startFleet(FleetSchema.parse(fleetDef), { ledger: (e) => ledger.push(e) });
   const parsed = GatewayConfigSchema.parse({

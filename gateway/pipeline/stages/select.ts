@@ -39,7 +39,9 @@ export function selectRoute(ctx: RequestContext, deps: PipelineDeps): void {
   const asked = request.metadata?.priority ?? header(ctx, 'x-gateway-priority');
   const m = asked === undefined ? null : PRIORITY.exec(asked);
   if (asked !== undefined && !m) {
-    throw new StormlabError('GW_BAD_REQUEST', `priority "${asked}" is not one of P0, P1, P2`, [{ path: 'metadata.priority', expected: 'P0, P1 or P2', received: asked }]);
+    throw new StormlabError('GW_BAD_REQUEST', `priority "${asked}" is not one of P0, P1, P2`, [
+      { path: 'metadata.priority', expected: 'P0, P1 or P2', received: asked },
+    ]);
   }
   // a key may ask for less urgency than it is allowed, never more
   ctx.priority = m ? Math.max(Number(m[1]), principal.maxPriority) : Math.max(1, principal.maxPriority);
