@@ -8,32 +8,12 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium, openReport } from './chromium.js';
 
 export async function screenshot(html: string, png: string, width = 1280, height = 1800): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 20_000,
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width, height: height || 900 } });
-    await page.goto(pathToFileURL(resolve(html)).href, { waitUntil: 'load', timeout: 15_000 });
-    await page.waitForFunction(
-      () => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts),
-      null,
-      { timeout: 10_000 },
-    );
+    const { page } = await openReport(browser, resolve(html), { width, height: height || 900 });
     await page.screenshot({ path: png, fullPage: height === 0 });
   } finally {
     await browser.close();

@@ -3,26 +3,22 @@
  * with data, the knee marked, the SLO lines present, no console errors, nothing fetched; a
  * screenshot goes to test-results/capacity.png.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openReport } from '../../scripts/tools/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCapacityReport } from '../../reports/capacity/index.js';
 import { syntheticCapacityReport } from '../../reports/fixtures/capacity-report.js';
 
-const EXECUTABLE = process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE)) {
-    throw new Error(`Chromium not found at ${EXECUTABLE}: install Debian's chromium (apt-get install -y chromium) or set STORMLAB_CHROMIUM`);
-  }
-  browser = await chromium.launch({ executablePath: EXECUTABLE, args: FLAGS, timeout: 20_000 });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -34,19 +30,8 @@ describe('capacity report in Chromium', () => {
   it('draws every curve with its data, the SLO lines and the knee marks, with no console errors', async () => {
     const report = syntheticCapacityReport();
     const files = await writeCapacityReport(report, mkdtempSync(join(tmpdir(), 'stormlab-capacity-html-')));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) requests.push(r.url());
-    });
+    const { page, errors, requests } = await openReport(browser, files.html, { width: 1280, height: 900 });
     try {
-      await page.goto(pathToFileURL(files.html).href, { waitUntil: 'load', timeout: 15_000 });
-      await page.waitForFunction(() => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts), null, { timeout: 10_000 });
       const charts = await page.evaluate(() => {
         type Canvas = { id: string; width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
         type C = { canvas: Canvas; config: { plugins?: Array<{ id: string }> }; data: { datasets: Array<{ label: string; data: unknown[] }> } };

@@ -3,27 +3,24 @@
  * nothing fetched, the three timeline charts drawn with data and the fault overlay, the verdicts
  * on the page. A screenshot goes to test-results/gameday.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openReport } from '../../scripts/tools/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHtmlAssets } from '../../reports/html/assets.js';
 import type { ClientRequest, UpstreamCall } from '../../reports/gameday/inputs.js';
 import { renderGamedayHtml } from '../../reports/gameday/render-html.js';
 import { evaluateGameday } from '../../reports/gameday/result.js';
 import { parseExpectation, type Expectation } from '../../scenarios/gameday/expectation.js';
-import { CHROMIUM_ARGS } from '../../scripts/tools/screenshot.js';
 
-const EXECUTABLE = process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE))
-    throw new Error(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium, or set STORMLAB_CHROMIUM`);
-  browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS, timeout: 20_000 });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {
@@ -119,23 +116,8 @@ describe('game-day report in Chromium', () => {
   it('draws the timeline charts with the fault shaded and the alert marked; no console errors, nothing fetched', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stormlab-gameday-html-')), 'gameday.html');
     writeFileSync(file, outageHtml());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) requests.push(r.url());
-    });
+    const { page, errors, requests } = await openReport(browser, file, { width: 1280, height: 1800 });
     try {
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 15_000 });
-      await page.waitForFunction(
-        () => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts),
-        null,
-        { timeout: 10_000 },
-      );
       const charts = await page.evaluate(() => {
         type Canvas = {
           id: string;

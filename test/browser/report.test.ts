@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openReport } from '../../scripts/tools/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../reports/build.js';
 import { writeComparison } from '../../reports/compare/index.js';
 import { writeSyntheticRun } from '../../reports/fixtures/synthetic-run.js';
 
-const EXECUTABLE = process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 interface ChartInfo {
@@ -28,14 +28,7 @@ interface ChartInfo {
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE)) {
-    throw new Error(`Chromium not found at ${EXECUTABLE}: install Debian's chromium (apt-get install -y chromium) or set STORMLAB_CHROMIUM`);
-  }
-  browser = await chromium.launch({
-    executablePath: EXECUTABLE,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 20_000,
-  });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -45,19 +38,8 @@ afterAll(async () => {
 
 /** Open a report file; return its console errors, requests that left the file, and what each chart drew. */
 async function inspect(file: string, screenshot: string): Promise<{ errors: string[]; requests: string[]; charts: ChartInfo[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:')) requests.push(r.url());
-  });
+  const { page, errors, requests } = await openReport(browser, file, { width: 1280, height: 900 });
   try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 15_000 });
-    await page.waitForFunction(() => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts), null, { timeout: 10_000 });
     const charts = await page.evaluate(() => {
       // the browser's types, as far as this test reads them (the project's tsconfig has no DOM lib)
       type Canvas = { id: string; width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };

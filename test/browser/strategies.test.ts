@@ -8,32 +8,20 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openReport } from '../../scripts/tools/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../reports/build.js';
 import { writeSyntheticRun } from '../../reports/fixtures/synthetic-run.js';
 import { compareStrategies, writeStrategyComparison } from '../../reports/strategies/index.js';
 
-const EXECUTABLE = process.env.STORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE)) {
-    throw new Error(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium, or set STORMLAB_CHROMIUM`);
-  }
-  browser = await chromium.launch({ executablePath: EXECUTABLE, args: FLAGS, timeout: 20_000 });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -70,20 +58,8 @@ describe('the strategy comparison report in Chromium', () => {
       configs: unknown[];
       recommendation: { text: string };
     };
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) requests.push(r.url());
-    });
+    const { page, errors, requests } = await openReport(browser, file, { width: 1280, height: 900 });
     try {
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 15_000 });
-      const hasCharts = () => Array.isArray((globalThis as unknown as { stormlabCharts?: unknown[] }).stormlabCharts);
-      await page.waitForFunction(hasCharts, null, { timeout: 10_000 });
       const charts = await page.evaluate(() => {
         type Ctx = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
         type Canvas = { id: string; width: number; height: number; getContext(kind: '2d'): Ctx };
