@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SummarySchema, type Summary } from '../reports/index.js';
 import { parseSampleLine, parseTimeMs } from '../scenarios/samples.js';
@@ -37,7 +38,11 @@ interface Started {
 /** `stormlab run baseline` for up to 20 s at 4 requests/s, in its own process group (as a terminal would start it). */
 function startRun(): Started {
   const out = join(mkdtempSync(join(tmpdir(), 'stormlab-interrupt-')), 'run');
-  const args = ['run', 'baseline', '--duration', '20s', '--rate', '4', '--grace', `${GRACE_MS}ms`, '--out', out];
+  return startCli(['run', 'baseline', '--duration', '20s', '--rate', '4', '--grace', `${GRACE_MS}ms`, '--out', out], out);
+}
+
+/** Any `stormlab` command writing to `out`, in its own process group. */
+function startCli(args: string[], out: string): Started {
   const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -246,4 +251,37 @@ describe('interrupting stormlab run', () => {
     expect(alive(fleet)).toBe(false);
     expect(existsSync(join(run.out, 'summary.json'))).toBe(false);
   }, 60_000);
+});
+
+describe('interrupting the other commands that run load', () => {
+  const interruptOnce = async (run: Started, ready: string) => {
+    await waitFor(`"${ready}" on stderr`, () => run.stderr().includes(ready), 90_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const children = childrenOf(run.pid);
+    expect(children.length).toBeGreaterThan(0);
+    process.kill(-run.pid, 'SIGINT');
+    const { code } = await bounded('the command to exit', run.exited, 60_000);
+    await waitFor('every child to exit', () => children.every((pid) => !alive(pid)) || undefined, 10_000);
+    return code;
+  };
+
+  it('stormlab gameday: Ctrl-C judges what ran, writes the game-day report, exit 105, no child left', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stormlab-interrupt-gameday-')), 'gd');
+    const run = startCli(['gameday', 'primary-region-outage', '--duration', '30s', '--no-alerts', '--out', out], out);
+    const code = await interruptOnce(run, 'driver:');
+    expect(code).toBe(105);
+    expect(run.stdout()).toMatch(/interrupted: the verdicts cover what ran/);
+    expect(readJson(join(out, 'gameday.json'))).toBeDefined();
+    expect(readJson(join(out, 'summary.json'))?.run?.interrupted?.signal).toBe('SIGINT');
+  }, 150_000);
+
+  it('stormlab capacity: Ctrl-C leaves the step under way out, writes the report of the steps that ran, exit 105', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stormlab-interrupt-capacity-')), 'cap');
+    const spec = fileURLToPath(new URL('./fixtures/capacity-small.yaml', import.meta.url));
+    const run = startCli(['capacity', spec, '--slo', 'ttft p99<700ms', '--step', '4s', '--out', out], out);
+    const code = await interruptOnce(run, 'step 01:');
+    expect(code).toBe(105);
+    expect(run.stderr()).toMatch(/interrupted, left out/);
+    expect(readJson(join(out, 'capacity.json'))?.configs?.[0]?.stop).toBe('interrupted');
+  }, 150_000);
 });

@@ -3,6 +3,7 @@ import { renderCapacityText } from '../../reports/capacity/index.js';
 import { StormlabError } from '../../core/errors.js';
 import { parseProfile } from '../../scenarios/profile.js';
 import { parseSlo, SLO_FORM } from '../../scenarios/slo.js';
+import { DEFAULT_GRACE_MS, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 import { optDuration, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { CAPACITY_DEFAULTS, runCapacity } from '../lab/capacity.js';
 
@@ -93,29 +94,39 @@ a lab process failed), 2 bad input.
       throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [detail]);
     }
     const positive = (n: number) => n > 0;
-    const result = await runCapacity({
-      spec,
-      slo,
-      profile,
-      configs: [...configs, ...rest],
-      target,
-      headers: optHeaders(values),
-      search: {
-        startRate: optNumber(values, 'start-rate', positive, 'a positive number of requests per second'),
-        maxRate: optNumber(values, 'max-rate', positive, 'a positive number of requests per second'),
-        factor: optNumber(values, 'factor', (n) => n > 1 && n <= 10, 'a growth factor above 1 and at most 10'),
-        tolerance: tolerance(optString(values, 'tolerance')),
-      },
-      stepMs: optDuration(values, 'step'),
-      budgetMs: optDuration(values, 'budget'),
-      maxSteps: optNumber(values, 'max-steps', (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),
-      seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-      out: optString(values, 'out'),
-      log: (l) => io.stderr.write(`· ${l}\n`),
-    });
+    const log = (l: string) => io.stderr.write(`· ${l}\n`);
+    // Ctrl-C: the step under way stops, the report covers the steps that ran (exit 105); twice: at once
+    const interrupt = new InterruptController({ graceMs: DEFAULT_GRACE_MS, log });
+    let result: Awaited<ReturnType<typeof runCapacity>>;
+    try {
+      result = await runCapacity({
+        spec,
+        slo,
+        profile,
+        configs: [...configs, ...rest],
+        target,
+        headers: optHeaders(values),
+        search: {
+          startRate: optNumber(values, 'start-rate', positive, 'a positive number of requests per second'),
+          maxRate: optNumber(values, 'max-rate', positive, 'a positive number of requests per second'),
+          factor: optNumber(values, 'factor', (n) => n > 1 && n <= 10, 'a growth factor above 1 and at most 10'),
+          tolerance: tolerance(optString(values, 'tolerance')),
+        },
+        stepMs: optDuration(values, 'step'),
+        budgetMs: optDuration(values, 'budget'),
+        maxSteps: optNumber(values, 'max-steps', (n) => Number.isInteger(n) && n >= 2, 'an integer of at least 2'),
+        seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+        out: optString(values, 'out'),
+        log,
+        signal: interrupt.stop,
+      });
+    } finally {
+      interrupt.dispose();
+    }
     io.stdout.write(`${renderCapacityText(result.report)}\n`);
     const where = relative(process.cwd(), result.dir) || '.';
     io.stdout.write(`\nreport: ${where}/capacity.md\nhtml: ${where}/capacity.html\njson: ${where}/capacity.json\n`);
+    if (interrupt.first) return EXIT_INTERRUPTED;
     return result.report.configs.every((c) => c.knee !== null) ? 0 : 1;
   },
 };

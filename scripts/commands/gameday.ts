@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { StormlabError } from '../../core/errors.js';
+import { DEFAULT_GRACE_MS, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 import { optDuration, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { runGameday } from '../lab/gameday.js';
 
@@ -100,26 +101,35 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
         { path: '--header', expected: 'used together with --target URL' },
       ]);
     }
-    const { result, runDir } = await runGameday({
-      plan,
-      durationMs: optDuration(values, 'duration'),
-      rate: optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second'),
-      seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
-      out: optString(values, 'out'),
-      gatewayConfig: optString(values, 'gateway-config'),
-      target,
-      headers,
-      basePort,
-      metrics: url('metrics'),
-      rules: optString(values, 'rules'),
-      alerts: values['no-alerts'] !== true,
-      onUpstreams: (endpoints) => {
-        io.stdout.write('Upstreams for your gateway (id, base URL); the same as JSON below:\n');
-        for (const e of endpoints) io.stdout.write(`  ${e.id.padEnd(22)} ${e.url}\n`);
-        io.stdout.write(`${JSON.stringify(Object.fromEntries(endpoints.map((e) => [e.id, e.url])))}\n\n`);
-      },
-      log: (l) => io.stderr.write(`· ${l}\n`),
-    });
+    const log = (l: string) => io.stderr.write(`· ${l}\n`);
+    const interrupt = new InterruptController({ graceMs: DEFAULT_GRACE_MS, log });
+    let run: Awaited<ReturnType<typeof runGameday>>;
+    try {
+      run = await runGameday({
+        plan,
+        durationMs: optDuration(values, 'duration'),
+        rate: optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second'),
+        seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+        out: optString(values, 'out'),
+        gatewayConfig: optString(values, 'gateway-config'),
+        target,
+        headers,
+        basePort,
+        metrics: url('metrics'),
+        rules: optString(values, 'rules'),
+        alerts: values['no-alerts'] !== true,
+        onUpstreams: (endpoints) => {
+          io.stdout.write('Upstreams for your gateway (id, base URL); the same as JSON below:\n');
+          for (const e of endpoints) io.stdout.write(`  ${e.id.padEnd(22)} ${e.url}\n`);
+          io.stdout.write(`${JSON.stringify(Object.fromEntries(endpoints.map((e) => [e.id, e.url])))}\n\n`);
+        },
+        log,
+        interrupt,
+      });
+    } finally {
+      interrupt.dispose();
+    }
+    const { result, runDir } = run;
     const where = relative(process.cwd(), runDir) || '.';
     const failed = result.verdicts.filter((v) => v.status === 'fail').length;
     const verdict = result.ok ? 'every expectation held' : `${failed} of ${result.verdicts.length} expectations failed`;
@@ -135,6 +145,10 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
       if (a.neverFired.length) io.stdout.write(`never fired: ${a.neverFired.join(', ')}\n`);
     }
     io.stdout.write(`\nreport: ${where}/gameday.md\nhtml: ${where}/gameday.html\n`);
+    if (interrupt.first) {
+      io.stdout.write(`interrupted: the verdicts cover what ran before the signal (exit ${EXIT_INTERRUPTED})\n`);
+      return EXIT_INTERRUPTED;
+    }
     return result.ok ? 0 : 1;
   },
 };

@@ -244,6 +244,12 @@ async function searchConfig(
       const n = String(steps.length + 1).padStart(2, '0');
       log(`step ${n}: ${fmtNum(next.rate)} req/s for ${fmtNum(stepMs / 1000)} s`);
       let step = await runStep(lab, spec, next.rate, join(dir, 'steps', `${n}-${next.rate}rps`), o, dir);
+      if (o.signal?.aborted) {
+        // a step cut short by Ctrl-C measured nothing: it is left out of the search
+        log(`step ${n}: interrupted, left out`);
+        stop = 'interrupted';
+        break;
+      }
       log(`step ${n}: ${stepLine(step)}`);
       for (let k = 1; k <= RERUNS && !step.ok && !corroborated(step); k++) {
         if (o.signal?.aborted || Date.now() + RERUN_PAUSE_MS + stepMs > deadline) break;

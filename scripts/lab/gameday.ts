@@ -13,6 +13,7 @@ import { writeGamedayReport, type GamedayResult } from '../../reports/gameday/re
 import { loadPlan, type Plan } from '../../scenarios/gameday/load-plan.js';
 import { findPrometheus, startPrometheus, type RunningPrometheus } from './prometheus.js';
 import { defaultRunDir } from './run-dir.js';
+import type { Interrupt } from './interrupt.js';
 import { runLab, type LabReady } from './run-lab.js';
 
 export const DEFAULT_RULES_FILE = fileURLToPath(new URL('../../gateway/alerts/gateway.rules.yml', import.meta.url));
@@ -42,6 +43,8 @@ export interface GamedayOptions {
   /** with an external target: called with the fleet's endpoints before the load starts */
   onUpstreams?: (endpoints: LabReady['endpoints']) => void;
   log?: (line: string) => void;
+  /** Ctrl-C handling (an InterruptController): a first signal ends the load gracefully and the game day is judged on what ran */
+  interrupt?: Interrupt;
 }
 
 export interface GamedayRun {
@@ -151,6 +154,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
       onReady,
       beforeStop,
       log,
+      ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
     });
   } finally {
     await prom?.stop();
