@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig, resolveGatewayConfigFile, startGateway } from '../gateway/index.js';
@@ -153,7 +153,7 @@ describe('stormlab capacity: the executable', () => {
     expect(r.stderr).toMatch(/step 01: 1\/s: 2 requests .* → ✓ meets the SLO/);
     expect(r.stderr).toMatch(/step 02: 2\/s: 4 requests .* → ✓ meets the SLO/);
     expect(r.stdout).toContain('small: knee 2/s');
-    expect(r.stdout).toContain(`${out}/capacity.html`.replace(`${process.cwd()}/`, ''));
+    expect(r.stdout).toContain(`html: ${relative(process.cwd(), out)}/capacity.html`);
     const report = CapacityReportSchema.parse(JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')));
     expect(report.configs[0]?.stop).toBe('max-rate');
     expect(report.configs[0]?.steps.every((s) => s.gatewayCpu === null || s.gatewayCpu.seconds >= 0)).toBe(true);
