@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDriver } from '../driver/index.js';
-import { loadGatewayConfig, resolveGatewayConfigFile, startGateway } from '../gateway/index.js';
-import { loadFleet, resolveFleetFile, startFleet } from '../mock-providers/index.js';
 import { SummarySchema } from '../reports/index.js';
 import { parseSampleLine, parseTimeMs, type PointLine } from '../scenarios/samples.js';
 import { expectedIterations } from '../scenarios/schedule.js';
 import { SpecSchema, type Spec } from '../scenarios/spec-schema.js';
 import { cliProcess } from './helpers/cli.js';
+import { LAB_AUTH, startDefaultLab, type DefaultLab } from './helpers/gateway-lab.js';
 
 function readPoints(file: string): PointLine[] {
   const out: PointLine[] = [];
@@ -26,18 +25,15 @@ function readPoints(file: string): PointLine[] {
 
 describe('lab: fleet + gateway + native driver, a region killed mid-run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stormlab-lab-'));
-  let fleet: Awaited<ReturnType<typeof startFleet>>;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let lab: DefaultLab;
+  let fleet: DefaultLab['fleet'];
+  let gateway: DefaultLab['gateway'];
 
   beforeAll(async () => {
-    fleet = await startFleet(loadFleet(resolveFleetFile('default')), { ledger: join(dir, 'ledger.ndjson') });
-    const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
-    gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+    lab = await startDefaultLab(dir);
+    ({ fleet, gateway } = lab);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await fleet?.close();
-  });
+  afterAll(() => lab?.close());
 
   it('sends exactly the open-model schedule, and fails over when openai/us-east dies', async () => {
     const spec: Spec = SpecSchema.parse({
@@ -64,7 +60,7 @@ describe('lab: fleet + gateway + native driver, a region killed mid-run', () => 
       killedAt = Date.now();
       void fleet.stopEndpoint('openai/us-east');
     }, killAfterMs);
-    const result = await runDriver({ spec, target: gateway.url, out: samples, headers: { authorization: 'Bearer sk-stormlab-lab' } });
+    const result = await runDriver({ spec, target: gateway.url, out: samples, headers: LAB_AUTH });
     clearTimeout(kill);
 
     const expected = expectedIterations(spec.arrival);

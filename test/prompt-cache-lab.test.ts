@@ -9,27 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDriver } from '../driver/index.js';
-import { loadGatewayConfig, resolveGatewayConfigFile, startGateway } from '../gateway/index.js';
-import { loadFleet, resolveFleetFile, startFleet } from '../mock-providers/index.js';
 import { buildReport } from '../reports/build.js';
+import { LAB_AUTH, startDefaultLab, type DefaultLab } from './helpers/gateway-lab.js';
 import { SpecSchema } from '../scenarios/spec-schema.js';
 
 const SYSTEM = 'You answer questions about the stormlab lab, its fleet, gateway and reports. '.repeat(80);
 
 describe('prompt caching: gateway cost and ledger reconcile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stormlab-prompt-cache-'));
-  let fleet: Awaited<ReturnType<typeof startFleet>>;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let lab: DefaultLab;
+  let fleet: DefaultLab['fleet'];
+  let gateway: DefaultLab['gateway'];
 
   beforeAll(async () => {
-    fleet = await startFleet(loadFleet(resolveFleetFile('default')), { ledger: join(dir, 'ledger.ndjson'), control: false });
-    const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
-    gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+    lab = await startDefaultLab(dir, { control: false });
+    ({ fleet, gateway } = lab);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await fleet?.close();
-  });
+  afterAll(() => lab?.close());
 
   it('bills cached prompt tokens alike on both sides, and the report shows them and their saving', async () => {
     const items = ['What is TTFT?', 'What is p99?', 'How does failover work?', 'What does a retry cost?'].map((prompt) => ({ prompt, system: SYSTEM }));
@@ -42,7 +38,7 @@ describe('prompt caching: gateway cost and ledger reconcile', () => {
       },
       timeout: '10s',
     });
-    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { authorization: 'Bearer sk-stormlab-lab' } });
+    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: LAB_AUTH });
     expect(result.errors).toBe(0);
     await fleet.close(); // flushes the ledger
 

@@ -8,25 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDriver } from '../driver/index.js';
-import { loadGatewayConfig, resolveGatewayConfigFile, startGateway } from '../gateway/index.js';
-import { loadFleet, resolveFleetFile, startFleet } from '../mock-providers/index.js';
 import { buildReport, byTag, readAnswers, shareAdequate } from '../reports/index.js';
+import { LAB_AUTH, startDefaultLab, type DefaultLab } from './helpers/gateway-lab.js';
 import { SpecSchema } from '../scenarios/spec-schema.js';
 
 describe('answer quality: fleet verdicts → ledger → report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stormlab-quality-'));
-  let fleet: Awaited<ReturnType<typeof startFleet>>;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let lab: DefaultLab;
+  let fleet: DefaultLab['fleet'];
+  let gateway: DefaultLab['gateway'];
 
   beforeAll(async () => {
-    fleet = await startFleet(loadFleet(resolveFleetFile('default')), { ledger: join(dir, 'ledger.ndjson'), control: false });
-    const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
-    gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+    lab = await startDefaultLab(dir, { control: false });
+    ({ fleet, gateway } = lab);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await fleet?.close();
-  });
+  afterAll(() => lab?.close());
 
   it('the report shows the share of adequate answers per class, model and provider', async () => {
     const cls = (name: string, model: string, families: string[]) => ({
@@ -46,7 +42,7 @@ describe('answer quality: fleet verdicts → ledger → report', () => {
       timeout: '20s',
     });
     // every answer must come from the fleet (which judges it): the default gateway's cache is bypassed
-    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { authorization: 'Bearer sk-stormlab-lab', 'cache-control': 'no-store' } });
+    const result = await runDriver({ spec, target: gateway.url, out: join(dir, 'samples.ndjson'), headers: { ...LAB_AUTH, 'cache-control': 'no-store' } });
     expect(result.requests).toBe(60);
     expect(result.errors).toBe(0);
     await fleet.close(); // flush the ledger

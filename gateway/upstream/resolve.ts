@@ -30,7 +30,8 @@ export function resolveUpstreams(
     if (url === undefined) {
       throw new StormlabError(
         'SL_UPSTREAM_UNRESOLVED',
-        `upstream "${config.id}" has no url: set upstreams[${i}].url in the gateway config, or pass the fleet endpoints at startup (e.g. from \`stormlab mocks --json\`)`,
+        `upstream "${config.id}" has no url: set upstreams[${i}].url in the gateway config, ` +
+          'or pass the fleet endpoints at startup (e.g. from `stormlab mocks --json`)',
         [{ path: `upstreams[${i}].url`, expected: `a URL for "${config.id}" in the config or in upstreamUrls` }],
       );
     }

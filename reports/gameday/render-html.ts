@@ -3,11 +3,11 @@
  * timeline with the faults shaded and the alert firings marked (rate and errors, p99 TTFT, the
  * share of requests each upstream served), the faults and the alerts.
  */
-import { MEASURE_NAMES, MEASURES } from '../../scenarios/gameday/expectation.js';
 import type { HtmlAssets } from '../html/assets.js';
 import { chartTitle, color, RED, type ChaosOverlay, type ChartSpec, type DatasetSpec } from '../html/chart-spec.js';
 import { esc, renderPage } from '../html/page.js';
 import type { GamedayResult } from './result.js';
+import { FAULT_COLUMNS, faultCells, measureCells } from './fault-table.js';
 import { servingEndpoints } from './timeline.js';
 import { formatMs, formatValue } from './verdict.js';
 
@@ -135,7 +135,6 @@ function tableHtml(head: string[], body: string[][]): string {
 const card = (k: string, v: string): string =>
   `<div class="card"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
 
-const opt = (ms: number | null): string => (ms === null ? 'never' : formatMs(ms));
 
 export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string {
   const m = r.measurements;
@@ -160,40 +159,10 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
       `<span class="${STATUS_CLASS[v.status]}">${STATUS_TEXT[v.status]}</span>`,
     ]),
   );
-  const faults = tableHtml(
-    [
-      'fault',
-      'window',
-      'requests',
-      'errors',
-      'cut in flight',
-      'truncated',
-      'detect',
-      'fail over',
-      'recover',
-      'p99 TTFT',
-    ],
-    m.faults.map((f) =>
-      [
-        `${f.fault} (${f.scope})`,
-        `${f.fromS.toFixed(1)}–${f.toS.toFixed(1)} s`,
-        String(f.requests),
-        String(f.errors),
-        String(f.cutInFlight),
-        String(f.truncatedStreams),
-        opt(f.timeToDetectMs),
-        opt(f.timeToFailoverMs),
-        opt(f.timeToRecoverMs),
-        f.p99TtftMs === null ? 'n/a' : formatMs(f.p99TtftMs),
-      ].map(esc),
-    ),
-  );
+  const faults = tableHtml(FAULT_COLUMNS, m.faults.map((f) => faultCells(f).map(esc)));
   const measures = tableHtml(
     ['measure', 'value'],
-    MEASURE_NAMES.map((n) => [
-      `<code>${esc(n)}</code>`,
-      esc(formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_'))),
-    ]),
+    measureCells(m).map(([n, v]) => [`<code>${esc(n)}</code>`, esc(v)]),
   );
   let alerts: string;
   if (!m.alerts.available)

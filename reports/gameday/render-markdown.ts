@@ -2,10 +2,10 @@
  * Pure: a game day's result → Markdown for a pull request or a ticket: the verdict per
  * expectation, what each fault did, and the alerts (when they fired, which never did).
  */
-import { MEASURE_NAMES, MEASURES } from '../../scenarios/gameday/expectation.js';
 import { cell } from '../render-markdown.js';
+import { FAULT_COLUMNS, faultCells, measureCells } from './fault-table.js';
 import type { GamedayResult } from './result.js';
-import { formatMs, formatValue } from './verdict.js';
+import { formatMs } from './verdict.js';
 
 function table(head: string[], rows: string[][]): string {
   const sep = head.map((_, i) => (i === 0 ? '---' : '---:'));
@@ -14,7 +14,6 @@ function table(head: string[], rows: string[][]): string {
 
 const MARK = { pass: '✓ pass', fail: '✗ fail', skipped: '– skipped' } as const;
 
-const opt = (ms: number | null): string => (ms === null ? 'never' : formatMs(ms));
 
 export function renderGamedayMarkdown(r: GamedayResult): string {
   const m = r.measurements;
@@ -39,38 +38,13 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
     '',
     '### Faults',
     '',
-    table(
-      [
-        'fault',
-        'window',
-        'requests',
-        'errors',
-        'cut in flight',
-        'truncated',
-        'detect',
-        'fail over',
-        'recover',
-        'p99 TTFT',
-      ],
-      m.faults.map((f) => [
-        `${f.fault} (${f.scope})`,
-        `${f.fromS.toFixed(1)}–${f.toS.toFixed(1)} s`,
-        String(f.requests),
-        String(f.errors),
-        String(f.cutInFlight),
-        String(f.truncatedStreams),
-        opt(f.timeToDetectMs),
-        opt(f.timeToFailoverMs),
-        opt(f.timeToRecoverMs),
-        f.p99TtftMs === null ? 'n/a' : formatMs(f.p99TtftMs),
-      ]),
-    ),
+    table(FAULT_COLUMNS, m.faults.map(faultCells)),
     '',
     '### Measures',
     '',
     table(
       ['measure', 'value'],
-      MEASURE_NAMES.map((n) => [n, formatValue(MEASURES[n], m.values[n], n.startsWith('time_to_'))]),
+      measureCells(m),
     ),
     '',
     '### Alerts',

@@ -1,9 +1,5 @@
 /** Bad gateway config → an error naming the file, the field path and what was expected; exit 2. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { describeBadGatewayConfigs, type BadConfigCase } from '../helpers/bad-config.js';
 
 const base = `
 upstreams:
@@ -13,7 +9,7 @@ prices:
   m1: { input: 1, output: 2 }
 `;
 
-const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp }> = [
+const cases: BadConfigCase[] = [
   {
     name: 'an unknown strategy option',
     yaml: `${base}routes:\n  - { model: m1, strategy: { type: least-latency, smoothing: 3 }, targets: [{ upstream: oai/a }] }\n`,
@@ -82,18 +78,4 @@ const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp 
   },
 ];
 
-describe('bad gateway config', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stormlab-gwcfg-'));
-  for (const c of cases) {
-    it(`${c.name}: names file, path and expectation; exit 2`, async () => {
-      const file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
-      writeFileSync(file, c.yaml);
-      const r = await cli('gateway', '--config', file);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(file);
-      expect(r.stderr).toMatch(c.path);
-      expect(r.stderr).toMatch(c.expected);
-      expect(r.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack trace
-    });
-  }
-});
+describeBadGatewayConfigs('bad gateway config', cases);

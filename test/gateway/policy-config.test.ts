@@ -1,9 +1,5 @@
 /** Bad budgets and residency in a gateway config → the file, the field path and what was expected; exit 2. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { describeBadGatewayConfigs, type BadConfigCase } from '../helpers/bad-config.js';
 
 const base = `
 upstreams:
@@ -19,7 +15,7 @@ keys:
   - { id: k1, key: sk-test-policy-0001, tenant: eu-bank }
 `;
 
-const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp }> = [
+const cases: BadConfigCase[] = [
   {
     name: 'a budget without a period',
     yaml: `${base}budgets:\n  - { id: b1, per: key, limitUsd: 5 }\n`,
@@ -64,18 +60,4 @@ const cases: Array<{ name: string; yaml: string; path: RegExp; expected: RegExp 
   },
 ];
 
-describe('bad budgets and residency in a gateway config', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stormlab-policy-'));
-  for (const c of cases) {
-    it(`${c.name}: names file, path and expectation; exit 2`, async () => {
-      const file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
-      writeFileSync(file, c.yaml);
-      const r = await cli('gateway', '--config', file);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(file);
-      expect(r.stderr).toMatch(c.path);
-      expect(r.stderr).toMatch(c.expected);
-      expect(r.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack trace
-    });
-  }
-});
+describeBadGatewayConfigs('bad budgets and residency in a gateway config', cases);

@@ -2,12 +2,21 @@
  * A small real lab for gateway tests: a mock fleet on loopback ports (fault units through its
  * API) and the reference gateway in front of it, built from a config written in the test.
  */
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { FleetSchema } from '../../mock-providers/fleet-schema.js';
 import { startFleet, type RunningFleet } from '../../mock-providers/fleet.js';
 import type { FaultSpecInput } from '../../mock-providers/chaos/timeline-schema.js';
 import type { LedgerEntry } from '../../mock-providers/ledger.js';
-import { GatewayConfigSchema, startGateway, type GatewayConfigInput, type RunningGateway } from '../../gateway/index.js';
+import {
+  GatewayConfigSchema,
+  loadGatewayConfig,
+  resolveGatewayConfigFile,
+  startGateway,
+  type GatewayConfigInput,
+  type RunningGateway,
+} from '../../gateway/index.js';
+import { loadFleet, resolveFleetFile } from '../../mock-providers/index.js';
 
 export const KEY = 'sk-test-gateway-key-0001';
 
@@ -99,6 +108,34 @@ export async function startGatewayLab(
     headers: (extra = {}) => ({ authorization: `Bearer ${KEY}`, ...extra }),
     close: async () => {
       await gw.close();
+      await fleet.close();
+    },
+  };
+}
+
+/** The lab's virtual key, as the load sends it to the default gateway config. */
+export const LAB_AUTH = { authorization: 'Bearer sk-stormlab-lab' } as const;
+
+export interface DefaultLab {
+  fleet: RunningFleet;
+  gateway: RunningGateway;
+  /** gateway first, then the fleet (which flushes its ledger); safe to call twice */
+  close(): Promise<void>;
+}
+
+/** The default fleet (ledger in `dir/ledger.ndjson`) and the default gateway config in front of it, in process. */
+export async function startDefaultLab(dir: string, fleetOptions: { control?: false } = {}): Promise<DefaultLab> {
+  const fleet = await startFleet(loadFleet(resolveFleetFile('default')), { ledger: join(dir, 'ledger.ndjson'), ...fleetOptions });
+  const urls = Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url]));
+  const gateway = await startGateway(loadGatewayConfig(resolveGatewayConfigFile('default')), { port: 0, upstreamUrls: urls });
+  let closed = false;
+  return {
+    fleet,
+    gateway,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await gateway.close();
       await fleet.close();
     },
   };
