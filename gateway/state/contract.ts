@@ -48,5 +48,36 @@ export function describeStoreContract(name: string, make: (now: () => number) =>
       expect((await s.scan('spend:')).map((e) => [e.key, e.value])).toEqual([['spend:tenant:a', 1]]);
       await s.close();
     });
+
+    it('takes from a token bucket, refuses with the wait until it refills, and refills over time', async () => {
+      const s = await make(() => 0);
+      const spec = { capacity: 3, refillPerSecond: 1 };
+      expect(await s.take('tb', 2, spec, 10_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+      expect(await s.take('tb', 2, spec, 10_000)).toEqual({ allowed: false, remaining: 1, retryAfterMs: 1000 });
+      const later = await s.take('tb', 2, spec, 11_500);
+      expect(later.allowed).toBe(true);
+      expect(later.remaining).toBeCloseTo(0.5, 9);
+      // never refills past capacity
+      expect((await s.take('tb', 0, spec, 100_000)).remaining).toBe(3);
+      await s.close();
+    });
+
+    it('charges a forced take as a debt that later takes wait out, and gives tokens back', async () => {
+      const s = await make(() => 0);
+      const spec = { capacity: 10, refillPerSecond: 10 };
+      expect((await s.take('debt', 25, spec, 0, true)).remaining).toBe(-15);
+      expect(await s.take('debt', 1, spec, 0)).toEqual({ allowed: false, remaining: -15, retryAfterMs: 1600 });
+      expect((await s.take('debt', -5, spec, 0)).remaining).toBe(-10);
+      expect((await s.take('debt', 1, spec, 1_100)).allowed).toBe(true);
+      await s.close();
+    });
+
+    it('never lets concurrent takes pass the bucket together', async () => {
+      const s = await make(() => 0);
+      const spec = { capacity: 10, refillPerSecond: 0.001 };
+      const results = await Promise.all(Array.from({ length: 40 }, () => s.take('race', 1, spec, 5_000)));
+      expect(results.filter((r) => r.allowed)).toHaveLength(10);
+      await s.close();
+    });
   });
 }

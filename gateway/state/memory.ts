@@ -2,7 +2,8 @@
  * The in-process store: one Map, single-threaded, so each operation is atomic by construction.
  * Expired counters read as 0 and are dropped when touched or swept (at most once a minute).
  */
-import { NEVER, type SharedStore, type StoreEntry } from './store.js';
+import { takeFromBucket, type Bucket } from './bucket.js';
+import { NEVER, type BucketSpec, type BucketTake, type SharedStore, type StoreEntry } from './store.js';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -14,6 +15,7 @@ interface Cell {
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory';
   private readonly cells = new Map<string, Cell>();
+  private readonly buckets = new Map<string, Bucket>();
   private lastSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -62,6 +64,18 @@ export class MemoryStore implements SharedStore {
     return { applied: true, value: this.incrBySync(key, amount, expiresAt) };
   }
 
+  takeSync(key: string, cost: number, spec: BucketSpec, now: number, force = false): BucketTake {
+    const prev = this.buckets.get(key);
+    const { bucket, result } = takeFromBucket(prev, cost, spec, now, force);
+    if (bucket.tokens >= spec.capacity) this.buckets.delete(key);
+    else this.buckets.set(key, bucket);
+    return result;
+  }
+
+  async take(key: string, cost: number, spec: BucketSpec, now: number, force = false): Promise<BucketTake> {
+    return this.takeSync(key, cost, spec, now, force);
+  }
+
   async get(key: string): Promise<number> {
     return this.live(key, this.now())?.value ?? 0;
   }
@@ -79,5 +93,6 @@ export class MemoryStore implements SharedStore {
 
   async close(): Promise<void> {
     this.cells.clear();
+    this.buckets.clear();
   }
 }

@@ -16,6 +16,21 @@ export interface StoreEntry {
   readonly expiresAt: number;
 }
 
+/** A token bucket: holds at most `capacity` tokens, refilled continuously at `refillPerSecond`. */
+export interface BucketSpec {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+export interface BucketTake {
+  /** whether `cost` was taken */
+  readonly allowed: boolean;
+  /** tokens left after the call (may be below 0 after a forced take: a debt later takes wait out) */
+  readonly remaining: number;
+  /** when not allowed: ms until the bucket holds `cost` again (the Retry-After); else 0 */
+  readonly retryAfterMs: number;
+}
+
 export interface SharedStore {
   /** `memory` or `redis`: which implementation holds the state (for logs and /admin/spend) */
   readonly kind: string;
@@ -26,6 +41,13 @@ export interface SharedStore {
    * `applied` says whether it did, `value` is the counter after the call either way.
    */
   incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }>;
+  /**
+   * Take `cost` tokens from the bucket `key` (refilled up to `now`, epoch ms; a new bucket starts
+   * full) if it holds that many. `force` takes them regardless, leaving a debt — for charging
+   * what a request really used after the fact (tokens counted when the answer ends). A negative
+   * `cost` gives tokens back (never above capacity). Idle buckets may be forgotten once full.
+   */
+  take(key: string, cost: number, spec: BucketSpec, now: number, force?: boolean): Promise<BucketTake>;
   /** The counter's value (0 when absent or expired). */
   get(key: string): Promise<number>;
   /** Every live counter whose key starts with `prefix` (admin views; not for the hot path). */
