@@ -14,6 +14,8 @@ export const ERRORS = {
   SL_UPSTREAM_UNRESOLVED: { title: 'Upstream has no URL', exit: 2, status: 500 },
   SL_PROCESS_FAILED: { title: 'A lab process failed', exit: 1, status: 500 },
   SL_THRESHOLDS_FAILED: { title: 'Thresholds crossed', exit: 99, status: 500 },
+  SL_INSTANCE_LOST: { title: 'The gateway instance serving the request died', exit: 1, status: 502 },
+  SL_NO_INSTANCE: { title: 'No gateway instance accepted the request', exit: 1, status: 503 },
   GW_BAD_REQUEST: { title: 'Invalid request', exit: 1, status: 400 },
   GW_NOT_FOUND: { title: 'Not found', exit: 1, status: 404 },
   GW_NO_UPSTREAM: { title: 'No upstream serves this model', exit: 1, status: 404 },

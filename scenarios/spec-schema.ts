@@ -37,6 +37,11 @@ export const TargetSchema = z.union([
     fleet: z.string().default('default'),
     /** the virtual API key the load sends (a class's own `apiKey` wins); one of the gateway config's keys */
     apiKey: z.string().min(1).default('sk-stormlab-lab'),
+    /**
+     * how many instances of the gateway the lab starts (default 1); several run behind a
+     * round-robin front and share their state through a Redis the lab starts for the run
+     */
+    instances: z.int().min(1).max(16, { message: 'at most 16 gateway instances' }).optional(),
   }),
   z.strictObject({
     url: z.url({ message: 'an http(s) URL of an OpenAI-compatible endpoint' }),

@@ -71,3 +71,8 @@ export function optHeaders(values: Record<string, unknown>, name = 'header'): Re
   }
   return headers;
 }
+
+/** `--gateway-instances N`: how many gateway instances the lab starts (1–16). */
+export function optGatewayInstances(values: Record<string, unknown>): number | undefined {
+  return optNumber(values, 'gateway-instances', (n) => Number.isInteger(n) && n >= 1 && n <= 16, 'a whole number of instances from 1 to 16');
+}

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { renderTerminalSummary } from '../../reports/render-text.js';
 import { StormlabError } from '../../core/errors.js';
-import { optDuration, optNumber, optString, type Command } from '../args.js';
+import { optDuration, optGatewayInstances, optNumber, optString, type Command } from '../args.js';
 import { DEFAULT_GRACE_MS, EXIT_ABORTED, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 import { runLab } from '../lab/run-lab.js';
 
@@ -10,7 +10,7 @@ export const runCommand: Command = {
   summary: 'run a scenario against the lab (fleet + gateway) or an external URL, and report',
   help: `
 Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6]
-                    [--segment S] [--grace D]
+                    [--segment S] [--grace D] [--gateway-instances N]
 
 Starts the mock fleet and the reference gateway on free loopback ports, runs the scenario in an
 open model, stops everything and writes a run directory with samples, the upstream ledger, the
@@ -30,6 +30,9 @@ Options:
   --segment S        run only this share of the schedule, as k6 execution segments (0:1/3, 1/3:2/3,
                      2/3:1); run one per machine against the same --target, then merge the runs
                      with \`stormlab report run-a run-b run-c --out merged\`
+  --gateway-instances N
+                     start N instances of the gateway (in place of the spec's target.instances) behind a
+                     round-robin front, sharing their state through a Redis started for the run
   --grace D          after Ctrl-C, how long requests in flight may still finish (default ${DEFAULT_GRACE_MS / 1000}s)
   -h, --help         this help
 
@@ -51,6 +54,7 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
     sse: { type: 'boolean' },
     segment: { type: 'string' },
     grace: { type: 'string' },
+    'gateway-instances': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [spec, ...extra] = positionals;
@@ -65,6 +69,12 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
     if (target !== undefined && !/^https?:\/\/[^/]+/.test(target)) {
       throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [{ path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) }]);
     }
+    const instances = optGatewayInstances(values);
+    if (instances !== undefined && target !== undefined) {
+      throw new StormlabError('SL_USAGE', '--gateway-instances starts our gateway; with --target the gateway is yours', [
+        { path: '--gateway-instances', expected: 'not used together with --target' },
+      ]);
+    }
     const log = (l: string) => io.stderr.write(`· ${l}\n`);
     const interrupt = new InterruptController({ graceMs: optDuration(values, 'grace') ?? DEFAULT_GRACE_MS, log });
     try {
@@ -75,6 +85,7 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
         seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
         out: optString(values, 'out'),
         target,
+        ...(instances === undefined ? {} : { instances }),
         driver,
         sse: values.sse === true,
         segment: optString(values, 'segment'),

@@ -31,7 +31,7 @@ import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
 import type { Profile } from '../../scenarios/profile.js';
 import { sloThresholds, type Slo } from '../../scenarios/slo.js';
 import type { Spec } from '../../scenarios/spec-schema.js';
-import type { LabProcess } from './processes.js';
+import type { Stoppable } from './instances.js';
 import { procCpuSeconds } from './proc-cpu.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
 import { startLab } from './run-lab.js';
@@ -86,7 +86,7 @@ const LEDGER_SETTLE_MS = 300;
 interface Lab {
   target: string;
   headers: Record<string, string>;
-  procs: LabProcess<unknown>[];
+  procs: Stoppable[];
   /** the fleet's ledger, when the lab runs our fleet */
   ledger: string | null;
   /** our gateway's process id, for its CPU time when its /metrics has none */
@@ -147,7 +147,7 @@ async function openLab(spec: Spec, plan: ConfigPlan, dir: string, o: CapacityOpt
   }
   const { fleet, apiKey } = 'gateway' in spec.target ? spec.target : { fleet: 'default', apiKey: 'sk-stormlab-lab' };
   const lab = await startLab({ ...spec, target: { gateway: plan.file, fleet, apiKey } }, dir, log);
-  const gatewayPid = lab.procs.find((p) => p.label === 'gateway')?.child.pid;
+  const gatewayPid = lab.record?.gateway?.pid;
   const headers = { authorization: `Bearer ${apiKey}` };
   return { target: lab.target, headers, procs: lab.procs, ledger: join(dir, 'ledger.ndjson'), gatewayPid };
 }

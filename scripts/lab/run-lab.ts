@@ -17,6 +17,7 @@ import type { Spec } from '../../scenarios/spec-schema.js';
 import { StormlabError } from '../../core/errors.js';
 import { type Interrupt, type InterruptInfo, unlessAborted } from './interrupt.js';
 import { K6_EXTERNAL_ABORT, requireK6, runK6 } from './k6.js';
+import { startGatewayTier, type InstanceGroup, type Stoppable } from './instances.js';
 import { spawnCli, stopAll, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
 import { plannedOf, RunJson, type LabRecord } from './run-record.js';
@@ -28,6 +29,8 @@ export interface LabReady {
   control?: string;
   /** the fleet's endpoints, when the lab runs the fleet */
   endpoints: Endpoint[];
+  /** the gateway instances, when the lab runs several behind its front (`target.instances`) */
+  instances?: InstanceGroup;
 }
 
 export interface RunLabOptions {
@@ -42,6 +45,8 @@ export interface RunLabOptions {
   target?: string;
   /** a gateway config (built-in name or path) in place of the spec's `target.gateway` */
   gateway?: string;
+  /** how many gateway instances, in place of the spec's `target.instances` */
+  instances?: number;
   driver?: 'native' | 'k6';
   /** with `--driver k6`: bundle with xk6-sse so TTFT is the first content event */
   sse?: boolean;
@@ -85,10 +90,11 @@ type MocksReady = Endpoint[] | { control?: string; endpoints: Endpoint[] };
 
 interface Lab {
   target: string;
-  procs: LabProcess<unknown>[];
+  procs: Stoppable[];
   control?: string;
   record?: LabRecord;
   endpoints: Endpoint[];
+  instances?: InstanceGroup;
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
@@ -100,7 +106,7 @@ export async function startLab(spec: Spec, runDir: string, log: (l: string) => v
   writeJson(runDir, 'fleet.json', loadFleet(fleetFile));
   const gatewayConfig = loadGatewayConfig(gatewayFile);
 
-  const procs: LabProcess<unknown>[] = [];
+  const procs: Stoppable[] = [];
   try {
     const mocks = await spawnCli<MocksReady>('mock fleet', [
       'mocks',
@@ -117,20 +123,21 @@ export async function startLab(spec: Spec, runDir: string, log: (l: string) => v
     const endpointsFile = writeJson(runDir, 'endpoints.json', endpoints);
     log(`fleet: ${endpoints.length} endpoints (${endpoints.map((e) => e.id).join(', ')})`);
     if (stopped?.aborted) throw new Error('stopped while the lab was starting');
-    const gateway = await spawnCli<{ url: string }>('gateway', ['gateway', '--config', gatewayFile, '--port', '0', '--upstreams', endpointsFile, '--json']);
-    procs.push(gateway);
+    const tier = await startGatewayTier({ count: spec.target.instances ?? 1, configFile: gatewayFile, endpointsFile, runDir, log });
+    procs.push(...tier.procs);
+    const gateway = tier.first;
     const urls = Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
     writeJson(runDir, 'gateway.json', {
       ...gatewayConfig,
       upstreams: gatewayConfig.upstreams.map((u) => ({ ...u, url: u.url ?? urls[u.id] })),
     });
-    log(`gateway: ${gateway.ready.url}`);
+    if (!tier.group) log(`gateway: ${gateway.ready.url}`);
     const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
     const record: LabRecord = {
       fleet: { pid: mocks.child.pid, ...(control ? { control } : {}) },
-      gateway: { pid: gateway.child.pid, url: gateway.ready.url },
+      gateway: { pid: gateway.child.pid, url: tier.target },
     };
-    return { target: gateway.ready.url, procs, control, record, endpoints };
+    return { target: tier.target, procs, control, record, endpoints, ...(tier.group ? { instances: tier.group } : {}) };
   } catch (e) {
     await Promise.all(procs.map((p) => p.stop()));
     throw e;
@@ -201,6 +208,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const loaded = typeof opts.spec === 'string' ? loadSpec(opts.spec).spec : opts.spec;
   let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
+  if (opts.instances !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
@@ -240,7 +248,10 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   let record: RunJson | undefined;
   try {
     const bundle = k6 ? await bundleSpec(spec, join(runDir, 'k6-bundle.js'), { sse: opts.sse === true }) : undefined;
-    if (opts.onReady) await opts.onReady({ target: lab.target, ...(lab.control ? { control: lab.control } : {}), endpoints: lab.endpoints });
+    if (opts.onReady) {
+      const ready = { target: lab.target, endpoints: lab.endpoints, ...(lab.instances ? { instances: lab.instances } : {}) };
+      await opts.onReady({ ...ready, ...(lab.control ? { control: lab.control } : {}) });
+    }
     // the run's clock starts with the load, not with the lab around it
     const startedAt = new Date();
     record = new RunJson(runDir, {
