@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { parseSampleLine, parseTimeMs } from '../../scenarios/samples.js';
 import { isOkCall, LedgerLineSchema } from '../ledger.js';
 import { fileLines } from '../lines.js';
+import { INSTANCES_FILE, readInstanceEvents, type InstanceEvent } from './instance-events.js';
+import { killWindows } from './instances.js';
 
 /** One client request, as the load driver saw it. Times are epoch ms. */
 export interface ClientRequest {
@@ -79,6 +81,8 @@ export interface GamedayInputs {
   calls: UpstreamCall[];
   faults: FaultWindow[];
   alerts: AlertsFile;
+  /** what happened to the gateway instances (instances.ndjson), when the lab ran several */
+  instances?: InstanceEvent[];
 }
 
 interface Partial {
@@ -249,12 +253,16 @@ export async function readGamedayInputs(
   run: { startMs: number; endMs: number },
 ): Promise<GamedayInputs> {
   const requests = await readClientRequests(join(runDir, 'samples.ndjson'));
+  const instances = await readInstanceEvents(join(runDir, INSTANCES_FILE));
+  const chaos = await readFaultWindows(join(runDir, 'chaos.ndjson'), run.startMs, run.endMs);
+  const faults = [...chaos, ...killWindows(instances, run.startMs, run.endMs)].sort((a, b) => a.startMs - b.startMs);
   return {
     runStartMs: run.startMs,
     runEndMs: run.endMs,
     requests,
     calls: (await readUpstreamCalls(join(runDir, 'ledger.ndjson'))).filter((c) => c.timeMs >= run.startMs - 60_000),
-    faults: await readFaultWindows(join(runDir, 'chaos.ndjson'), run.startMs, run.endMs),
+    faults,
     alerts: readAlertsFile(join(runDir, 'alerts.json')),
+    ...(instances.length > 0 ? { instances } : {}),
   };
 }

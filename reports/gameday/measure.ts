@@ -15,6 +15,7 @@
 import { createHistogram, percentileMs, recordMs } from '../histogram.js';
 import type { MeasureName } from '../../scenarios/gameday/expectation.js';
 import type { ClientRequest, FaultWindow, GamedayInputs, UpstreamCall } from './inputs.js';
+import { measureInstanceKills, type InstanceKill } from './instances.js';
 
 export interface FaultMeasures {
   id: string;
@@ -51,6 +52,8 @@ export interface Measurements {
   errors: number;
   preFault: { requests: number; costPerRequestUsd: number | null };
   faults: FaultMeasures[];
+  /** one row per gateway instance killed (several instances behind the lab's front) */
+  instances: InstanceKill[];
   /** every measure an expectation can name; null = never happened / not measurable */
   values: Record<MeasureName, number | null>;
   slo: { availability: number; allowedErrors: number; burned: number | null };
@@ -184,6 +187,7 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
   const allowedErrors = (1 - slo.availability) * inp.requests.length;
   const burned = allowedErrors > 0 ? errors / allowedErrors : null;
 
+  const kills = measureInstanceKills(inp.instances ?? [], inp.runStartMs);
   const values: Record<MeasureName, number | null> = {
     client_errors_during_fault: during.length > 0 ? faults.reduce((s, f) => s + f.errors, 0) / during.length : null,
     client_errors: inp.requests.length > 0 ? errors / inp.requests.length : null,
@@ -200,6 +204,8 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
     p99_ttft_during_fault: percentileMs(ttft, 99),
     attempts_per_request_during_fault:
       withAttempts.length > 0 ? withAttempts.reduce((s, r) => s + (r.attempts ?? 0), 0) / withAttempts.length : null,
+    requests_lost_in_flight: kills.length > 0 ? kills.reduce((s, k) => s + k.lost, 0) : null,
+    time_to_restart: kills.length > 0 ? worst(kills.map((k) => k.restartMs)) : null,
   };
 
   const timings: AlertTiming[] = inp.alerts.firings.map((f) => ({
@@ -215,6 +221,7 @@ export function measureGameday(inp: GamedayInputs, slo: { availability: number }
     errors,
     preFault: { requests: pre.length, costPerRequestUsd: preCostPerRequest },
     faults,
+    instances: kills,
     values,
     slo: { availability: slo.availability, allowedErrors, burned },
     alerts: {

@@ -7,7 +7,7 @@ import type { HtmlAssets } from '../html/assets.js';
 import { chartTitle, color, RED, type ChaosOverlay, type ChartSpec, type DatasetSpec } from '../html/chart-spec.js';
 import { esc, renderPage } from '../html/page.js';
 import type { GamedayResult } from './result.js';
-import { FAULT_COLUMNS, faultCells, measureCells } from './fault-table.js';
+import { FAULT_COLUMNS, faultCells, INSTANCE_COLUMNS, instanceCells, measureCells } from './fault-table.js';
 import { servingEndpoints } from './timeline.js';
 import { formatMs, formatValue } from './verdict.js';
 
@@ -204,6 +204,9 @@ export function renderGamedayHtml(r: GamedayResult, assets: HtmlAssets): string 
     ...charts.map((c) => `<div class="chart tall"><canvas id="${c.id}"></canvas></div>`),
     '<h2>Faults</h2>',
     faults,
+    ...(m.instances.length > 0
+      ? ['<h2>Gateway instances killed</h2>', tableHtml(INSTANCE_COLUMNS, m.instances.map((k) => instanceCells(k).map(esc)))]
+      : []),
     '<h2>Alerts</h2>',
     alerts,
     '<h2>Measures</h2>',

@@ -3,7 +3,7 @@
  * expectation, what each fault did, and the alerts (when they fired, which never did).
  */
 import { cell } from '../render-markdown.js';
-import { FAULT_COLUMNS, faultCells, measureCells } from './fault-table.js';
+import { FAULT_COLUMNS, faultCells, INSTANCE_COLUMNS, instanceCells, measureCells } from './fault-table.js';
 import type { GamedayResult } from './result.js';
 import { formatMs } from './verdict.js';
 
@@ -40,6 +40,9 @@ export function renderGamedayMarkdown(r: GamedayResult): string {
     '',
     table(FAULT_COLUMNS, m.faults.map(faultCells)),
     '',
+    ...(m.instances.length > 0
+      ? ['### Gateway instances killed', '', table(INSTANCE_COLUMNS, m.instances.map(instanceCells)), '']
+      : []),
     '### Measures',
     '',
     table(

@@ -36,6 +36,10 @@ export const MEASURES = {
   p99_ttft_during_fault: 'duration',
   /** mean upstream attempts per request (from the samples) during the faults */
   attempts_per_request_during_fault: 'number',
+  /** requests the lab's front lost in flight on killed gateway instances (502 or a cut stream) */
+  requests_lost_in_flight: 'count',
+  /** a killed instance's restart → serving again (worst kill); never when one was not restarted */
+  time_to_restart: 'duration',
 } as const;
 
 export type MeasureName = keyof typeof MEASURES;

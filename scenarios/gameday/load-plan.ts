@@ -12,7 +12,7 @@ import { inlineDatasets } from '../dataset.js';
 import { loadSpec } from '../load-spec.js';
 import type { Spec } from '../spec-schema.js';
 import type { Expectation } from './expectation.js';
-import { PlanSchema, type Slo } from './plan-schema.js';
+import { PlanSchema, type Action, type Slo } from './plan-schema.js';
 
 export const PLANS_DIR = fileURLToPath(new URL('../plans/', import.meta.url));
 
@@ -24,6 +24,8 @@ export interface Plan {
   spec: Spec;
   slo: Slo;
   expect: Expectation[];
+  /** lab actions (instance kills), offsets from the start of the load */
+  actions: Action[];
 }
 
 export function listPlans(): string[] {
@@ -62,12 +64,19 @@ export function loadPlan(nameOrPath: string): Plan {
   } else {
     spec = inlineDatasets(raw.spec, file);
   }
-  if (spec.chaos.length === 0) {
+  if (spec.chaos.length === 0 && raw.actions.length === 0) {
     throw new StormlabError(
       'SL_CONFIG_INVALID',
       `invalid game-day plan in ${file} — spec.chaos: a game day needs at least one fault`,
-      [{ file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope)' }],
+      [{ file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope) or an action (kill-instance)' }],
     );
   }
-  return { name: raw.name, description: raw.description, file, spec, slo: raw.slo, expect: raw.expect };
+  if (raw.actions.length > 0 && !('gateway' in spec.target)) {
+    throw new StormlabError(
+      'SL_CONFIG_INVALID',
+      `invalid game-day plan in ${file} — actions: kill-instance needs the gateway the lab starts, not a target URL`,
+      [{ file, path: 'spec.target', expected: 'a gateway target ({ gateway, instances })', received: 'a url target' }],
+    );
+  }
+  return { name: raw.name, description: raw.description, file, spec, slo: raw.slo, expect: raw.expect, actions: raw.actions };
 }

@@ -4,6 +4,7 @@
  * (scenarios/plans/*.yaml), validated here; see expectation.ts for the expectation lines.
  */
 import { z } from 'zod';
+import { durationMs } from '../../core/duration-schema.js';
 import { nameSchema, SpecSchema } from '../spec-schema.js';
 import { parseExpectation, type Expectation } from './expectation.js';
 
@@ -30,12 +31,33 @@ export const SloSchema = z.strictObject({
 });
 export type Slo = z.output<typeof SloSchema>;
 
+/** Kill one gateway instance (SIGKILL) and, after `restartAfter`, start it again. */
+export const KillInstanceSchema = z.strictObject({
+  /** which instance, 1 to the number the lab starts (`target.instances` or --gateway-instances) */
+  instance: z.int({ message: 'an instance number: 1, 2, …' }).min(1, { message: 'an instance number from 1' }),
+  /** how long it stays down; absent: it stays down to the end of the run */
+  restartAfter: durationMs.optional(),
+});
+export type KillInstance = z.output<typeof KillInstanceSchema>;
+
+/**
+ * What the lab itself does to the system under test during a game day, at an offset from the
+ * start of the load (the fleet's faults are the spec's chaos timeline).
+ */
+export const ActionSchema = z.strictObject({
+  at: durationMs,
+  'kill-instance': KillInstanceSchema,
+});
+export type Action = z.output<typeof ActionSchema>;
+
 export const PlanSchema = z.strictObject({
   name: nameSchema,
   description: z.string().default(''),
   /** a built-in spec name, a spec path (relative to the plan), or the spec itself */
   spec: z.union([z.string().min(1), SpecSchema]),
   slo: SloSchema.prefault({}),
+  /** lab actions during the run: `- { at: 20s, kill-instance: { instance: 2, restartAfter: 10s } }` */
+  actions: z.array(ActionSchema).default([]),
   expect: z.array(ExpectationSchema).min(1, { message: 'at least one expectation' }),
 });
 export type PlanFile = z.output<typeof PlanSchema>;

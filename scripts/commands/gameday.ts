@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { StormlabError } from '../../core/errors.js';
 import { DEFAULT_GRACE_MS, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
-import { optDuration, optHeaders, optNumber, optString, type Command } from '../args.js';
+import { optDuration, optGatewayInstances, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { runGameday } from '../lab/gameday.js';
 
 export const gamedayCommand: Command = {
@@ -9,6 +9,7 @@ export const gamedayCommand: Command = {
   summary: 'run a failover game day: a plan of faults and expectations, with real alerting, judged',
   help: `
 Usage: stormlab gameday <plan> [--duration D] [--rate N] [--seed N] [--out DIR] [--gateway-config NAME|FILE]
+                        [--gateway-instances N]
                         [--target URL [--base-port N] [--header "K: V"]...] [--metrics URL] [--rules FILE] [--no-alerts]
 
 Runs a game-day plan: starts the mock fleet and the reference gateway (or drives --target),
@@ -19,7 +20,7 @@ judges every expectation. Writes gameday.json, gameday.md and gameday.html into 
 directory beside the usual run files.
 
 Built-in plans (scenarios/plans/): primary-region-outage, provider-429-storm, brownout,
-flapping-provider, mid-stream-cuts, residency-outage, slow-drain.
+flapping-provider, mid-stream-cuts, residency-outage, slow-drain, instance-kill.
 
 Arguments:
   <plan>                  a built-in plan name or a path to a plan YAML
@@ -30,6 +31,9 @@ Options:
   --seed N                workload seed
   --out DIR               run directory (default: runs/<timestamp>-gameday-<plan>)
   --gateway-config C      run our gateway with this config (a name in gateway/configs/ or a YAML path)
+  --gateway-instances N   start N gateway instances behind a round-robin front, sharing a Redis
+                          started for the run (in place of the spec's target.instances); a plan's
+                          kill-instance actions SIGKILL one and restart it
   --target URL            drive an external OpenAI-compatible gateway; stormlab still runs the fleet
                           and prints its upstreams for that gateway's config
   --base-port N           with --target: the fleet on stable ports N, N+1, … (control API after them)
@@ -50,6 +54,7 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
     seed: { type: 'string' },
     out: { type: 'string' },
     'gateway-config': { type: 'string' },
+    'gateway-instances': { type: 'string' },
     target: { type: 'string' },
     'base-port': { type: 'string' },
     metrics: { type: 'string' },
@@ -95,6 +100,12 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
         [{ path: '--gateway-config', expected: 'not used together with --target' }],
       );
     }
+    const instances = optGatewayInstances(values);
+    if (target && instances !== undefined) {
+      throw new StormlabError('SL_USAGE', '--gateway-instances starts our gateway; with --target the gateway is yours', [
+        { path: '--gateway-instances', expected: 'not used together with --target' },
+      ]);
+    }
     const headers = optHeaders(values);
     if (Object.keys(headers).length > 0 && !target) {
       throw new StormlabError('SL_USAGE', '--header goes with --target', [
@@ -112,6 +123,7 @@ Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.
         seed: optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
         out: optString(values, 'out'),
         gatewayConfig: optString(values, 'gateway-config'),
+        ...(instances === undefined ? {} : { instances }),
         target,
         headers,
         basePort,

@@ -11,6 +11,9 @@ import { StormlabError } from '../../core/errors.js';
 import type { AlertsFile } from '../../reports/gameday/inputs.js';
 import { writeGamedayReport, type GamedayResult } from '../../reports/gameday/result.js';
 import { loadPlan, type Plan } from '../../scenarios/gameday/load-plan.js';
+import { applyOverrides } from '../../scenarios/load-spec.js';
+import { totalDurationMs } from '../../scenarios/schedule.js';
+import { checkActions, scaleActions, scheduleActions, type RunningActions } from './actions.js';
 import { findPrometheus, startPrometheus, type RunningPrometheus } from './prometheus.js';
 import { defaultRunDir } from './run-dir.js';
 import type { Interrupt } from './interrupt.js';
@@ -27,6 +30,8 @@ export interface GamedayOptions {
   out?: string;
   /** our gateway with this config (name or path) instead of the spec's */
   gatewayConfig?: string;
+  /** how many gateway instances, in place of the spec's `target.instances` */
+  instances?: number;
   /** an external gateway; the fleet still runs, on ports from `basePort` when given */
   target?: string;
   /** with `target`: headers sent with every request (an API key, a routing config) */
@@ -70,7 +75,19 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     spec = { ...spec, target: { gateway: opts.gatewayConfig, fleet: lab.fleet, apiKey: lab.apiKey } };
   }
   const fleetName = 'gateway' in spec.target ? spec.target.fleet : 'default';
+  if (opts.instances !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
+  if (plan.actions.length > 0 && opts.target) {
+    throw new StormlabError('SL_USAGE', `plan ${plan.name} kills gateway instances: it needs the gateway the lab starts, not --target`, [
+      { path: '--target', expected: 'not used with a plan that has actions (kill-instance)' },
+    ]);
+  }
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: opts.headers ?? {} } };
+  checkActions(plan.actions, 'gateway' in spec.target ? (spec.target.instances ?? 1) : 1, plan.file);
+  // the actions shrink or stretch with the plan, as its chaos timeline does
+  const before = totalDurationMs(spec.arrival);
+  const after = totalDurationMs(applyOverrides(spec, { durationMs: opts.durationMs, rate: opts.rate }).arrival);
+  const actions = before > 0 && after !== before ? scaleActions(plan.actions, after / before) : plan.actions;
+  let running: RunningActions | undefined;
   const runDir = resolve(opts.out ?? defaultRunDir(`gameday-${plan.name}`));
   // the fleet appends to its ledger and chaos log: a reused directory starts them afresh
   for (const f of ['ledger.ndjson', 'chaos.ndjson', 'alerts.json', 'samples.ndjson', '.prometheus'])
@@ -92,11 +109,18 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
 
   const onReady = async (lab: LabReady): Promise<void> => {
     if (opts.target) opts.onUpstreams?.(lab.endpoints);
+    await startAlerting(lab);
+    loadStartMs = Date.now();
+    if (actions.length > 0 && lab.instances) running = scheduleActions(actions, lab.instances, log);
+  };
+
+  const startAlerting = async (lab: LabReady): Promise<void> => {
     if (!binary) return;
-    const metricsUrl = opts.metrics ?? `${lab.target}/metrics`;
+    // several instances: each is scraped (through the front, scrapes would hop between them)
+    const metricsUrl = opts.metrics ?? lab.instances?.urls().map((u) => `${u}/metrics`) ?? `${lab.target}/metrics`;
     try {
       prom = await startPrometheus({ binary, metricsUrl, rulesFile: rules, dir: join(runDir, '.prometheus') });
-      log(`alerts: prometheus ${prom.url} scraping ${metricsUrl} every 1 s with ${rules}`);
+      log(`alerts: prometheus ${prom.url} scraping ${[metricsUrl].flat().join(', ')} every 1 s with ${rules}`);
       // the first scrape, so that the alert windows hold the pre-fault traffic
       const until = Date.now() + 5000;
       while (Date.now() < until && !(await prom.scraped().catch(() => false))) await sleep(200);
@@ -105,10 +129,10 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
       log(`alerts: ${alerts.reason} — the game day goes on without alerting`);
       prom = undefined;
     }
-    loadStartMs = Date.now();
   };
 
   const beforeStop = async (): Promise<void> => {
+    await running?.settle();
     if (!prom) return;
     await sleep(opts.settleMs ?? 5000);
     try {
@@ -157,6 +181,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
       ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
     });
   } finally {
+    await running?.settle();
     await prom?.stop();
   }
   writeFileSync(join(runDir, 'alerts.json'), `${JSON.stringify(alerts, null, 2)}\n`);

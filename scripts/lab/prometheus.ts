@@ -43,9 +43,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The config: one scrape job on the metrics URL, 1 s scrapes and evaluations, the rules file. */
-export function prometheusConfig(metricsUrl: string, rulesFile: string): string {
-  const u = new URL(metricsUrl);
+/**
+ * The config: one scrape job on the metrics URL (or several, one per gateway instance: same
+ * scheme and path, one target each), 1 s scrapes and evaluations, the rules file.
+ */
+export function prometheusConfig(metricsUrl: string | string[], rulesFile: string): string {
+  const urls = (Array.isArray(metricsUrl) ? metricsUrl : [metricsUrl]).map((m) => new URL(m));
+  const u = urls[0]!;
   return [
     'global:',
     '  scrape_interval: 1s',
@@ -58,7 +62,7 @@ export function prometheusConfig(metricsUrl: string, rulesFile: string): string 
     `    scheme: ${u.protocol.replace(':', '')}`,
     `    metrics_path: ${JSON.stringify(u.pathname || '/metrics')}`,
     '    static_configs:',
-    `      - targets: [${JSON.stringify(u.host)}]`,
+    `      - targets: [${urls.map((t) => JSON.stringify(t.host)).join(', ')}]`,
     '',
   ].join('\n');
 }
@@ -126,7 +130,7 @@ export function firingsFrom(series: RangeSeries[], stepS: number, endS: number):
 
 export async function startPrometheus(opts: {
   binary: string;
-  metricsUrl: string;
+  metricsUrl: string | string[];
   rulesFile: string;
   /** where its config and data go (removed on stop); default a new temp directory */
   dir?: string;
