@@ -10,6 +10,7 @@ import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
 import { AdminSchema, BudgetSchema } from './budgets.js';
 import { CacheConfigSchema } from '../cache/config.js';
+import { RedisConfigSchema } from './redis.js';
 import { KeySchema } from './keys.js';
 import { ModelsSchema } from './models.js';
 import { checkPolicies } from './policy-checks.js';
@@ -50,6 +51,8 @@ export const GatewayConfigSchema = z
     admin: AdminSchema.prefault({}),
     /** exact and semantic response cache (gateway/cache/config.ts); absent: no caching */
     cache: CacheConfigSchema.optional(),
+    /** shared state for several instances (gateway/config/redis.ts); absent: in process */
+    redis: RedisConfigSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();

@@ -76,6 +76,18 @@ const cases: BadConfigCase[] = [
     path: /cache\.semantic\.threshold/,
     expected: /1/,
   },
+  {
+    name: 'a malformed Redis URL',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\nredis: { url: "localhost:6379" }\n`,
+    path: /redis\.url/,
+    expected: /a Redis URL such as redis:\/\/127\.0\.0\.1:6379\/0.*got scheme "localhost"/,
+  },
+  {
+    name: 'a Redis URL with a path that is not a database number',
+    yaml: `${base}routes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\nredis: { url: "redis://cache.internal:6379/sessions" }\n`,
+    path: /redis\.url/,
+    expected: /only a database number/,
+  },
 ];
 
 describeBadGatewayConfigs('bad gateway config', cases);
