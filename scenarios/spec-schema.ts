@@ -41,7 +41,7 @@ export const TargetSchema = z.union([
      * how many instances of the gateway the lab starts (default 1); several run behind a
      * round-robin front and share their state through a Redis the lab starts for the run
      */
-    instances: z.int().min(1).max(16, { message: 'at most 16 gateway instances' }).optional(),
+    instances: z.int().min(1).max(16).optional(),
   }),
   z.strictObject({
     url: z.url({ message: 'an http(s) URL of an OpenAI-compatible endpoint' }),

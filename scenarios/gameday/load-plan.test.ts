@@ -23,10 +23,11 @@ function errorOf(f: () => unknown): StormlabError {
 }
 
 describe('game-day plans', () => {
-  it('ships the seven built-in plans, each with a fault and expectations', () => {
+  it('ships the eight built-in plans, each with a fault or an action, and expectations', () => {
     expect(listPlans()).toEqual([
       'brownout',
       'flapping-provider',
+      'instance-kill',
       'mid-stream-cuts',
       'primary-region-outage',
       'provider-429-storm',
@@ -35,7 +36,7 @@ describe('game-day plans', () => {
     ]);
     for (const name of listPlans()) {
       const plan = loadPlan(name);
-      expect(plan.spec.chaos.length, name).toBeGreaterThan(0);
+      expect(plan.spec.chaos.length + plan.actions.length, name).toBeGreaterThan(0);
       expect(plan.expect.length, name).toBeGreaterThan(0);
     }
     const flapping = loadPlan('flapping-provider');
@@ -45,6 +46,25 @@ describe('game-day plans', () => {
       [90_000, 20_000],
     ]);
     expect(loadPlan('primary-region-outage').spec.name).toBe('regional-outage');
+  });
+
+  it('reads kill-instance actions with their offsets and restart delays in ms', () => {
+    const plan = loadPlan('instance-kill');
+    expect(plan.spec.target).toMatchObject({ gateway: 'default', instances: 3 });
+    expect(plan.actions).toEqual([{ at: 15_000, 'kill-instance': { instance: 2, restartAfter: 10_000 } }]);
+  });
+
+  it('names the field of a bad kill-instance action, and refuses a plan with neither fault nor action', () => {
+    const base = 'name: p\nspec: { name: s, target: { instances: 2 }, arrival: { executor: constant-arrival-rate, rate: 1, duration: 5s },' +
+      ' workload: { classes: [{ name: c, model: gpt-4.1-mini, promptTokens: { dist: constant, value: 50 }, maxTokens: { dist: constant, value: 64 } }] } }\nexpect: [client_errors < 1%]\n';
+    const bad = errorOf(() => loadPlan(planFile('bad-action.yaml', `${base}actions:\n  - { at: 2s, kill-instance: { instance: 0, restartAfter: soon } }\n`)));
+    expect(bad.code).toBe('SL_CONFIG_INVALID');
+    expect(bad.details.map((d) => d.path)).toEqual(['actions[0].kill-instance.instance', 'actions[0].kill-instance.restartAfter']);
+    const typo = errorOf(() => loadPlan(planFile('typo-action.yaml', `${base}actions:\n  - { at: 2s, kill-instnace: { instance: 1 } }\n`)));
+    expect(typo.details.map((d) => d.path)).toContain('actions[0].kill-instance');
+    const none = errorOf(() => loadPlan(planFile('no-fault.yaml', base)));
+    expect(none.details[0]).toMatchObject({ path: 'spec.chaos' });
+    expect(none.details[0]!.expected).toContain('kill-instance');
   });
 
   it('names the file, the field path and what was expected for a bad expectation', () => {
