@@ -87,10 +87,11 @@ export class RateLimits {
     const who = `${l.per.join('/')} "${hit.subject}"`;
     const burst = l.capacity === l.rate.count ? '' : ` (burst ${fmt(l.capacity)})`;
     const needs = l.kind === 'tokens' ? `; this request needs ${fmt(hit.cost)} tokens up front` : '';
-    return new StormlabError(
-      'GW_RATE_LIMITED',
-      `rate limit "${l.id}" for ${who} is reached: ${l.rate.text} ${l.kind}${burst}${needs}; ${why}retry in ${seconds(retryAfterMs)}`,
-      [{ path: `limits.${l.id}`, expected: `at most ${l.rate.text} ${l.kind}`, received: `${fmt(Math.max(0, hit.take.remaining))} left` }],
-    );
+    const rate = `${l.rate.text} ${l.kind}`;
+    const message = `rate limit "${l.id}" for ${who} is reached: ${rate}${burst}${needs}; ${why}` +
+      `retry in ${seconds(retryAfterMs)}`;
+    const left = `${fmt(Math.max(0, hit.take.remaining))} left`;
+    const detail = { path: `limits.${l.id}`, expected: `at most ${rate}`, received: left };
+    return new StormlabError('GW_RATE_LIMITED', message, [detail]);
   }
 }

@@ -12,13 +12,16 @@ describe('rates', () => {
   });
 
   it('refuses a rate without a unit, a zero, or an unknown unit', () => {
-    for (const bad of ['20', '20/', '/min', '0/min', '20/fortnight', '20/0s', 'x/min']) expect(parseRate(bad), bad).toBeUndefined();
+    for (const bad of ['20', '20/', '/min', '0/min', '20/fortnight', '20/0s', 'x/min']) {
+      expect(parseRate(bad), bad).toBeUndefined();
+    }
   });
 
   it('makes a bucket: refill from the rate, capacity the rate\'s count unless burst says otherwise', () => {
     const l = LimitSchema.parse({ id: 'a', requests: '20/min' });
     expect(l).toMatchObject({ kind: 'requests', per: ['key'], capacity: 20, onLimit: 'reject' });
     expect(l.refillPerSecond).toBeCloseTo(1 / 3, 10);
-    expect(LimitSchema.parse({ id: 'b', tokens: '1000/s', burst: 5000 })).toMatchObject({ kind: 'tokens', capacity: 5000, refillPerSecond: 1000 });
+    const t = LimitSchema.parse({ id: 'b', tokens: '1000/s', burst: 5000 });
+    expect(t).toMatchObject({ kind: 'tokens', capacity: 5000, refillPerSecond: 1000 });
   });
 });

@@ -16,7 +16,11 @@ export type LimitDimension = (typeof LIMIT_DIMENSIONS)[number];
 export const LIMIT_ACTIONS = ['reject', 'cheaper-model', 'cache-only', 'wait'] as const;
 export type LimitAction = (typeof LIMIT_ACTIONS)[number];
 
-export const RATE_EXPECTED = 'a rate with its unit, such as 20/min, 100/s, 40000/h or 5/10s (a number alone has no unit)';
+/** `onLimit: wait` without maxWait */
+export const DEFAULT_MAX_WAIT_MS = 10_000;
+
+export const RATE_EXPECTED =
+  'a rate with its unit, such as 20/min, 100/s, 40000/h or 5/10s (a number alone has no unit)';
 
 /** Named units of a rate's window, in ms. */
 const UNITS: Readonly<Record<string, number>> = {
@@ -69,7 +73,9 @@ const oneOrMore = z.union([label, z.array(label).min(1)]).transform((v) => (Arra
 export const LimitSchema = z
   .strictObject({
     /** names the limit in errors, headers and metrics */
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'a label of letters, digits and ._- (1–64 characters)' }),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'a label of letters, digits and ._- (1–64 characters)' }),
     /** the dimension(s) counted apart: one bucket per key (default), user, feature, tenant, tier or model */
     per: z
       .union([z.enum(LIMIT_DIMENSIONS), z.array(z.enum(LIMIT_DIMENSIONS)).min(1)])
@@ -77,7 +83,14 @@ export const LimitSchema = z
       .default(['key']),
     /** only requests whose principal/feature/model match every listed value count */
     match: z
-      .strictObject({ key: oneOrMore, user: oneOrMore, tenant: oneOrMore, tier: oneOrMore, feature: oneOrMore, model: oneOrMore })
+      .strictObject({
+        key: oneOrMore,
+        user: oneOrMore,
+        tenant: oneOrMore,
+        tier: oneOrMore,
+        feature: oneOrMore,
+        model: oneOrMore,
+      })
       .partial()
       .default({}),
     /** requests per window: each request takes 1 */
@@ -93,24 +106,24 @@ export const LimitSchema = z
     maxWait: durationMs.optional(),
   })
   .superRefine((l, ctx) => {
+    const issue = (field: string, message: string): void => ctx.addIssue({ code: 'custom', path: [field], message });
     if ((l.requests === undefined) === (l.tokens === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['requests'], message: `exactly one of requests or tokens (${RATE_EXPECTED})` });
+      issue('requests', `exactly one of requests or tokens (${RATE_EXPECTED})`);
     }
     if (l.onLimit === 'cheaper-model' && l.degradeTo === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['degradeTo'], message: 'a routed model to degrade to (onLimit: cheaper-model needs degradeTo)' });
+      issue('degradeTo', 'a routed model to degrade to (onLimit: cheaper-model needs degradeTo)');
     }
     if (l.onLimit !== 'cheaper-model' && l.degradeTo !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['degradeTo'], message: 'no degradeTo unless onLimit is cheaper-model' });
+      issue('degradeTo', 'no degradeTo unless onLimit is cheaper-model');
     }
-    if (l.onLimit !== 'wait' && l.maxWait !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['maxWait'], message: 'no maxWait unless onLimit is wait' });
-    }
+    if (l.onLimit !== 'wait' && l.maxWait !== undefined) issue('maxWait', 'no maxWait unless onLimit is wait');
   })
   .transform((l) => {
     const kind = l.requests ? ('requests' as const) : ('tokens' as const);
     const rate = (l.requests ?? l.tokens) as Rate;
     const capacity = l.burst ?? rate.count;
-    return { ...l, kind, rate, capacity, refillPerSecond: (rate.count * 1000) / rate.windowMs, maxWaitMs: l.maxWait ?? 10_000 };
+    const refillPerSecond = (rate.count * 1000) / rate.windowMs;
+    return { ...l, kind, rate, capacity, refillPerSecond, maxWaitMs: l.maxWait ?? DEFAULT_MAX_WAIT_MS };
   });
 export type LimitConfig = z.output<typeof LimitSchema>;
 
@@ -131,7 +144,12 @@ export function checkLimits(cfg: LimitCheckInput, ctx: z.core.$RefinementCtx): v
     tier: new Set(keys.length > 0 ? keys.map((k) => k.tier) : ['standard']),
     user: new Set(keys.flatMap((k) => (k.user === undefined ? [] : [k.user]))),
   };
-  const what = { key: 'a key id declared in keys', tenant: 'a tenant some key names', tier: 'a tier some key has', user: 'a user some key names' };
+  const what = {
+    key: 'a key id declared in keys',
+    tenant: 'a tenant some key names',
+    tier: 'a tier some key has',
+    user: 'a user some key names',
+  };
   const routed = `a routed model (one of ${list(cfg.routedModels)})`;
   const ids = new Set<string>();
   cfg.limits.forEach((l, i) => {

@@ -27,7 +27,11 @@ const K = {
   hasty: 'sk-test-hasty-key-00001',
 };
 const bearer = (k: string): Record<string, string> => ({ authorization: `Bearer ${k}` });
-const ask = (content = 'hello there, how are you today?', max_tokens = 12) => ({ model: 'm1', messages: [{ role: 'user' as const, content }], max_tokens });
+const ask = (content = 'hello there, how are you today?', max_tokens = 12) => ({
+  model: 'm1',
+  messages: [{ role: 'user' as const, content }],
+  max_tokens,
+});
 
 interface WireError {
   error: { code: string; type: string; message: string };
@@ -39,7 +43,8 @@ async function settled(lab: GatewayLab, res: { headers: Headers }): Promise<void
   await until(() => lab.logs.some((l) => l.includes(`"requestId":"${id}"`)), 3000);
 }
 
-const remainingTokens = (res: { headers: Headers }): number => Number(res.headers.get('x-gateway-ratelimit-remaining-tokens'));
+const remainingTokens = (res: { headers: Headers }): number =>
+  Number(res.headers.get('x-gateway-ratelimit-remaining-tokens'));
 
 describe('rate limits', () => {
   let lab: GatewayLab;
@@ -86,6 +91,7 @@ describe('rate limits', () => {
   afterAll(() => lab.close());
 
   it('a key limit per tier: 2/min on the free tier, 4/min on paid; the 429 names the limit, with Retry-After', async () => {
+    // no retries: the official client would otherwise retry the 429 after its Retry-After
     const client = (key: string) => new OpenAI({ baseURL: `${lab.url}/v1`, apiKey: key, maxRetries: 0, logLevel: 'off' });
     const free = client(K.free);
     const first = await free.chat.completions.create(ask()).withResponse();
@@ -164,7 +170,8 @@ describe('rate limits', () => {
   });
 
   it('a streamed answer, and one cut mid-stream, are corrected to the tokens really used', async () => {
-    const s = await streamChat(lab.url, { ...ask('tell me a story', 250), stream_options: { include_usage: true } }, bearer(K.streamTok));
+    const streamed = { ...ask('tell me a story', 250), stream_options: { include_usage: true } };
+    const s = await streamChat(lab.url, streamed, bearer(K.streamTok));
     expect(s.done).toBe(true);
     const usage = s.events.find((e) => e.json?.usage)?.json?.usage;
     expect(usage?.total_tokens).toBeGreaterThan(0);
@@ -234,7 +241,8 @@ describe('rate limits', () => {
   });
 
   it('over a cache-only limit a cached answer is served and a miss gets the 429', async () => {
-    const faq = (q: string) => postChat(lab.url, { model: 'faq', messages: [{ role: 'user', content: q }], max_tokens: 12 }, bearer(K.cachey));
+    const faq = (q: string) =>
+      postChat(lab.url, { model: 'faq', messages: [{ role: 'user', content: q }], max_tokens: 12 }, bearer(K.cachey));
     const first = await faq('How do I reset my password?');
     expect(first.status).toBe(200);
     expect(first.headers.get('x-gateway-cache')).toBe('miss');

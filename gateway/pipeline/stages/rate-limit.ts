@@ -9,6 +9,7 @@
  * What it did shows in `x-gateway-degraded` and `x-gateway-ratelimit-*`; settle corrects token limits.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StormlabError } from '../../../core/errors.js';
 import type { Applicable, LimitHit, LimitHold, RateLimits } from '../../admission/rate-limits.js';
 import type { RequestSubject } from '../../admission/subject.js';
 import type { BucketTake } from '../../state/store.js';
@@ -33,7 +34,11 @@ function showHeaders(ctx: RequestContext, seen: ReadonlyArray<{ a: Applicable; t
  * until the bucket has refilled it — unless that is longer than maxWait or the deadline allows.
  * Returns the hold, or how long the wait would have been.
  */
-async function waitForBucket(ctx: RequestContext, rl: RateLimits, hit: LimitHit): Promise<LimitHold | { tooLongMs: number }> {
+async function waitForBucket(
+  ctx: RequestContext,
+  rl: RateLimits,
+  hit: LimitHit,
+): Promise<LimitHold | { tooLongMs: number }> {
   const limit = hit.limit;
   const bound = Math.min(limit.maxWaitMs, ctx.remainingMs());
   if (hit.take.retryAfterMs > bound) return { tooLongMs: hit.take.retryAfterMs };
@@ -46,9 +51,13 @@ async function waitForBucket(ctx: RequestContext, rl: RateLimits, hit: LimitHit)
   }
   try {
     await sleep(waitMs, undefined, { signal: ctx.signal });
-  } catch (e) {
+  } catch {
+    // the client left, or the deadline passed: the place in line is given back
     await rl.giveBack([hold]);
-    throw e;
+    if (ctx.abortCause === 'client') {
+      throw new StormlabError('GW_CLIENT_CLOSED', 'the client left while the request waited for a rate limit');
+    }
+    return { tooLongMs: waitMs };
   }
   ctx.degrade(`ratelimit=${limit.id}; waited=${waitMs}ms`);
   rl.count(limit, 'waited');
@@ -59,7 +68,14 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
   const rl = deps.rateLimits;
   if (rl.configs.length === 0) return;
   const p = ctx.principal;
-  const subject: RequestSubject = { key: p.keyId, tenant: p.tenant, tier: p.tier, user: p.user, feature: ctx.feature, model: ctx.route.model };
+  const subject: RequestSubject = {
+    key: p.keyId,
+    tenant: p.tenant,
+    tier: p.tier,
+    user: p.user,
+    feature: ctx.feature,
+    model: ctx.route.model,
+  };
   const estimate = ctx.promptTokens + (ctx.maxTokens ?? 0);
   // limits whose overflow went to a cheaper model: the degraded request is not theirs to count
   const degradedBy = new Set<string>();
@@ -91,7 +107,8 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
           continue;
         }
         const maxWait = `${Math.round(Math.min(limit.maxWaitMs, ctx.remainingMs()) / 1000)} s`;
-        return refuse(hit, `waiting for it would take ${Math.ceil(waited.tooLongMs / 1000)} s, over maxWait ${maxWait}; `, waited.tooLongMs);
+        const why = `waiting for it would take ${Math.ceil(waited.tooLongMs / 1000)} s, over maxWait ${maxWait}; `;
+        return refuse(hit, why, waited.tooLongMs);
       }
       const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
       if (limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
@@ -111,7 +128,8 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
         await rl.giveBack(holds);
         showHeaders(ctx, [{ a, take }]);
         const why = 'its overflow is served from the cache only, and this request is not in the cache; ';
-        ctx.limits = { holds: [], cacheOnly: { hit, error: rl.exceeded(hit, why, take.retryAfterMs), retryAfterMs: take.retryAfterMs } };
+        const error = rl.exceeded(hit, why, take.retryAfterMs);
+        ctx.limits = { holds: [], cacheOnly: { hit, error, retryAfterMs: take.retryAfterMs } };
         ctx.degrade(`ratelimit=${limit.id}; to=cache`);
         return;
       }
