@@ -13,9 +13,11 @@ import { InFlight } from './http/drain.js';
 import { registerAdmin } from './http/admin.js';
 import { registerEmbeddings } from './http/embeddings.js';
 import { Budgets } from './admission/budgets.js';
+import { RateLimits } from './admission/rate-limits.js';
 import { ResidencyTable } from './admission/residency.js';
 import { MemoryStore } from './state/memory.js';
 import { createSpendMetrics } from './telemetry/spend-metrics.js';
+import { createLimitMetrics } from './telemetry/limit-metrics.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { createKeyStore } from './pipeline/keys.js';
 import { toWireError } from './http/wire-error.js';
@@ -90,6 +92,7 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
     random,
     store,
     budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),
+    rateLimits: new RateLimits(config.limits, store, createLimitMetrics(metrics.registry)),
     residency: new ResidencyTable(config.tenants),
     waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
