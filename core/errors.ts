@@ -37,6 +37,7 @@ export const ERRORS = {
   GW_UPSTREAM_RATE_LIMITED: { title: 'Every upstream attempt was rate-limited', exit: 1, status: 429 },
   GW_CLIENT_CLOSED: { title: 'Client closed the request', exit: 1, status: 499 },
   GW_BUDGET_EXCEEDED: { title: 'A hard spend budget is spent', exit: 1, status: 402 },
+  GW_RATE_LIMITED: { title: 'A gateway rate limit was reached', exit: 1, status: 429 },
   GW_RESIDENCY_UNAVAILABLE: { title: "No target in the tenant's pinned regions is up", exit: 1, status: 503 },
   GW_RESIDENCY_NO_TARGET: { title: "The route has no target in the tenant's pinned regions", exit: 1, status: 403 },
   SL_RUN_INCOMPLETE: { title: 'Run directory is incomplete', exit: 2, status: 400 },

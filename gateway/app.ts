@@ -13,9 +13,11 @@ import { InFlight } from './http/drain.js';
 import { registerAdmin } from './http/admin.js';
 import { registerEmbeddings } from './http/embeddings.js';
 import { Budgets } from './admission/budgets.js';
+import { RateLimits } from './admission/rate-limits.js';
 import { ResidencyTable } from './admission/residency.js';
-import { MemoryStore } from './state/memory.js';
+import { createStateBackend, type StateBackend } from './state/backend.js';
 import { createSpendMetrics } from './telemetry/spend-metrics.js';
+import { createLimitMetrics } from './telemetry/limit-metrics.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { createKeyStore } from './pipeline/keys.js';
 import { toWireError } from './http/wire-error.js';
@@ -53,28 +55,38 @@ function upstreamsOf(config: GatewayConfig, opts: BuildGatewayOptions): Map<stri
   );
 }
 
-function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstreams: Map<string, Upstream>, metrics: GatewayMetrics): PipelineDeps {
+function pipelineDeps(
+  config: GatewayConfig,
+  opts: BuildGatewayOptions,
+  upstreams: Map<string, Upstream>,
+  metrics: GatewayMetrics,
+  state: StateBackend,
+): PipelineDeps {
   const random = opts.random ?? Math.random;
   const cooldowns = new CoolDowns(config.retry.maxCoolDownMs);
-  // in process; a Redis store (shared between instances) implements the same interface
-  const store = new MemoryStore();
+  // in process, or Redis (shared between instances) with in-process state while it is away
+  const { store, board } = state;
   const routes = buildRouteTable(config, {
     upstreams,
     random,
     breaker: (key, upstream, model) => {
       const labels = { upstream: upstream.id, model };
       metrics.breakerState.set(labels, 0);
-      return new CircuitBreaker(config.breaker, {
-        onTransition: (_from: BreakerState, to: BreakerState) => {
+      const breaker = new CircuitBreaker(config.breaker, {
+        onTransition: (_from: BreakerState, to: BreakerState, reason) => {
           metrics.breakerState.set(labels, BREAKER_LEVEL[to]);
           metrics.breakerTransitions.inc({ ...labels, to });
+          if (reason !== 'shared') board?.publish(key, to);
         },
       });
+      board?.track(key, breaker);
+      return breaker;
     },
   });
   const account = createAccountant(metrics);
+  const exactStore = config.cache ? state.exactStore(config.cache.maxEntries) : undefined;
   const cache = config.cache
-    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account })
+    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account, ...(exactStore ? { exactStore } : {}) })
     : undefined;
   return {
     routes,
@@ -90,6 +102,7 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
     random,
     store,
     budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),
+    rateLimits: new RateLimits(config.limits, store, createLimitMetrics(metrics.registry)),
     residency: new ResidencyTable(config.tenants),
     waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
@@ -99,7 +112,6 @@ function pipelineDeps(config: GatewayConfig, opts: BuildGatewayOptions, upstream
 export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOptions = {}): Promise<FastifyInstance> {
   const upstreams = upstreamsOf(config, opts);
   const metrics = createGatewayMetrics();
-  const deps = pipelineDeps(config, opts, upstreams, metrics);
   const inFlight = new InFlight();
   let draining = false;
 
@@ -116,6 +128,11 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
       void (reply as FastifyReply).code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
     },
   });
+  const state = await createStateBackend(config.redis, metrics.registry, app.log);
+  const deps = pipelineDeps(config, opts, upstreams, metrics, state);
+  // an instance that starts reads the breaker moves the others published before it serves
+  await state.board?.sync();
+  state.board?.start();
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (draining) {
@@ -132,7 +149,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
   });
   app.addHook('onClose', async () => {
     await closeUpstreams(upstreams.values());
-    await deps.store.close();
+    await state.close();
   });
 
   registerErrorHandling(app);

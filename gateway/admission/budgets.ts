@@ -10,17 +10,10 @@ import type { BudgetConfig, BudgetDimension } from '../config/budgets.js';
 import { NEVER, type SharedStore } from '../state/store.js';
 import type { SpendMetrics } from '../telemetry/spend-metrics.js';
 import { untilText, windowOf } from './period.js';
+import { matchesSubject, subjectOf, type RequestSubject } from './subject.js';
 
 /** Who and what a request's spend is counted against. */
-export interface SpendSubject {
-  readonly key: string;
-  readonly tenant: string;
-  readonly tier: string;
-  readonly user: string | undefined;
-  readonly feature: string | undefined;
-  /** the route model (after any degradation) */
-  model: string;
-}
+export type SpendSubject = RequestSubject;
 
 /** A hard budget's reservation, replaced by the real cost at settle. */
 export interface Hold {
@@ -37,23 +30,11 @@ export const BUDGET_PREFIX = 'budget:';
 export const SPEND_PREFIX = 'spend:';
 export const ATTRIBUTION: readonly BudgetDimension[] = ['tenant', 'key', 'user', 'feature', 'model'];
 
-function valueOf(s: SpendSubject, d: BudgetDimension | 'tier'): string | undefined {
+function valueOf(s: SpendSubject, d: BudgetDimension): string | undefined {
   return s[d];
 }
 
-function matches(b: BudgetConfig, s: SpendSubject): boolean {
-  for (const [dim, allowed] of Object.entries(b.match) as Array<[BudgetDimension | 'tier', string[] | undefined]>) {
-    const v = valueOf(s, dim);
-    if (allowed && (v === undefined || !allowed.includes(v))) return false;
-  }
-  return true;
-}
-
-/** The budget's counter subject for this request (`trial-co`, `acme/search`), or undefined when a dimension is absent. */
-function subjectOf(b: BudgetConfig, s: SpendSubject): string | undefined {
-  const parts = b.per.map((d) => valueOf(s, d));
-  return parts.every((p) => p !== undefined) ? parts.join('/') : undefined;
-}
+const matches = (b: BudgetConfig, s: SpendSubject): boolean => matchesSubject(b.match, s);
 
 /** Distinct feature names attributed apart; clients name features, so further ones count as `other`. */
 const MAX_FEATURES = 1000;
@@ -79,7 +60,7 @@ export class Budgets {
     const out: Array<{ budget: BudgetConfig; subject: string }> = [];
     for (const budget of this.configs) {
       if (budget.mode !== mode || !matches(budget, s)) continue;
-      const subject = subjectOf(budget, s);
+      const subject = subjectOf(budget.per, s);
       if (subject !== undefined) out.push({ budget, subject });
     }
     return out;

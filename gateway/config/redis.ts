@@ -37,7 +37,7 @@ export const RedisConfigSchema = z.strictObject({
   /** how long start-up waits for the first connection before serving from in-process state */
   connectTimeoutMs: ms.max(60_000).default(1_000),
   /** a command not answered within this is failed and the gateway falls back to in-process state */
-  commandTimeoutMs: ms.max(10_000).default(250),
+  commandTimeoutMs: ms.max(10_000).default(500),
   /** while on the fallback, how often the gateway checks whether Redis is back */
   probeMs: ms.max(60_000).default(1_000),
   /** how often each instance reads the breaker states the others published */

@@ -12,6 +12,7 @@ import { AdminSchema, BudgetSchema } from './budgets.js';
 import { CacheConfigSchema } from '../cache/config.js';
 import { RedisConfigSchema } from './redis.js';
 import { KeySchema } from './keys.js';
+import { checkLimits, LimitSchema } from './limits.js';
 import { ModelsSchema } from './models.js';
 import { checkPolicies } from './policy-checks.js';
 import { RouteSchema, type TargetConfig } from './route.js';
@@ -48,6 +49,8 @@ export const GatewayConfigSchema = z
     /** per-tenant policy (residency) */
     tenants: TenantsSchema.default({}),
     budgets: z.array(BudgetSchema).default([]),
+    /** token-bucket rate limits on requests and tokens (config/limits.ts) */
+    limits: z.array(LimitSchema).default([]),
     admin: AdminSchema.prefault({}),
     /** exact and semantic response cache (gateway/cache/config.ts); absent: no caching */
     cache: CacheConfigSchema.optional(),
@@ -89,6 +92,7 @@ export const GatewayConfigSchema = z
       });
     });
     checkPolicies({ ...cfg, routedModels: models }, ctx);
+    checkLimits({ ...cfg, routedModels: models }, ctx);
     const routed = `a routed model (one of ${[...models].join(', ')})`;
     for (const m of Object.keys(cfg.cache?.routes ?? {})) {
       if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['cache', 'routes', m], message: routed });

@@ -25,6 +25,8 @@ export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight:
   app.post('/v1/chat/completions', async (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
+    // on the raw response: kept by JSON answers, hijacked streams and the error handler alike
+    ctx.setHeader = (name, value) => reply.raw.setHeader(name, value);
     let leave: (() => void) | undefined;
     inFlight.enter();
     deps.metrics.inFlight.inc();

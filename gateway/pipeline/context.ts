@@ -13,6 +13,16 @@ import type { Hold, SpendSubject } from '../admission/budgets.js';
 import type { Pin } from '../admission/residency.js';
 import type { ChatCompletion } from '../domain/openai.js';
 import type { CacheState } from '../cache/response-cache.js';
+import type { LimitHit, LimitHold } from '../admission/rate-limits.js';
+import type { StormlabError } from '../../core/errors.js';
+
+/** What the rate limits did to a request (stages/rate-limit.ts). */
+export interface LimitState {
+  /** what it took from each bucket (settle corrects token limits to the real usage) */
+  holds: LimitHold[];
+  /** over a `cache-only` limit: a cache hit serves; a miss gets this 429 */
+  cacheOnly?: { hit: LimitHit; error: StormlabError; retryAfterMs: number };
+}
 
 export type AbortCause = 'client' | 'deadline';
 
@@ -64,6 +74,10 @@ export class RequestContext implements RoutingInput {
   spend: { subject: SpendSubject; holds: Hold[] } | undefined;
   /** a soft budget moved the request to a cheaper route: `budget=…; from=…; to=…` (x-gateway-degraded) */
   degraded: string | undefined;
+  /** the rate limits' holds and a cache-only limit's pending 429 (stages/rate-limit.ts) */
+  limits: LimitState | undefined;
+  /** set a header on whatever response this request gets — answer, stream or error (http/chat.ts) */
+  setHeader: (name: string, value: string) => void = () => undefined;
   /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
   pin: Pin | undefined;
   pinWaitUntil = 0;
@@ -82,6 +96,11 @@ export class RequestContext implements RoutingInput {
     /** performance.now() at arrival */
     readonly startedAt: number,
   ) {}
+
+  /** Say in `x-gateway-degraded` how the request was served otherwise than asked (notes joined by ", "). */
+  degrade(note: string): void {
+    this.degraded = this.degraded === undefined ? note : `${this.degraded}, ${note}`;
+  }
 
   get stream(): boolean {
     return this.request.stream === true;

@@ -9,6 +9,7 @@ import type { Accountant } from '../telemetry/accounting.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Budgets } from '../admission/budgets.js';
+import type { RateLimits } from '../admission/rate-limits.js';
 import type { ResidencyTable } from '../admission/residency.js';
 import type { SharedStore } from '../state/store.js';
 import type { CacheRuntime } from '../cache/build.js';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   /** shared state (budgets' spend, attribution): in process, or shared between instances */
   readonly store: SharedStore;
   readonly budgets: Budgets;
+  /** token-bucket rate limits over the store */
+  readonly rateLimits: RateLimits;
   readonly residency: ResidencyTable;
   /** the response cache, when the config has one */
   readonly cache?: CacheRuntime;

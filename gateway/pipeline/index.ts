@@ -1,7 +1,7 @@
 /**
  * The chat request lifecycle, in one visible order:
  *
- *   trace → auth → parse → select → budget → residency → candidates → cache lookup
+ *   trace → auth → parse → select → rate limits → budget → residency → candidates → cache lookup
  *     → failover [ attempt: breaker → send → prime ] → relay (stream or body) → settle
  *
  * `trace` happens as the context is made (http/chat.ts); `settle` runs once when the response
@@ -21,6 +21,7 @@ import { chooseCandidates } from './stages/candidates.js';
 import { continueOnFallback } from './stages/continue.js';
 import { admitBudget } from './stages/budget.js';
 import { parseRequest } from './stages/parse.js';
+import { admitRateLimits, requireCacheHit } from './stages/rate-limit.js';
 import { failoverPinned, pinToResidency } from './stages/residency.js';
 import { selectRoute } from './stages/select.js';
 
@@ -31,10 +32,13 @@ export const BEFORE_FAILOVER: readonly Stage[] = [
   authenticate,
   parseRequest,
   selectRoute,
+  admitRateLimits,
   admitBudget,
   pinToResidency,
   chooseCandidates,
   lookupCache,
+  // over a cache-only rate limit, a miss ends here (a hit was answered by the lookup)
+  requireCacheHit,
 ];
 
 /** Run a request through every stage up to the relay; `onCommit` learns the serving target's release. */

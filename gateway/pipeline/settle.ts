@@ -1,8 +1,9 @@
 /**
  * settle: runs exactly once per request, when the response is over (sent, failed, or the
  * client left): bill a stream cut before its usage arrived for what was generated, feed the
- * serving target's TTFT average, bill the spend (budgets, attribution), write a complete answer
- * to the cache, release the target's in-flight count, count the request, log one line.
+ * serving target's TTFT average, correct token rate limits to the real usage, bill the spend
+ * (budgets, attribution), write a complete answer to the cache, release the target's in-flight
+ * count, count the request, log one line.
  */
 import { CHARS_PER_TOKEN } from '../../core/tokens.js';
 import type { RequestContext } from './context.js';
@@ -45,6 +46,13 @@ export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHoo
     if (o.ttftMs !== undefined) deps.metrics.ttft.observe(labels, o.ttftMs / 1000);
     if (deps.cache && ctx.cache) writeBack(ctx, served, deps.cache);
     deps.metrics.decisions.inc({ model, strategy: ctx.route.strategy.name, provider: labels.provider, region: labels.region, target_model: served.model });
+  }
+  if (ctx.limits) {
+    // a token limit's estimate becomes the tokens really used upstream (a cache hit used none)
+    const u = ctx.cache?.hit ? undefined : o.usage;
+    const used = u ? u.prompt_tokens + u.completion_tokens : 0;
+    if (ctx.limits.cacheOnly && ctx.cache?.hit) deps.rateLimits.count(ctx.limits.cacheOnly.hit.limit, 'cache-only');
+    deps.rateLimits.settle(ctx.limits.holds, used).catch((e: unknown) => hooks.billingFailed?.(e));
   }
   if (ctx.spend) {
     // the store may be remote: billing never holds the response up, and its failure is logged, not thrown

@@ -33,6 +33,8 @@ function hitHeaders(ctx: RequestContext, hit: CacheHit): Record<string, string> 
     'x-gateway-cost-usd': '0',
   };
   if (e.costUsd !== undefined) h['x-gateway-cache-saved-usd'] = String(e.costUsd);
+  // served from the cache because of a rate limit (or on a route a soft budget chose)
+  if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;
   return h;
 }
 

@@ -178,6 +178,33 @@ describe('circuit breaker: open, half-open, closed', () => {
   });
 });
 
+describe('circuit breaker: transitions adopted from another instance', () => {
+  it('opens for the time left on the other instance, then half-opens and probes as usual', () => {
+    const { b, moves } = breaker();
+    b.adopt('open', 5_000, 100);
+    expect(b.tryAcquire(4_000)).toBe(false);
+    expect(b.waitMs(4_000)).toBe(1_100);
+    expect(b.tryAcquire(5_100)).toBe(true);
+    expect(moves).toEqual([
+      ['closed', 'open', 'shared'],
+      ['open', 'half-open', 'cool-down-over'],
+    ]);
+  });
+
+  it('never shortens a longer local cool-down, ignores an open that is already over, and closes on a shared close', () => {
+    const { b, moves } = breaker();
+    b.adopt('open', 0, 0);
+    expect(b.state).toBe('closed');
+    trip(b, 0); // open until 30 004
+    b.adopt('open', 1_000, 10);
+    expect(b.waitMs(10)).toBe(29_994);
+    b.adopt('closed', 0, 20);
+    expect(b.state).toBe('closed');
+    expect(b.tryAcquire(21)).toBe(true);
+    expect(moves.map((m) => m[2])).toEqual(['consecutive-failures', 'shared']);
+  });
+});
+
 describe('BreakerConfigSchema', () => {
   it('has the documented defaults', () => {
     expect(BreakerConfigSchema.parse({})).toMatchObject({

@@ -47,7 +47,9 @@ export type TransitionReason =
   | 'consecutive-failures'
   | 'cool-down-over'
   | 'probe-failed'
-  | 'probes-succeeded';
+  | 'probes-succeeded'
+  /** another gateway instance's transition, adopted (shared breaker state) */
+  | 'shared';
 
 export interface BreakerHooks {
   /** every state change, for metrics and logs; `reason` is a small fixed set, fit for a label */
@@ -135,6 +137,32 @@ export class CircuitBreaker implements Breaker {
     const fails = this.#window.sum('fail', now);
     const total = fails + this.#window.sum('ok', now);
     return total === 0 ? 1 : 1 - fails / total;
+  }
+
+  /**
+   * Adopt a transition another instance made (shared state): `open` for `openForMs` from `now`
+   * (never shortening a longer local cool-down), or `closed` (its probes succeeded). Reported
+   * with reason `shared`, so it is not published back.
+   */
+  adopt(to: 'open' | 'closed', openForMs: number, now: number): void {
+    this.#advance(now);
+    if (to === 'open') {
+      const until = now + Math.max(0, openForMs);
+      if (until <= now || (this.#state === 'open' && this.#openUntil >= until)) return;
+      this.#openUntil = until;
+      this.#probesInFlight = 0;
+      this.#probeSuccesses = 0;
+      this.#window.clear();
+      if (this.#state !== 'open') this.#move('open', 'shared');
+      return;
+    }
+    if (this.#state === 'closed') return;
+    this.#window.clear();
+    this.#consecutive = 0;
+    this.#probesInFlight = 0;
+    this.#probeSuccesses = 0;
+    this.#closedAt = now;
+    this.#move('closed', 'shared');
   }
 
   #recordProbe(ok: boolean, now: number): void {

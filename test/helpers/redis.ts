@@ -18,6 +18,9 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** start again on the same port (after kill or stop) */
   restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that holds connections open and answers nothing */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export async function startRedis(): Promise<TestRedis> {
     }
     const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
       if ('failed' in running) return;
+      running.child.kill('SIGCONT');
       running.child.kill(signal);
       await running.exited;
     };
@@ -99,6 +103,8 @@ export async function startRedis(): Promise<TestRedis> {
       port,
       url: `redis://127.0.0.1:${port}`,
       kill: () => stopWith('SIGKILL'),
+      pause: () => void ('child' in running && running.child.kill('SIGSTOP')),
+      resume: () => void ('child' in running && running.child.kill('SIGCONT')),
       stop: () => stopWith('SIGTERM'),
       restart: async () => {
         await stopWith('SIGKILL');

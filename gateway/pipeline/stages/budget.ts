@@ -37,7 +37,7 @@ export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Prom
   const soft = await budgets.degradation(subject);
   const to = soft?.degradeTo === undefined ? undefined : deps.routes.get(soft.degradeTo);
   if (soft && to) {
-    ctx.degraded = `budget=${soft.id}; from=${ctx.route.model}; to=${to.model}`;
+    ctx.degrade(`budget=${soft.id}; from=${ctx.route.model}; to=${to.model}`);
     ctx.route = to;
     subject.model = to.model;
     ctx.setDeadline(to.timeouts.totalMs);

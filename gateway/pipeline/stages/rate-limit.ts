@@ -1,0 +1,156 @@
+/**
+ * rate limits (admission, after select, before budgets): every limit covering the request takes
+ * from its token bucket in the shared store — 1 for a request limit, the token estimate (prompt
+ * + max_tokens) for a token limit. A limit found empty acts as its `onLimit` says:
+ *   reject        → 429 GW_RATE_LIMITED naming the limit, with Retry-After
+ *   cheaper-model → the request moves to `degradeTo` (uncounted by this limit; the others are asked again)
+ *   cache-only    → a cache hit serves it; a miss gets the 429 (requireCacheHit, after the lookup)
+ *   wait          → it takes its place in the bucket (a debt) and waits its turn, at most maxWait
+ * What it did shows in `x-gateway-degraded` and `x-gateway-ratelimit-*`; settle corrects token limits.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StormlabError } from '../../../core/errors.js';
+import type { Applicable, LimitHit, LimitHold, RateLimits } from '../../admission/rate-limits.js';
+import type { RequestSubject } from '../../admission/subject.js';
+import type { BucketTake } from '../../state/store.js';
+import type { RequestContext } from '../context.js';
+import type { PipelineDeps } from '../deps.js';
+
+/** The tightest limit of each kind seen: `x-gateway-ratelimit-{limit,remaining}-{requests,tokens}`. */
+function showHeaders(ctx: RequestContext, seen: ReadonlyArray<{ a: Applicable; take: BucketTake }>): void {
+  for (const kind of ['requests', 'tokens'] as const) {
+    let tightest: { a: Applicable; take: BucketTake } | undefined;
+    for (const s of seen) {
+      if (s.a.limit.kind === kind && (!tightest || s.take.remaining < tightest.take.remaining)) tightest = s;
+    }
+    if (!tightest) continue;
+    ctx.setHeader(`x-gateway-ratelimit-limit-${kind}`, String(tightest.a.limit.capacity));
+    ctx.setHeader(`x-gateway-ratelimit-remaining-${kind}`, String(Math.max(0, Math.floor(tightest.take.remaining))));
+  }
+}
+
+/**
+ * `onLimit: wait`: take the tokens anyway (the debt is the request's place in line) and wait
+ * until the bucket has refilled it — unless that is longer than maxWait or the deadline allows.
+ * Returns the hold, or how long the wait would have been.
+ */
+async function waitForBucket(
+  ctx: RequestContext,
+  rl: RateLimits,
+  hit: LimitHit,
+): Promise<LimitHold | { tooLongMs: number }> {
+  const limit = hit.limit;
+  const bound = Math.min(limit.maxWaitMs, ctx.remainingMs());
+  if (hit.take.retryAfterMs > bound) return { tooLongMs: hit.take.retryAfterMs };
+  const r = await rl.take(hit, hit.cost, true);
+  const hold: LimitHold = { ...hit, taken: hit.cost };
+  const waitMs = r.remaining >= 0 ? 0 : Math.ceil((-r.remaining * 1000) / limit.refillPerSecond);
+  if (waitMs > bound) {
+    await rl.giveBack([hold]);
+    return { tooLongMs: waitMs };
+  }
+  try {
+    await sleep(waitMs, undefined, { signal: ctx.signal });
+  } catch {
+    // the client left, or the deadline passed: the place in line is given back
+    await rl.giveBack([hold]);
+    if (ctx.abortCause === 'client') {
+      throw new StormlabError('GW_CLIENT_CLOSED', 'the client left while the request waited for a rate limit');
+    }
+    return { tooLongMs: waitMs };
+  }
+  ctx.degrade(`ratelimit=${limit.id}; waited=${waitMs}ms`);
+  rl.count(limit, 'waited');
+  return hold;
+}
+
+export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
+  const rl = deps.rateLimits;
+  if (rl.configs.length === 0) return;
+  const p = ctx.principal;
+  const subject: RequestSubject = {
+    key: p.keyId,
+    tenant: p.tenant,
+    tier: p.tier,
+    user: p.user,
+    feature: ctx.feature,
+    model: ctx.route.model,
+  };
+  const estimate = ctx.promptTokens + (ctx.maxTokens ?? 0);
+  // limits whose overflow went to a cheaper model: the degraded request is not theirs to count
+  const degradedBy = new Set<string>();
+  let holds: LimitHold[] = [];
+  let seen: Array<{ a: Applicable; take: BucketTake }> = [];
+  const refuse = async (hit: LimitHit, why: string, retryAfterMs: number): Promise<never> => {
+    await rl.giveBack(holds);
+    rl.count(hit.limit, 'rejected');
+    showHeaders(ctx, [...seen, { a: hit, take: hit.take }]);
+    ctx.retryAfterMs = retryAfterMs;
+    throw rl.exceeded(hit, why, retryAfterMs);
+  };
+  pass: for (;;) {
+    for (const a of rl.applicable(subject, degradedBy)) {
+      const cost = rl.cost(a.limit, estimate);
+      const take = await rl.take(a, cost);
+      if (take.allowed) {
+        holds.push({ ...a, taken: cost });
+        seen.push({ a, take });
+        continue;
+      }
+      const hit: LimitHit = { ...a, cost, take };
+      const limit = a.limit;
+      if (limit.onLimit === 'wait') {
+        const waited = await waitForBucket(ctx, rl, hit);
+        if (!('tooLongMs' in waited)) {
+          holds.push(waited);
+          seen.push({ a, take: { allowed: true, remaining: 0, retryAfterMs: 0 } });
+          continue;
+        }
+        const maxWait = `${Math.round(Math.min(limit.maxWaitMs, ctx.remainingMs()) / 1000)} s`;
+        const why = `waiting for it would take ${Math.ceil(waited.tooLongMs / 1000)} s, over maxWait ${maxWait}; `;
+        return refuse(hit, why, waited.tooLongMs);
+      }
+      const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
+      if (limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
+        await rl.giveBack(holds);
+        holds = [];
+        seen = [];
+        rl.count(limit, 'cheaper-model');
+        ctx.degrade(`ratelimit=${limit.id}; from=${ctx.route.model}; to=${to.model}`);
+        ctx.route = to;
+        subject.model = to.model;
+        ctx.setDeadline(to.timeouts.totalMs);
+        degradedBy.add(limit.id);
+        continue pass;
+      }
+      if (limit.onLimit === 'cache-only') {
+        // served from the cache or not at all: nothing is taken, the 429 waits for the lookup's miss
+        await rl.giveBack(holds);
+        showHeaders(ctx, [{ a, take }]);
+        const why = 'its overflow is served from the cache only, and this request is not in the cache; ';
+        const error = rl.exceeded(hit, why, take.retryAfterMs);
+        ctx.limits = { holds: [], cacheOnly: { hit, error, retryAfterMs: take.retryAfterMs } };
+        ctx.degrade(`ratelimit=${limit.id}; to=cache`);
+        return;
+      }
+      return refuse(hit, '', take.retryAfterMs);
+    }
+    break;
+  }
+  if (ctx.abortCause === 'client') {
+    // the client left while the store answered: settle has already run without these holds
+    await rl.giveBack(holds);
+    return;
+  }
+  showHeaders(ctx, seen);
+  ctx.limits = { holds };
+}
+
+/** After the cache lookup: a request over a cache-only limit that missed gets the limit's 429. */
+export function requireCacheHit(ctx: RequestContext, deps: PipelineDeps): void {
+  const only = ctx.limits?.cacheOnly;
+  if (!only) return;
+  deps.rateLimits.count(only.hit.limit, 'rejected');
+  ctx.retryAfterMs = only.retryAfterMs;
+  throw only.error;
+}

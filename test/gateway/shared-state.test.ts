@@ -1,0 +1,163 @@
+/**
+ * Two real gateway instances, one real fleet, one real redis-server: a hard budget, the exact
+ * cache and breaker state are shared, so together the instances act as one gateway — they never
+ * spend past a cap by more than 1 %, one serves what the other cached, and one skips a target the
+ * other found down (an instance started later too). Without Redis the same two overspend.
+ * Redis timeouts are generous here: on a loaded test machine a short one would send an instance
+ * to its in-process fallback, which redis-outage.test.ts covers.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat } from '../../mock-providers/test-helpers.js';
+import type { SpendReport } from '../../gateway/admission/spend-report.js';
+import type { GatewayConfigInput } from '../../gateway/index.js';
+import { KEY } from '../helpers/gateway-lab.js';
+import { eventually, startInstance, startLabFleet, type Fleet, type Instance } from '../helpers/gateway-instances.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+
+const CAPPED = 'sk-test-capped-shared-01';
+const LIMIT_USD = 0.001;
+const auth = (k = KEY): Record<string, string> => ({ authorization: `Bearer ${k}` });
+
+function config(redisUrl: string | undefined, prefix: string): Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'> {
+  return {
+    routes: [
+      { model: 'm1', targets: [{ upstream: 'oai/a' }] },
+      { model: 'pair', targets: [{ upstream: 'oai/a', model: 'm2' }, { upstream: 'oai/b', model: 'm2' }] },
+    ],
+    keys: [
+      { id: 'tester', key: KEY, tenant: 't1' },
+      { id: 'capped', key: CAPPED, tenant: 'capped' },
+    ],
+    budgets: [{ id: 'capped-daily', per: 'tenant', match: { tenant: 'capped' }, limitUsd: LIMIT_USD, period: 'day' }],
+    cache: { routes: { m1: {} } },
+    breaker: { consecutiveFailures: 2, coolDownMs: 60_000, maxCoolDownMs: 60_000 },
+    retry: { sameTargetRetries: 0 },
+    ...(redisUrl ? { redis: { url: redisUrl, keyPrefix: prefix, breakerSyncMs: 100, connectTimeoutMs: 5_000, commandTimeoutMs: 2_000 } } : {}),
+  };
+}
+
+async function spend(i: Instance): Promise<SpendReport> {
+  return (await (await fetch(`${i.url}/admin/spend`)).json()) as SpendReport;
+}
+
+/** `count` distinct capped requests, `concurrency` at a time, alternating between the instances. */
+async function spendDown(instances: readonly Instance[], count: number, concurrency: number): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      const body = { model: 'm1', messages: [{ role: 'user', content: `order ${i}: ${randomUUID()}` }], max_tokens: 12 };
+      const res = await postChat((instances[i % instances.length] as Instance).url, body, auth(CAPPED));
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return statuses;
+}
+
+const ledgerCost = (fleet: Fleet, since: number): number =>
+  fleet.ledger.slice(since).reduce((s, e) => s + (e.status === 200 ? ((e as { costUsd?: number }).costUsd ?? 0) : 0), 0);
+
+describe('two gateway instances on one Redis', () => {
+  let redis: TestRedis;
+  let fleet: Fleet;
+  const instances: Instance[] = [];
+  let a: Instance;
+  let b: Instance;
+  const prefix = `shared${randomUUID().slice(0, 6)}:`;
+
+  beforeAll(async () => {
+    [redis, fleet] = await Promise.all([startRedis(), startLabFleet()]);
+    [a, b] = await Promise.all([startInstance(fleet, config(redis.url, prefix)), startInstance(fleet, config(redis.url, prefix))]);
+    instances.push(a, b);
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.gw.close()));
+    await fleet.fleet.close();
+    await redis.stop();
+  });
+
+  it('say they hold shared state in Redis', async () => {
+
+    expect(await a.metric('stormlab_gateway_state_backend{backend="redis"}')).toBe(1);
+    expect(await b.metric('stormlab_gateway_state_backend{backend="memory"}')).toBe(0);
+    expect((await spend(a)).store).toBe('redis');
+  });
+
+  it('never spend past a hard budget together by more than 1 % under concurrent load', async () => {
+    const since = fleet.ledger.length;
+    const statuses = await spendDown([a, b], 120, 16);
+    expect(statuses.filter((s) => s !== 200 && s !== 402)).toEqual([]);
+    expect(statuses.filter((s) => s === 402).length).toBeGreaterThan(20);
+    const [ra, rb] = await eventually(
+      () => Promise.all([spend(a), spend(b)]),
+      ([x, y]) => x.totalUsd === y.totalUsd && x.totalUsd === ledgerCost(fleet, since),
+    );
+    const billed = ledgerCost(fleet, since);
+    // both instances read the one counter, and it is what the fleet billed
+    expect(ra.budgets.find((x) => x.id === 'capped-daily')?.spentUsd).toBeCloseTo(billed, 9);
+    expect(rb.totalUsd).toBeCloseTo(billed, 9);
+    expect(billed).toBeLessThanOrEqual(LIMIT_USD * 1.01);
+    expect(billed).toBeGreaterThan(LIMIT_USD * 0.9);
+  });
+
+  it('serve from one instance what the other cached (exact cache in Redis)', async () => {
+    const body = { model: 'm1', messages: [{ role: 'user', content: `cache me ${randomUUID()}` }] };
+    const first = await postChat(a.url, body, auth());
+    expect(first.headers.get('x-gateway-cache')).toBe('miss');
+    await first.json();
+    const hit = await eventually(
+      async () => {
+        const r = await postChat(b.url, body, auth());
+        await r.arrayBuffer();
+        return r;
+      },
+      (r) => r.headers.get('x-gateway-cache') === 'exact',
+      2_000,
+    );
+    expect(hit.headers.get('x-gateway-cache')).toBe('exact');
+    expect(hit.headers.get('x-gateway-cache-source')).toBe(first.headers.get('x-request-id'));
+  });
+
+  it('skip a target the other instance found down, and an instance started later knows it too', async () => {
+    await fleet.fault({ id: 'a-down', fault: 'http-error', scope: { provider: 'oai', region: 'a' }, params: { statuses: [500] } });
+    try {
+      const open = 'stormlab_gateway_breaker_state{upstream="oai/a",model="m2"}';
+      const ask = { model: 'pair', messages: [{ role: 'user', content: 'hello' }] };
+      // two failures on instance a open its breaker (each request still served by oai/b)
+      for (let n = 0; n < 2; n++) expect((await postChat(a.url, ask, auth())).status).toBe(200);
+      expect(await a.metric(open)).toBe(2);
+      expect(await eventually(() => b.metric(open), (v) => v === 2, 3_000)).toBe(2);
+      const before = fleet.ledger.filter((e) => e.region === 'a').length;
+      const res = await postChat(b.url, ask, auth());
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-gateway-upstream')).toBe('oai/b');
+      expect(res.headers.get('x-gateway-attempts')).toBe('1');
+      expect(fleet.ledger.filter((e) => e.region === 'a').length).toBe(before);
+      const c = await startInstance(fleet, config(redis.url, prefix));
+      instances.push(c);
+      expect(await c.metric(open)).toBe(2);
+    } finally {
+      await fleet.reset();
+    }
+  });
+});
+
+describe('two gateway instances without Redis (control)', () => {
+  it('each keep their own budget counter, so together they overspend', async () => {
+    const fleet = await startLabFleet();
+    const prefix = 'unused:';
+    const pair = await Promise.all([startInstance(fleet, config(undefined, prefix)), startInstance(fleet, config(undefined, prefix))]);
+    try {
+      await spendDown(pair, 120, 16);
+      expect(ledgerCost(fleet, 0)).toBeGreaterThan(LIMIT_USD * 1.5);
+      expect((await spend(pair[0])).store).toBe('memory');
+    } finally {
+      await Promise.all(pair.map((i) => i.gw.close()));
+      await fleet.fleet.close();
+    }
+  });
+});
