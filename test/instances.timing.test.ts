@@ -11,9 +11,12 @@ import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { GATEWAY_CONFIGS_DIR } from '../gateway/index.js';
 import { INSTANCES_FILE, readInstanceEvents } from '../reports/gameday/instance-events.js';
-import { readGamedayInputs, readUpstreamCalls } from '../reports/gameday/inputs.js';
+import { readGamedayInputs } from '../reports/gameday/inputs.js';
+import { LedgerLineSchema } from '../reports/ledger.js';
+import { fileLines } from '../reports/lines.js';
 import { measureInstanceKills } from '../reports/gameday/instances.js';
 import { measureGameday } from '../reports/gameday/measure.js';
 import { SpecSchema } from '../scenarios/spec-schema.js';
@@ -21,17 +24,23 @@ import { scheduleActions, type RunningActions } from '../scripts/lab/actions.js'
 import { findRedisServer } from '../scripts/lab/redis.js';
 import { runLab, type LabReady } from '../scripts/lab/run-lab.js';
 
-const LIMIT_USD = 0.015;
+const LIMIT_USD = 0.012;
+const RATE_PER_S = 3;
+const BURST_KEY = 'sk-stormlab-burst';
 const KILL_AT_MS = 2_500;
 const RESTART_AFTER_MS = 4_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'stormlab-instances-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The small config with a hard budget on the lab key and a request rate limit on a second key. */
 function gatewayConfig(): string {
   const file = join(dir, 'capped.yaml');
-  const small = readFileSync(join(GATEWAY_CONFIGS_DIR, 'small.yaml'), 'utf8');
-  writeFileSync(file, `${small}\nbudgets:\n  - { id: lab-cap, per: key, limitUsd: ${LIMIT_USD}, period: day, mode: hard }\n`);
+  const config = parseYaml(readFileSync(join(GATEWAY_CONFIGS_DIR, 'small.yaml'), 'utf8')) as Record<string, unknown[]>;
+  config.keys = [...(config.keys ?? []), { id: 'burst', key: BURST_KEY, tenant: 'lab' }];
+  config.budgets = [{ id: 'lab-cap', per: 'key', match: { key: 'lab' }, limitUsd: LIMIT_USD, period: 'day', mode: 'hard' }];
+  config.limits = [{ id: 'burst-rate', per: 'key', match: { key: 'burst' }, requests: `${RATE_PER_S}/s`, burst: RATE_PER_S }];
+  writeFileSync(file, stringifyYaml(config));
   return file;
 }
 
@@ -39,12 +48,24 @@ const spec = () =>
   SpecSchema.parse({
     name: 'instances-budget',
     target: { gateway: gatewayConfig(), fleet: 'small', instances: 3 },
-    arrival: { executor: 'constant-arrival-rate', rate: 10, duration: '15s', maxInFlight: 300 },
+    arrival: { executor: 'constant-arrival-rate', rate: 14, duration: '15s', maxInFlight: 300 },
     workload: {
       seed: 41,
       classes: [
+        // about 6/s on a key limited to 3/s
+        {
+          name: 'burst',
+          weight: 3,
+          apiKey: BURST_KEY,
+          model: 'gpt-4.1-nano',
+          streamRatio: 0.5,
+          promptTokens: { dist: 'constant', value: 50 },
+          maxTokens: { dist: 'constant', value: 32 },
+        },
+        // about 8/s on the budgeted key
         {
           name: 'chat',
+          weight: 4,
           model: 'gpt-4.1-mini',
           streamRatio: 0.7,
           promptTokens: { dist: 'lognormal', median: 200, sigma: 0.5, min: 8, max: 2000 },
@@ -55,6 +76,15 @@ const spec = () =>
     timeout: '20s',
   });
 
+async function ledgerLines(file: string): Promise<Array<{ model?: string | null; costUsd: number }>> {
+  const out: Array<{ model?: string | null; costUsd: number }> = [];
+  for await (const text of fileLines(file, 'ledger')) {
+    const r = text.trim() ? LedgerLineSchema.safeParse(JSON.parse(text)) : undefined;
+    if (r?.success) out.push(r.data);
+  }
+  return out;
+}
+
 interface Probe {
   status: number;
   code?: string;
@@ -64,7 +94,8 @@ async function chat(url: string): Promise<Probe> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-stormlab-lab' },
-    body: JSON.stringify({ model: 'gpt-4.1-mini', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
+    // a large max_tokens: its worst case cannot fit in what a spent budget has left
+    body: JSON.stringify({ model: 'gpt-4.1-mini', max_tokens: 4000, messages: [{ role: 'user', content: 'hello' }] }),
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await res.json()) as { error?: { code?: string } };
@@ -119,13 +150,27 @@ describe.skipIf(findRedisServer() === null)('three gateway instances sharing Red
     const fault = m.faults.find((f) => f.fault === 'kill-instance');
     expect(fault?.cutInFlight).toBeGreaterThanOrEqual(kill!.lost);
     expect(m.values.requests_lost_in_flight).toBe(kill!.lost);
-    const refused = inputs.requests.filter((r) => r.status === 402).length;
-    expect(refused).toBeGreaterThan(0);
+    // the budget ran out while instance 2 was down
+    const refused = inputs.requests.filter((r) => r.status === 402);
+    expect(refused.length).toBeGreaterThan(0);
+    const servingAgain = Date.parse(events.find((e) => e.event === 'restart')!.time);
+    expect(Math.min(...refused.map((r) => r.endMs))).toBeLessThan(servingAgain);
 
-    // one budget across the three: the fleet billed no more than the cap (+1 %)
-    const billed = (await readUpstreamCalls(join(runDir, 'ledger.ndjson'))).reduce((s, c) => s + c.costUsd, 0);
+    // one budget across the three: the fleet billed no more than the cap (+1 %) for the lab key's model
+    const billed = (await ledgerLines(join(runDir, 'ledger.ndjson')))
+      .filter((l) => l.model === 'gpt-4.1-mini')
+      .reduce((s, l) => s + l.costUsd, 0);
     expect(billed).toBeGreaterThan(LIMIT_USD * 0.5);
     expect(billed).toBeLessThanOrEqual(LIMIT_USD * 1.01);
+    // one rate limit across the three: what the burst key got through is the bucket's burst plus
+    // its refill over the run (+1 %), not three buckets' worth
+    const burst = inputs.requests.filter((r) => r.class === 'burst');
+    const served = burst.filter((r) => r.ok).length;
+    const limited = burst.filter((r) => r.status === 429).length;
+    const runS = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
+    expect(limited).toBeGreaterThan(0);
+    expect(served).toBeLessThanOrEqual((RATE_PER_S + RATE_PER_S * runS) * 1.01);
+
     // every instance reads the same shared spend from Redis
     expect(after.spend.map((s) => s.store)).toEqual(['redis', 'redis', 'redis']);
     expect(new Set(after.spend.map((s) => s.totalUsd)).size).toBe(1);
