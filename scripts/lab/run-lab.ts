@@ -303,7 +303,9 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     }
     const endedAt = new Date();
     await opts.beforeStop?.();
-    if (lab.procs.length > 0 && !intr?.abort.aborted) await snapshotMetrics(lab.target, runDir, intr?.abort);
+    // several instances: the first one running (through the front, any one would answer)
+    const metricsFrom = lab.instances ? lab.instances.urls().find((_, i) => lab.instances?.running(i + 1)) : lab.target;
+    if (lab.procs.length > 0 && metricsFrom && !intr?.abort.aborted) await snapshotMetrics(metricsFrom, runDir, intr?.abort);
     const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
     record.end(endedAt, { status, signal: intr?.first, cut });
   } catch (e) {
