@@ -74,5 +74,6 @@ export function optHeaders(values: Record<string, unknown>, name = 'header'): Re
 
 /** `--gateway-instances N`: how many gateway instances the lab starts (1–16). */
 export function optGatewayInstances(values: Record<string, unknown>): number | undefined {
-  return optNumber(values, 'gateway-instances', (n) => Number.isInteger(n) && n >= 1 && n <= 16, 'a whole number of instances from 1 to 16');
+  const ok = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 16;
+  return optNumber(values, 'gateway-instances', ok, 'a whole number of instances from 1 to 16');
 }

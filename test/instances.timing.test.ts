@@ -38,10 +38,14 @@ function gatewayConfig(): string {
   const file = join(dir, 'capped.yaml');
   const config = parseYaml(readFileSync(join(GATEWAY_CONFIGS_DIR, 'small.yaml'), 'utf8')) as Record<string, unknown>;
   config.keys = [...(config.keys as unknown[]), { id: 'burst', key: BURST_KEY, tenant: 'lab' }];
-  config.budgets = [{ id: 'lab-cap', per: 'key', match: { key: 'lab' }, limitUsd: LIMIT_USD, period: 'day', mode: 'hard' }];
+  config.budgets = [
+    { id: 'lab-cap', per: 'key', match: { key: 'lab' }, limitUsd: LIMIT_USD, period: 'day', mode: 'hard' },
+  ];
   // two failures in a row open a breaker, for longer than the run
   config.breaker = { consecutiveFailures: 2, coolDownMs: 60_000, maxCoolDownMs: 60_000 };
-  config.limits = [{ id: 'burst-rate', per: 'key', match: { key: 'burst' }, requests: `${RATE_PER_S}/s`, burst: RATE_PER_S }];
+  config.limits = [
+    { id: 'burst-rate', per: 'key', match: { key: 'burst' }, requests: `${RATE_PER_S}/s`, burst: RATE_PER_S },
+  ];
   writeFileSync(file, stringifyYaml(config));
   return file;
 }
@@ -78,7 +82,13 @@ const spec = () =>
     timeout: '20s',
     // the primary answers 500 from just after the kill: the other instances open its breakers
     chaos: [
-      { at: '3500ms', for: '60s', fault: 'http-error', scope: { provider: 'openai', region: 'us-east' }, params: { statuses: [500] } },
+      {
+        at: '3500ms',
+        for: '60s',
+        fault: 'http-error',
+        scope: { provider: 'openai', region: 'us-east' },
+        params: { statuses: [500] },
+      },
     ],
   });
 
@@ -122,7 +132,7 @@ describe.skipIf(findRedisServer() === null)('three gateway instances sharing Red
     const out = join(dir, 'run');
     let actions: RunningActions | undefined;
     let lab: LabReady | undefined;
-    const after: { restarted?: Probe; breaker?: number; spend: Array<{ totalUsd: number; store: string }> } = { spend: [] };
+    const after: { restarted?: Probe; spend: Array<{ totalUsd: number; store: string }> } = { spend: [] };
     let breakerAtRestart: number | undefined;
     const { runDir } = await runLab({
       spec: spec(),
@@ -169,7 +179,8 @@ describe.skipIf(findRedisServer() === null)('three gateway instances sharing Red
 
     // the client saw them fail: the report lays them at the kill, as cut in flight
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { startedAt: string; endedAt: string };
-    const inputs = await readGamedayInputs(runDir, { startMs: Date.parse(run.startedAt), endMs: Date.parse(run.endedAt) });
+    const span = { startMs: Date.parse(run.startedAt), endMs: Date.parse(run.endedAt) };
+    const inputs = await readGamedayInputs(runDir, span);
     const m = measureGameday(inputs, { availability: 0.99 });
     const fault = m.faults.find((f) => f.fault === 'kill-instance');
     // (a connection accepted while SIGKILL landed started inside the window: an error of it, not cut)

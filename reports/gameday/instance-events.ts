@@ -11,7 +11,13 @@ import { fileLines } from '../lines.js';
 export const INSTANCES_FILE = 'instances.ndjson';
 
 export const InstanceEventSchema = z.discriminatedUnion('event', [
-  z.object({ time: z.string(), event: z.literal('start'), instance: z.int().positive(), url: z.string(), pid: z.int().optional() }),
+  z.object({
+    time: z.string(),
+    event: z.literal('start'),
+    instance: z.int().positive(),
+    url: z.string(),
+    pid: z.int().optional(),
+  }),
   z.object({
     time: z.string(),
     event: z.literal('kill'),

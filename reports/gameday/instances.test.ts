@@ -6,24 +6,39 @@ import { measureGameday } from './measure.js';
 const T0 = Date.parse('2026-11-26T10:00:00.000Z');
 const at = (s: number): string => new Date(T0 + s * 1000).toISOString();
 
+const PATH = '/v1/chat/completions';
+const lost = (t: number, instance: number, started: number, phase: 'before-response' | 'mid-response'): InstanceEvent => ({
+  time: at(t),
+  event: 'lost',
+  instance,
+  startedAt: at(started),
+  phase,
+  path: PATH,
+  error: phase === 'before-response' ? 'ECONNRESET' : 'closed',
+});
+
 const events: InstanceEvent[] = [
   { time: at(0), event: 'start', instance: 1, url: 'http://127.0.0.1:1' },
   { time: at(0), event: 'start', instance: 2, url: 'http://127.0.0.1:2' },
   { time: at(10), event: 'kill', instance: 2, inFlight: 3 },
-  { time: at(10.05), event: 'lost', instance: 2, startedAt: at(9), phase: 'before-response', path: '/v1/chat/completions', error: 'ECONNRESET' },
-  { time: at(10.06), event: 'lost', instance: 2, startedAt: at(8.5), phase: 'mid-response', path: '/v1/chat/completions', error: 'closed' },
+  lost(10.05, 2, 9, 'before-response'),
+  lost(10.06, 2, 8.5, 'mid-response'),
   // a loss on the other instance is not the kill's
-  { time: at(12), event: 'lost', instance: 1, startedAt: at(11), phase: 'mid-response', path: '/v1/chat/completions', error: 'closed' },
+  lost(12, 1, 11, 'mid-response'),
   { time: at(21.5), event: 'restart', instance: 2, url: 'http://127.0.0.1:2', spawnedAt: at(20) },
   { time: at(30), event: 'kill', instance: 1, inFlight: 0 },
 ];
 
 describe('instance kills in a game day', () => {
   it('makes each kill a fault window until the instance served again (or the run ended)', () => {
-    expect(killWindows(events, T0, T0 + 40_000)).toEqual([
-      { id: `kill-instance-2@${at(10)}`, fault: 'kill-instance', scope: { instance: '2' }, startMs: T0 + 10_000, endMs: T0 + 21_500 },
-      { id: `kill-instance-1@${at(30)}`, fault: 'kill-instance', scope: { instance: '1' }, startMs: T0 + 30_000, endMs: T0 + 40_000 },
-    ]);
+    const window = (n: number, from: number, to: number) => ({
+      id: `kill-instance-${n}@${at(from)}`,
+      fault: 'kill-instance',
+      scope: { instance: String(n) },
+      startMs: T0 + from * 1000,
+      endMs: T0 + to * 1000,
+    });
+    expect(killWindows(events, T0, T0 + 40_000)).toEqual([window(2, 10, 21.5), window(1, 30, 40)]);
   });
 
   it('counts the requests lost in flight on the killed instance and times the restart', () => {
@@ -43,7 +58,8 @@ describe('instance kills in a game day', () => {
   });
 
   it('gives the expectations requests_lost_in_flight and time_to_restart (never, when one stayed down)', () => {
-    const inputs = { runStartMs: T0, runEndMs: T0 + 40_000, requests: [], calls: [], faults: [], alerts: { available: false, rules: [], firings: [] } };
+    const alerts = { available: false, rules: [], firings: [] };
+    const inputs = { runStartMs: T0, runEndMs: T0 + 40_000, requests: [], calls: [], faults: [], alerts };
     const m = measureGameday({ ...inputs, instances: events.slice(0, 7) }, { availability: 0.99 });
     expect(m.values.requests_lost_in_flight).toBe(2);
     expect(m.values.time_to_restart).toBe(1_500);

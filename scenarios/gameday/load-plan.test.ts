@@ -55,12 +55,24 @@ describe('game-day plans', () => {
   });
 
   it('names the field of a bad kill-instance action, and refuses a plan with neither fault nor action', () => {
-    const base = 'name: p\nspec: { name: s, target: { instances: 2 }, arrival: { executor: constant-arrival-rate, rate: 1, duration: 5s },' +
-      ' workload: { classes: [{ name: c, model: gpt-4.1-mini, promptTokens: { dist: constant, value: 50 }, maxTokens: { dist: constant, value: 64 } }] } }\nexpect: [client_errors < 1%]\n';
-    const bad = errorOf(() => loadPlan(planFile('bad-action.yaml', `${base}actions:\n  - { at: 2s, kill-instance: { instance: 0, restartAfter: soon } }\n`)));
+    const base = [
+      'name: p',
+      'spec:',
+      '  name: s',
+      '  target: { instances: 2 }',
+      '  arrival: { executor: constant-arrival-rate, rate: 1, duration: 5s }',
+      '  workload:',
+      '    classes:',
+      '      - { name: c, model: gpt-4.1-mini, promptTokens: { dist: constant, value: 50 }, maxTokens: { dist: constant, value: 64 } }',
+      'expect: [client_errors < 1%]',
+      '',
+    ].join('\n');
+    const withActions = (name: string, action: string) => planFile(name, `${base}actions:\n  - ${action}\n`);
+    const bad = errorOf(() => loadPlan(withActions('bad-action.yaml', '{ at: 2s, kill-instance: { instance: 0, restartAfter: soon } }')));
     expect(bad.code).toBe('SL_CONFIG_INVALID');
-    expect(bad.details.map((d) => d.path)).toEqual(['actions[0].kill-instance.instance', 'actions[0].kill-instance.restartAfter']);
-    const typo = errorOf(() => loadPlan(planFile('typo-action.yaml', `${base}actions:\n  - { at: 2s, kill-instnace: { instance: 1 } }\n`)));
+    const paths = ['actions[0].kill-instance.instance', 'actions[0].kill-instance.restartAfter'];
+    expect(bad.details.map((d) => d.path)).toEqual(paths);
+    const typo = errorOf(() => loadPlan(withActions('typo-action.yaml', '{ at: 2s, kill-instnace: { instance: 1 } }')));
     expect(typo.details.map((d) => d.path)).toContain('actions[0].kill-instance');
     const none = errorOf(() => loadPlan(planFile('no-fault.yaml', base)));
     expect(none.details[0]).toMatchObject({ path: 'spec.chaos' });

@@ -68,7 +68,7 @@ export function loadPlan(nameOrPath: string): Plan {
     throw new StormlabError(
       'SL_CONFIG_INVALID',
       `invalid game-day plan in ${file} — spec.chaos: a game day needs at least one fault`,
-      [{ file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope) or an action (kill-instance)' }],
+      [{ file, path: 'spec.chaos', expected: 'at least one chaos event (at, for, fault, scope) or action (kill-instance)' }],
     );
   }
   if (raw.actions.length > 0 && !('gateway' in spec.target)) {
@@ -78,5 +78,6 @@ export function loadPlan(nameOrPath: string): Plan {
       [{ file, path: 'spec.target', expected: 'a gateway target ({ gateway, instances })', received: 'a url target' }],
     );
   }
-  return { name: raw.name, description: raw.description, file, spec, slo: raw.slo, expect: raw.expect, actions: raw.actions };
+  const { name, description, slo, expect, actions } = raw;
+  return { name, description, file, spec, slo, expect, actions };
 }

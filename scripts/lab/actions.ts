@@ -48,7 +48,11 @@ export interface RunningActions {
 }
 
 /** Start the actions' clocks now (the start of the load). */
-export function scheduleActions(actions: readonly Action[], group: InstanceGroup, log: (l: string) => void): RunningActions {
+export function scheduleActions(
+  actions: readonly Action[],
+  group: InstanceGroup,
+  log: (l: string) => void,
+): RunningActions {
   const timers = new Set<NodeJS.Timeout>();
   const work = new Set<Promise<void>>();
   let settled = false;

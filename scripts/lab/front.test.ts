@@ -122,7 +122,7 @@ describe('round-robin front', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SL_NO_INSTANCE');
   });
 
-  it('answers 502 for a request in flight on an instance that dies before responding, and sends new ones elsewhere', async () => {
+  it('answers 502 for a request on an instance that dies before answering; new ones go elsewhere', async () => {
     const lost: LostRequest[] = [];
     const a: Instance = await instance('a', () => {
       // the instance dies with the request in flight

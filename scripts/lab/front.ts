@@ -83,8 +83,9 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
   if (opts.instances.length === 0) throw new Error('startFront needs at least one instance');
   const urls = opts.instances.map((u) => new URL(u));
   const n = urls.length;
-  const stats: FrontStats = { forwarded: urls.map(() => 0), refused: urls.map(() => 0), lost: urls.map(() => 0), unserved: 0 };
-  const active = urls.map(() => 0);
+  const zeros = (): number[] => urls.map(() => 0);
+  const stats: FrontStats = { forwarded: zeros(), refused: zeros(), lost: zeros(), unserved: 0 };
+  const active = zeros();
   let turn = 0;
 
   const server = createServer({ noDelay: true }, (req, res) => {
@@ -95,7 +96,8 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
 
     const reply = (code: ErrorCode, message: string): void => {
       const body = errorBody(code, message);
-      res.writeHead(ERRORS[code].status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      const type = 'application/json; charset=utf-8';
+      res.writeHead(ERRORS[code].status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
 
@@ -123,7 +125,8 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
         settled = true;
         active[i]!--;
         stats.lost[i]!++;
-        opts.onLost?.({ instance: i + 1, startedMs, lostMs: Date.now(), phase, method: req.method ?? '', path: req.url ?? '', error });
+        const [method, path] = [req.method ?? '', req.url ?? ''];
+        opts.onLost?.({ instance: i + 1, startedMs, lostMs: Date.now(), phase, method, path, error });
         if (phase === 'before-response') {
           reply('SL_INSTANCE_LOST', `gateway instance ${i + 1} failed with the request in flight (${error})`);
         } else res.destroy();

@@ -75,9 +75,11 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayRun> {
     spec = { ...spec, target: { gateway: opts.gatewayConfig, fleet: lab.fleet, apiKey: lab.apiKey } };
   }
   const fleetName = 'gateway' in spec.target ? spec.target.fleet : 'default';
-  if (opts.instances !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
+  if (opts.instances !== undefined && 'gateway' in spec.target)
+    spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
   if (plan.actions.length > 0 && opts.target) {
-    throw new StormlabError('SL_USAGE', `plan ${plan.name} kills gateway instances: it needs the gateway the lab starts, not --target`, [
+    const why = `plan ${plan.name} kills gateway instances: it needs the gateway the lab starts, not --target`;
+    throw new StormlabError('SL_USAGE', why, [
       { path: '--target', expected: 'not used with a plan that has actions (kill-instance)' },
     ]);
   }

@@ -102,7 +102,7 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
       configFile = sharedConfig(opts.configFile, redis.url, runDir);
       log(`redis: ${redis.url} (no persistence) for ${count} gateway instances`);
     } else {
-      log(`this gateway has no \`redis\` config key yet: its ${count} instances keep their limits and budgets in process`);
+      log(`this gateway has no \`redis\` config key: its ${count} instances keep their limits and budgets in process`);
     }
     const started = await Promise.all(
       Array.from({ length: count }, (_, k) =>
@@ -110,7 +110,8 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
       ),
     );
     gateways.push(...started);
-    started.forEach((g, k) => note({ time: new Date().toISOString(), event: 'start', instance: k + 1, url: g.ready.url, pid: g.child.pid }));
+    const now = (): string => new Date().toISOString();
+    started.forEach((g, k) => note({ time: now(), event: 'start', instance: k + 1, url: g.ready.url, pid: g.child.pid }));
     const front = await startFront({
       instances: started.map((g) => g.ready.url),
       onLost: (l) =>
@@ -127,7 +128,8 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
     log(`gateway: ${count} instances (${started.map((g) => g.ready.url).join(', ')}) behind the front ${front.url}`);
     const group = instanceGroup(gateways, front, configFile, opts.endpointsFile, note, log, redis);
     // the front stops first (no request reaches a stopping instance), Redis last
-    procs.unshift({ stop: () => front.close() }, { stop: (g) => Promise.all(gateways.map((p) => p.stop(g))).then(() => undefined) });
+    const stopGateways = async (grace?: number): Promise<void> => void (await Promise.all(gateways.map((p) => p.stop(grace))));
+    procs.unshift({ stop: () => front.close() }, { stop: stopGateways });
     return { target: front.url, procs, first: gateways[0]!, group };
   } catch (e) {
     await Promise.all(gateways.map((g) => g.stop(1000)));
@@ -182,7 +184,8 @@ function instanceGroup(
       }
       gateways[n - 1] = g;
       front.setInstance(n, g.ready.url);
-      note({ time: new Date().toISOString(), event: 'restart', instance: n, url: g.ready.url, pid: g.child.pid, spawnedAt });
+      const time = new Date().toISOString();
+      note({ time, event: 'restart', instance: n, url: g.ready.url, pid: g.child.pid, spawnedAt });
       log(`gateway instance ${n} restarted at ${g.ready.url}`);
       return g.ready.url;
     },

@@ -58,7 +58,8 @@ describe.skipIf(findRedisServer() === null)('the run Redis', () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const line = await new Promise<string>((resolve) => createInterface({ input: parent.stdout! }).once('line', resolve));
+    const lines = createInterface({ input: parent.stdout! });
+    const line = await new Promise<string>((resolve) => lines.once('line', resolve));
     const { pid, port } = JSON.parse(line) as { pid: number; port: number };
     expect(await ping(port)).toBe(true);
     parent.kill('SIGKILL');

@@ -81,7 +81,9 @@ export async function startRedis(opts: { binary?: string; readyTimeoutMs?: numbe
   throw new StormlabError('SL_PROCESS_FAILED', `redis-server did not start: ${last}`);
 }
 
-async function tryStart(binary: string, port: number, readyTimeoutMs: number): Promise<RunningRedis | { error: string }> {
+type Started = RunningRedis | { error: string };
+
+async function tryStart(binary: string, port: number, readyTimeoutMs: number): Promise<Started> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
   const guard = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
   const child = guard
