@@ -1,8 +1,9 @@
 /** `stormlab gameday` input handling: help, bad plans and flags → the error names file, path and expectation; exit 2. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PLANS_DIR } from '../../scenarios/gameday/load-plan.js';
 import { cli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stormlab-gameday-cli-'));
@@ -50,5 +51,24 @@ describe('stormlab gameday: input', () => {
     const inline = await cli('gameday', spec);
     expect(inline.code).toBe(2);
     expect(inline.stderr).toMatch(/spec\.arrival\.rate — expected/);
+  });
+
+  it('kill-instance with too few instances or a bad --gateway-instances: named before anything starts; exit 2', async () => {
+    const one = await cli('gameday', 'instance-kill', '--gateway-instances', '1', '--no-alerts');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('actions[0].kill-instance.instance: killing an instance needs at least 2 gateway instances');
+    expect(one.stderr).toContain('spec.target.instances — expected at least 2, received 1');
+    const plan = join(dir, 'kill-5.yaml');
+    writeFileSync(plan, readFileSync(join(PLANS_DIR, 'instance-kill.yaml'), 'utf8').replace('instance: 2,', 'instance: 5,'));
+    const none = await cli('gameday', plan, '--gateway-instances', '2', '--no-alerts');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('actions[0].kill-instance.instance — expected an instance from 1 to 2');
+    const zero = await cli('gameday', 'instance-kill', '--gateway-instances', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--gateway-instances — expected a whole number of instances from 1 to 16, received "0"');
+    const target = await cli('gameday', 'instance-kill', '--target', 'http://127.0.0.1:9');
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain('kills gateway instances: it needs the gateway the lab starts, not --target');
+    expect(`${one.stderr}${none.stderr}${zero.stderr}${target.stderr}`).not.toMatch(/\n\s+at /);
   });
 });
