@@ -25,6 +25,8 @@ export const InstanceEventSchema = z.discriminatedUnion('event', [
     pid: z.int().optional(),
     /** requests the front had in flight on it at the kill */
     inFlight: z.int().nonnegative(),
+    /** when the process was gone, ISO time (`time` is when SIGKILL was sent) */
+    exitedAt: z.string().optional(),
   }),
   z.object({
     time: z.string(),

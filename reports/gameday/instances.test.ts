@@ -20,7 +20,7 @@ const lost = (t: number, instance: number, started: number, phase: 'before-respo
 const events: InstanceEvent[] = [
   { time: at(0), event: 'start', instance: 1, url: 'http://127.0.0.1:1' },
   { time: at(0), event: 'start', instance: 2, url: 'http://127.0.0.1:2' },
-  { time: at(10), event: 'kill', instance: 2, inFlight: 3 },
+  { time: at(10), exitedAt: at(10.1), event: 'kill', instance: 2, inFlight: 3 },
   lost(10.05, 2, 9, 'before-response'),
   lost(10.06, 2, 8.5, 'mid-response'),
   // a loss on the other instance is not the kill's
@@ -30,7 +30,7 @@ const events: InstanceEvent[] = [
 ];
 
 describe('instance kills in a game day', () => {
-  it('makes each kill a fault window until the instance served again (or the run ended)', () => {
+  it('makes each kill a fault window from the process gone until it served again (or the run ended)', () => {
     const window = (n: number, from: number, to: number) => ({
       id: `kill-instance-${n}@${at(from)}`,
       fault: 'kill-instance',
@@ -38,7 +38,9 @@ describe('instance kills in a game day', () => {
       startMs: T0 + from * 1000,
       endMs: T0 + to * 1000,
     });
-    expect(killWindows(events, T0, T0 + 40_000)).toEqual([window(2, 10, 21.5), window(1, 30, 40)]);
+    const [first, second] = killWindows(events, T0, T0 + 40_000);
+    expect(first).toEqual({ ...window(2, 10, 21.5), startMs: T0 + 10_100 });
+    expect(second).toEqual(window(1, 30, 40));
   });
 
   it('counts the requests lost in flight on the killed instance and times the restart', () => {

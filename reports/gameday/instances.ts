@@ -1,6 +1,7 @@
 /**
  * Pure: what a game day's instance kills did, from instances.ndjson (./instance-events.ts). Each
- * kill is a fault window (`kill-instance`, scope `instance=N`) from the SIGKILL until the
+ * kill is a fault window (`kill-instance`, scope `instance=N`) from the moment the process was
+ * gone (SIGKILL takes a moment to land; requests it took meanwhile were in flight) until the
  * instance served again, so the client-side measures (errors during the fault, cut in flight)
  * cover it like any other fault; and the front's own count of the requests it lost on the dead
  * instance, with the restart's timing, make one row per kill.
@@ -51,7 +52,7 @@ export function killWindows(events: readonly InstanceEvent[], runStartMs: number
       id: `kill-instance-${kill.instance}@${kill.time}`,
       fault: 'kill-instance',
       scope: { instance: String(kill.instance) },
-      startMs: ms(kill.time),
+      startMs: ms(kill.exitedAt ?? kill.time),
       endMs: restart ? Math.min(ms(restart.time), runEndMs) : runEndMs,
     }))
     .filter((w) => w.endMs > runStartMs && w.startMs < runEndMs);

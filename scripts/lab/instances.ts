@@ -164,11 +164,13 @@ function instanceGroup(
       const g = check(n);
       if (!alive(g)) return;
       const inFlight = front.inFlight(n);
-      const exited = new Promise<void>((resolve) => g.child.once('exit', () => resolve()));
+      const exited = new Promise<string>((resolve) => g.child.once('exit', () => resolve(new Date().toISOString())));
+      const time = new Date().toISOString();
       g.child.kill('SIGKILL');
-      note({ time: new Date().toISOString(), event: 'kill', instance: n, pid: g.child.pid, inFlight });
+      // the signal takes a moment to land: until the process is gone, it may still take requests
+      const exitedAt = await exited;
+      note({ time, exitedAt, event: 'kill', instance: n, pid: g.child.pid, inFlight });
       log(`gateway instance ${n} killed (SIGKILL) with ${inFlight} request(s) in flight on it`);
-      await exited;
     },
     async restart(n) {
       const old = check(n);
