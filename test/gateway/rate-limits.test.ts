@@ -25,6 +25,7 @@ const K = {
   cachey: 'sk-test-cachey-key-0001',
   waiter: 'sk-test-waiter-key-0001',
   hasty: 'sk-test-hasty-key-00001',
+  both: 'sk-test-both-limits-0001',
 };
 const bearer = (k: string): Record<string, string> => ({ authorization: `Bearer ${k}` });
 const ask = (content = 'hello there, how are you today?', max_tokens = 12) => ({
@@ -71,6 +72,7 @@ describe('rate limits', () => {
         { id: 'cachey', key: K.cachey, tenant: 't8' },
         { id: 'waiter', key: K.waiter, tenant: 't9' },
         { id: 'hasty', key: K.hasty, tenant: 't9' },
+        { id: 'both', key: K.both, tenant: 't10' },
       ],
       limits: [
         { id: 'free-rpm', per: 'key', match: { tier: 'free' }, requests: '2/min' },
@@ -84,6 +86,8 @@ describe('rate limits', () => {
         { id: 'faq-rpm', match: { key: 'cachey' }, requests: '1/min', onLimit: 'cache-only' },
         { id: 'wait-rps', match: { key: 'waiter' }, requests: '2/s', burst: 1, onLimit: 'wait', maxWait: '3s' },
         { id: 'hasty-rpm', match: { key: 'hasty' }, requests: '1/min', onLimit: 'wait', maxWait: '1s' },
+        { id: 'both-rpm', match: { key: 'both' }, requests: '5/h' },
+        { id: 'both-tph', match: { key: 'both' }, tokens: '100/h' },
       ],
       cache: { ttlClasses: { general: '1h' }, routes: { faq: {} } },
     });
@@ -167,6 +171,23 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThan(60);
     expect(retryAfter).toBeLessThan(1800);
     expect(c.headers.get('x-gateway-ratelimit-limit-tokens')).toBe('200');
+  });
+
+  it('a request refused by one limit takes nothing from the others', async () => {
+    const first = await postChat(lab.url, ask('count to three', 50), bearer(K.both));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('4');
+    await first.arrayBuffer();
+    await settled(lab, first);
+    const refused = await postChat(lab.url, ask('count to three', 95), bearer(K.both));
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as WireError).error.message).toContain('rate limit "both-tph" for key "both" is reached');
+    expect(refused.headers.get('x-gateway-ratelimit-limit-tokens')).toBe('100');
+    const next = await postChat(lab.url, ask('count to three', 5), bearer(K.both));
+    expect(next.status).toBe(200);
+    // the refused request's request token was given back: 5 - 2 served
+    expect(next.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('3');
+    await next.arrayBuffer();
   });
 
   it('a streamed answer, and one cut mid-stream, are corrected to the tokens really used', async () => {

@@ -84,7 +84,8 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
   const refuse = async (hit: LimitHit, why: string, retryAfterMs: number): Promise<never> => {
     await rl.giveBack(holds);
     rl.count(hit.limit, 'rejected');
-    showHeaders(ctx, [...seen, { a: hit, take: hit.take }]);
+    // the limit that refused (the others' takes were just given back)
+    showHeaders(ctx, [{ a: hit, take: hit.take }]);
     ctx.retryAfterMs = retryAfterMs;
     throw rl.exceeded(hit, why, retryAfterMs);
   };
