@@ -17,6 +17,7 @@ import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 
 const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
+const msText = (ms: number): string => (ms < 1000 ? `${Math.ceil(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
 
 /** The tightest limit of each kind seen: `x-gateway-ratelimit-{limit,remaining}-{requests,tokens}`. */
 function showHeaders(ctx: RequestContext, seen: ReadonlyArray<{ a: Applicable; take: BucketTake }>): void {
@@ -116,8 +117,8 @@ export async function admitRateLimits(
           seen.push({ a, take: { allowed: true, remaining: 0, retryAfterMs: 0 } });
           continue;
         }
-        const maxWait = `${Math.round(Math.min(limit.maxWaitMs, ctx.remainingMs()) / 1000)} s`;
-        const why = `waiting for it would take ${Math.ceil(waited.tooLongMs / 1000)} s, over maxWait ${maxWait}; `;
+        const why = `waiting for it would take ${msText(waited.tooLongMs)}, ` +
+          `over maxWait ${msText(Math.min(limit.maxWaitMs, ctx.remainingMs()))}; `;
         return refuse(hit, why, waited.tooLongMs);
       }
       const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
