@@ -309,6 +309,7 @@ describe('rate limits', () => {
     expect(hit.status).toBe(200);
     expect(hit.headers.get('x-gateway-cache')).toBe('exact');
     expect(hit.headers.get('x-gateway-degraded')).toBe('ratelimit=faq-rpm; to=cache');
+    expect(hit.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('0');
     await hit.arrayBuffer();
     const miss = await faq('How do I delete my account?');
     expect(miss.status).toBe(429);
