@@ -84,7 +84,13 @@ function pipelineDeps(
   const account = createAccountant(metrics);
   const exactStore = config.cache ? state.exactStore(config.cache.maxEntries) : undefined;
   const cache = config.cache
-    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account, ...(exactStore ? { exactStore } : {}) })
+    ? buildCache(config.cache, {
+        routes,
+        registry: metrics.registry,
+        attempts: metrics.attempts,
+        account,
+        ...(exactStore ? { exactStore } : {}),
+      })
     : undefined;
   return {
     routes,
