@@ -86,7 +86,13 @@ function pipelineDeps(
   const account = createAccountant(metrics);
   const exactStore = config.cache ? state.exactStore(config.cache.maxEntries) : undefined;
   const cache = config.cache
-    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account, ...(exactStore ? { exactStore } : {}) })
+    ? buildCache(config.cache, {
+        routes,
+        registry: metrics.registry,
+        attempts: metrics.attempts,
+        account,
+        ...(exactStore ? { exactStore } : {}),
+      })
     : undefined;
   return {
     routes,
@@ -129,10 +135,16 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     },
   });
   const state = await createStateBackend(config.redis, metrics.registry, app.log);
-  const deps = pipelineDeps(config, opts, upstreams, metrics, state);
-  // an instance that starts reads the breaker moves the others published before it serves
-  await state.board?.sync();
-  state.board?.start();
+  let deps: PipelineDeps;
+  try {
+    deps = pipelineDeps(config, opts, upstreams, metrics, state);
+    // an instance that starts reads the breaker moves the others published before it serves
+    await state.board?.sync();
+    state.board?.start();
+  } catch (e) {
+    await state.close(); // a config error (a key's unset variable …) must not leave a Redis connection open
+    throw e;
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (draining) {

@@ -17,6 +17,8 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const CAPPED = 'sk-test-capped-shared-01';
 const LIMIT_USD = 0.001;
+/** long enough for the assertions made while a breaker is open, short enough to wait out */
+const COOL_DOWN_MS = 5_000;
 const auth = (k = KEY): Record<string, string> => ({ authorization: `Bearer ${k}` });
 
 function config(redisUrl: string | undefined, prefix: string): Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'> {
@@ -31,7 +33,7 @@ function config(redisUrl: string | undefined, prefix: string): Partial<GatewayCo
     ],
     budgets: [{ id: 'capped-daily', per: 'tenant', match: { tenant: 'capped' }, limitUsd: LIMIT_USD, period: 'day' }],
     cache: { routes: { m1: {} } },
-    breaker: { consecutiveFailures: 2, coolDownMs: 60_000, maxCoolDownMs: 60_000 },
+    breaker: { consecutiveFailures: 2, coolDownMs: COOL_DOWN_MS, maxCoolDownMs: COOL_DOWN_MS },
     retry: { sameTargetRetries: 0 },
     ...(redisUrl ? { redis: { url: redisUrl, keyPrefix: prefix, breakerSyncMs: 100, connectTimeoutMs: 5_000, commandTimeoutMs: 2_000 } } : {}),
   };
@@ -122,15 +124,15 @@ describe('two gateway instances on one Redis', () => {
     expect(hit.headers.get('x-gateway-cache-source')).toBe(first.headers.get('x-request-id'));
   });
 
-  it('skip a target the other instance found down, and an instance started later knows it too', async () => {
+  it('skip a target another instance found down (one started later too), and take it back when one finds it up', async () => {
+    const state = 'stormlab_gateway_breaker_state{upstream="oai/a",model="m2"}';
+    const ask = { model: 'pair', messages: [{ role: 'user', content: 'hello' }] };
     await fleet.fault({ id: 'a-down', fault: 'http-error', scope: { provider: 'oai', region: 'a' }, params: { statuses: [500] } });
     try {
-      const open = 'stormlab_gateway_breaker_state{upstream="oai/a",model="m2"}';
-      const ask = { model: 'pair', messages: [{ role: 'user', content: 'hello' }] };
       // two failures on instance a open its breaker (each request still served by oai/b)
       for (let n = 0; n < 2; n++) expect((await postChat(a.url, ask, auth())).status).toBe(200);
-      expect(await a.metric(open)).toBe(2);
-      expect(await eventually(() => b.metric(open), (v) => v === 2, 3_000)).toBe(2);
+      expect(await a.metric(state)).toBe(2);
+      expect(await eventually(() => b.metric(state), (v) => v === 2, 3_000)).toBe(2);
       const before = fleet.ledger.filter((e) => e.region === 'a').length;
       const res = await postChat(b.url, ask, auth());
       expect(res.status).toBe(200);
@@ -139,10 +141,22 @@ describe('two gateway instances on one Redis', () => {
       expect(fleet.ledger.filter((e) => e.region === 'a').length).toBe(before);
       const c = await startInstance(fleet, config(redis.url, prefix));
       instances.push(c);
-      expect(await c.metric(open)).toBe(2);
+      expect(await c.metric(state)).toBe(2);
     } finally {
       await fleet.reset();
     }
+    // after the cool-down, instance a's probes find oai/a up and close its breaker …
+    const closed = await eventually(
+      async () => {
+        expect((await postChat(a.url, ask, auth())).status).toBe(200);
+        return a.metric(state);
+      },
+      (v) => v === 0,
+      COOL_DOWN_MS + 10_000,
+    );
+    expect(closed).toBe(0);
+    // … and the others close theirs without sending a request of their own
+    for (const other of instances.slice(1)) expect(await eventually(() => other.metric(state), (v) => v === 0, 3_000)).toBe(0);
   });
 });
 
