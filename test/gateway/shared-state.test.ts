@@ -1,5 +1,5 @@
 /**
- * Two real gateway instances, one real fleet, one real redis-server: a hard budget, the exact
+ * Two real gateway instances, one real fleet, one real redis-server: a hard budget, a rate limit, the exact
  * cache and breaker state are shared, so together the instances act as one gateway — they never
  * spend past a cap by more than 1 %, one serves what the other cached, and one skips a target the
  * other found down (an instance started later too). Without Redis the same two overspend.
@@ -17,6 +17,9 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const CAPPED = 'sk-test-capped-shared-01';
 const LIMIT_USD = 0.001;
+const LIMITED = 'sk-test-limited-shared-01';
+/** a request limit both instances count against; it refills too slowly to matter within a test */
+const RPH = 30;
 /** long enough for the assertions made while a breaker is open, short enough to wait out */
 const COOL_DOWN_MS = 5_000;
 const auth = (k = KEY): Record<string, string> => ({ authorization: `Bearer ${k}` });
@@ -30,7 +33,9 @@ function config(redisUrl: string | undefined, prefix: string): Partial<GatewayCo
     keys: [
       { id: 'tester', key: KEY, tenant: 't1' },
       { id: 'capped', key: CAPPED, tenant: 'capped' },
+      { id: 'limited', key: LIMITED, tenant: 'limited' },
     ],
+    limits: [{ id: 'limited-rph', per: 'key', match: { key: 'limited' }, requests: `${RPH}/h` }],
     budgets: [{ id: 'capped-daily', per: 'tenant', match: { tenant: 'capped' }, limitUsd: LIMIT_USD, period: 'day' }],
     cache: { routes: { m1: {} } },
     breaker: { consecutiveFailures: 2, coolDownMs: COOL_DOWN_MS, maxCoolDownMs: COOL_DOWN_MS },
@@ -43,15 +48,15 @@ async function spend(i: Instance): Promise<SpendReport> {
   return (await (await fetch(`${i.url}/admin/spend`)).json()) as SpendReport;
 }
 
-/** `count` distinct capped requests, `concurrency` at a time, alternating between the instances. */
-async function spendDown(instances: readonly Instance[], count: number, concurrency: number): Promise<number[]> {
+/** `count` distinct requests with `key`, `concurrency` at a time, alternating between the instances. */
+async function spendDown(instances: readonly Instance[], count: number, concurrency: number, key = CAPPED): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const i = next++;
       const body = { model: 'm1', messages: [{ role: 'user', content: `order ${i}: ${randomUUID()}` }], max_tokens: 12 };
-      const res = await postChat((instances[i % instances.length] as Instance).url, body, auth(CAPPED));
+      const res = await postChat((instances[i % instances.length] as Instance).url, body, auth(key));
       await res.arrayBuffer();
       statuses.push(res.status);
     }
@@ -104,6 +109,17 @@ describe('two gateway instances on one Redis', () => {
     expect(rb.totalUsd).toBeCloseTo(billed, 9);
     expect(billed).toBeLessThanOrEqual(LIMIT_USD * 1.01);
     expect(billed).toBeGreaterThan(LIMIT_USD * 0.9);
+  });
+
+  it('never let through more than one rate limit together under concurrent load', async () => {
+    const statuses = await spendDown([a, b], 90, 16, LIMITED);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    // one bucket in Redis: the two instances together admit the limit's burst, not twice it
+    expect(statuses.filter((s) => s === 200)).toHaveLength(RPH);
+    const refused = await postChat(a.url, { model: 'm1', messages: [{ role: 'user', content: 'one more' }] }, auth(LIMITED));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('limited-rph');
   });
 
   it('serve from one instance what the other cached (exact cache in Redis)', async () => {
@@ -161,7 +177,7 @@ describe('two gateway instances on one Redis', () => {
 });
 
 describe('two gateway instances without Redis (control)', () => {
-  it('each keep their own budget counter, so together they overspend', async () => {
+  it('each keep their own budget counter and bucket, so together they overspend and over-admit', async () => {
     const fleet = await startLabFleet();
     const prefix = 'unused:';
     const pair = await Promise.all([startInstance(fleet, config(undefined, prefix)), startInstance(fleet, config(undefined, prefix))]);
@@ -169,6 +185,9 @@ describe('two gateway instances without Redis (control)', () => {
       await spendDown(pair, 120, 16);
       expect(ledgerCost(fleet, 0)).toBeGreaterThan(LIMIT_USD * 1.5);
       expect((await spend(pair[0])).store).toBe('memory');
+      // and each its own bucket: twice the limit gets through
+      const statuses = await spendDown(pair, 90, 16, LIMITED);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(2 * RPH);
     } finally {
       await Promise.all(pair.map((i) => i.gw.close()));
       await fleet.fleet.close();
