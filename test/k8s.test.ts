@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPECS_DIR } from '../scenarios/load-spec.js';
+import { RunMetaSchema } from '../reports/run-meta.js';
+import { applyOverrides, loadSpec, SPECS_DIR } from '../scenarios/load-spec.js';
+import { plannedOf } from '../scripts/lab/run-record.js';
 import {
   CONFIGMAP_MAX_BYTES,
   ConfigMapSchema,
@@ -77,12 +79,21 @@ describe('stormlab k8s baseline --parallelism 3', () => {
     expect(Object.keys(cm.data)).toEqual(['baseline.js']);
   });
 
+  it('writes run.json for the merged report: the spec, the k6 driver, the whole plan and the thresholds', () => {
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    const spec = loadSpec('baseline').spec;
+    expect(run).toMatchObject({ spec: 'baseline', driver: 'k6', ttftDefinition: 'first-byte', target: 'http://gateway.lab:8080' });
+    expect(run.planned).toEqual(plannedOf(spec));
+    expect(run.thresholds).toEqual(spec.thresholds);
+    expect(RunMetaSchema.safeParse(run).success).toBe(true);
+  });
+
   it('prints the round trip: apply (server-side for the ConfigMap), wait, collect, merge', () => {
     expect(r.stdout).toContain(`kubectl apply --server-side -f`);
     expect(r.stdout).toMatch(/kubectl apply -f \S*testrun\.yaml/);
     expect(r.stdout).toContain('kubectl wait -n load-tests testrun/stormlab-baseline');
     expect(r.stdout).toMatch(/kubectl cp load-tests\/stormlab-baseline-collector:\/results \S*results/);
-    expect(r.stdout).toMatch(/stormlab report \S*results\/stormlab-baseline-\*\.ndjson\.gz --out \S*report/);
+    expect(r.stdout).toMatch(/stormlab report \S*results\/stormlab-baseline-\*\.ndjson\.gz --run \S*run\.json --out \S*report/);
   });
 });
 
@@ -136,6 +147,18 @@ describe('stormlab k8s: other specs and options', () => {
     expect(r.stdout).not.toContain('pvc.yaml');
   });
 
+  it('--duration, --rate and --seed shape the spec in the bundle and the plan, as for stormlab run', async () => {
+    const dir = tmp();
+    const r = await cli('k8s', 'baseline', '--parallelism', '2', '--target', 'http://gw', '--rate', '4', '--duration', '10s', '--seed', '7', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    const spec = applyOverrides(loadSpec('baseline').spec, { rate: 4, durationMs: 10_000, seed: 7 });
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { planned: unknown; seed: number };
+    expect(run.planned).toEqual(plannedOf(spec));
+    expect(run.seed).toBe(7);
+    const cm = ConfigMapSchema.parse(yamlFile(dir, 'configmap.yaml'));
+    expect(cm.data['baseline.js']).toContain('"seed": 7');
+  });
+
   it('a bundle over the 1 MiB a ConfigMap holds is a clear error naming its size (exit 2)', async () => {
     const dir = tmp();
     const spec = readFileSync(join(SPECS_DIR, 'baseline.yaml'), 'utf8').replace(
@@ -166,6 +189,18 @@ describe('stormlab k8s: other specs and options', () => {
     expect(r.stderr).toContain('SL_USAGE');
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
+  });
+
+  it('stormlab report --run goes with --out, and names a run.json it cannot read (exit 2)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.ndjson'), '');
+    const alone = await cli('report', join(dir, 'a.ndjson'), '--run', join(dir, 'run.json'));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--run goes with --out');
+    const missing = await cli('report', join(dir, 'a.ndjson'), '--run', join(dir, 'run.json'), '--out', join(dir, 'r'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('SL_CONFIG_NOT_FOUND');
+    expect(missing.stderr).toContain('run.json');
   });
 
   it('an unknown spec names the built-in ones (exit 2)', async () => {

@@ -50,6 +50,7 @@ function exactPercentileMs(valuesMs: number[], p: number): number {
 interface SummaryLite {
   totals: { requests: number; errors: number; dropped: number };
   latency: Record<'ttft_ms' | 'e2e_ms', { p50: number; p90: number; p99: number; max: number; count: number }>;
+  thresholds: { key: string; ok: boolean }[];
 }
 const summaryOf = (dir: string): SummaryLite => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as SummaryLite;
 const plannedRequests = (dir: string): number | null =>
@@ -128,8 +129,12 @@ describe('stormlab run --segment on 3 processes against one lab, merged by storm
     }
   });
 
-  it('bare gzipped sample files, as collected from k6-operator runners, merge into the same totals', async () => {
+  it('bare gzipped sample files, as collected from k6-operator runners, merge with stormlab k8s\'s run.json', async () => {
     // what `kubectl cp` brings back from the claim `stormlab k8s` writes: <pod>.ndjson.gz, no run.json
+    // (the samples here are the native runners', standing in for k6 runners' files)
+    const k8s = join(dir, 'k8s');
+    const w = await cliProcess(['k8s', SPEC, '--parallelism', '3', '--duration', DURATION, '--target', lab.gateway.url, '--out', k8s]);
+    ok(w, 'stormlab k8s');
     const results = join(dir, 'results');
     mkdirSync(results);
     const files = runners.map((r, i) => {
@@ -137,7 +142,8 @@ describe('stormlab run --segment on 3 processes against one lab, merged by storm
       writeFileSync(file, gzipSync(readFileSync(join(dir, r, 'samples.ndjson'))));
       return file;
     });
-    const r = await cliProcess(['report', ...files, '--out', join(dir, 'collected')], { timeoutMs: 60_000 });
+    const args = ['report', ...files, '--run', join(k8s, 'run.json'), '--out', join(dir, 'collected')];
+    const r = await cliProcess(args, { timeoutMs: 60_000 });
     ok(r, 'report of the collected files');
     const collected = summaryOf(join(dir, 'collected'));
     const merged = summaryOf(join(dir, 'merged'));
@@ -145,6 +151,10 @@ describe('stormlab run --segment on 3 processes against one lab, merged by storm
     const { requests, errors, dropped } = merged.totals;
     expect(collected.totals).toMatchObject({ requests, errors, dropped });
     expect(collected.latency).toEqual(merged.latency);
+    // the spec's thresholds are judged, as in the runners' own reports
+    const spec = loadSpec(SPEC).spec;
+    expect(collected.thresholds.map((t) => t.key).sort()).toEqual(Object.keys(spec.thresholds).sort());
+    expect(collected.thresholds.map((t) => t.key).sort()).toEqual(merged.thresholds.map((t) => t.key).sort());
   });
 });
 

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { StormlabError } from '../../core/errors.js';
 import { bundleSpec } from '../../scenarios/bundle.js';
-import { loadSpec } from '../../scenarios/load-spec.js';
+import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
 import type { Command } from '../args.js';
 import {
   CONFIGMAP_MAX_BYTES,
@@ -15,6 +15,8 @@ import {
 } from '../k8s/k6-operator-schema.js';
 import { DEFAULT_IMAGE, kubectlCommands, renderManifests, samplesClaimName, type K8sPlan } from '../k8s/manifests.js';
 import { NAME_MAX, readK8sOptions, runnersTarget } from '../k8s/options.js';
+import { plannedOf } from '../lab/run-record.js';
+import { writeJson } from '../lab/run-dir.js';
 
 /** `stormlab-<spec>` made a DNS label: spec names may hold "." and "_". */
 function defaultName(spec: string): string {
@@ -45,13 +47,14 @@ export const k8sCommand: Command = {
   help: `
 Usage: stormlab k8s <spec> --parallelism N [--target URL] [--header "K: V"]... [--namespace NS]
                     [--image IMAGE] [--name NAME] [--claim PVC | --storage-class SC --storage SIZE]
-                    [--sse] [--out DIR]
+                    [--duration D] [--rate N] [--seed N] [--sse] [--out DIR]
 
-Writes, and applies nothing: the spec's k6 bundle (byte for byte what \`stormlab bundle\` writes),
-a ConfigMap holding it, a PersistentVolumeClaim for the samples, a k6-operator TestRun with N
+Writes, and applies nothing: the spec's k6 bundle (byte for byte what \`stormlab bundle\` writes,
+without overrides), a ConfigMap holding it, a PersistentVolumeClaim for the samples, a k6-operator TestRun with N
 runners (k6-operator gives each its own execution segment) that each write their \`--out json\`
-samples to the claim as <pod>.ndjson.gz, and a collector Pod to copy them out. Then prints the
-kubectl commands of the round trip: apply, wait, collect, and merge with \`stormlab report\`.
+samples to the claim as <pod>.ndjson.gz, a collector Pod to copy them out, and run.json (the
+spec, the plan and the thresholds, for \`stormlab report --run\`). Then prints the kubectl
+commands of the round trip: apply, wait, collect, and merge with \`stormlab report\`.
 
 Arguments:
   <spec>                a built-in spec name (see scenarios/specs/) or a path to a spec YAML
@@ -69,6 +72,9 @@ Options:
   --claim PVC           write samples to this existing PersistentVolumeClaim instead of a new one
   --storage-class SC    the new claim's storage class (it must offer ReadWriteMany)
   --storage SIZE        the new claim's size (default: 1Gi)
+  --duration D          stretch or shrink the arrival stages to last D (as \`stormlab run\`)
+  --rate N              a constant N requests per second in place of the stages
+  --seed N              the workload seed
   --sse                 bundle with xk6-sse for first-content-event TTFT; needs --image with a k6
                         built with that extension
   --out DIR             where to write (default: dist/k8s/<name>)
@@ -87,6 +93,9 @@ A ConfigMap holds at most 1 MiB: a bigger bundle is an error (exit 2). Apply the
     claim: { type: 'string' },
     'storage-class': { type: 'string' },
     storage: { type: 'string' },
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
     sse: { type: 'boolean' },
     out: { type: 'string' },
   },
@@ -96,7 +105,7 @@ A ConfigMap holds at most 1 MiB: a bigger bundle is an error (exit 2). Apply the
       throw new StormlabError('SL_USAGE', 'stormlab k8s takes exactly one spec (a name such as `baseline`, or a YAML path)');
     }
     const o = readK8sOptions(values);
-    const { spec } = loadSpec(specArg);
+    const spec = applyOverrides(loadSpec(specArg).spec, o.overrides);
     const target = runnersTarget(o, spec);
     // a spec aimed at our gateway sends its key, as `stormlab run` does
     const own: Record<string, string> = 'apiKey' in spec.target ? { authorization: `Bearer ${spec.target.apiKey}` } : {};
@@ -130,6 +139,16 @@ A ConfigMap holds at most 1 MiB: a bigger bundle is an error (exit 2). Apply the
     PodSchema.parse(m.collector);
     if (m.pvc) PersistentVolumeClaimSchema.parse(m.pvc);
 
+    // what a report of the runners' bare sample files cannot know: the spec, the plan, the thresholds
+    const run = writeJson(outDir, 'run.json', {
+      spec: spec.name,
+      driver: 'k6',
+      ttftDefinition: bundled.ttftDefinition,
+      target,
+      seed: spec.workload.seed,
+      planned: plannedOf(spec),
+      thresholds: spec.thresholds,
+    });
     const write = (file: string, value: unknown): string => {
       const path = join(outDir, file);
       writeFileSync(path, yamlOf(value));
@@ -140,6 +159,7 @@ A ConfigMap holds at most 1 MiB: a bigger bundle is an error (exit 2). Apply the
       pvc: m.pvc ? write('pvc.yaml', m.pvc) : null,
       testRun: write('testrun.yaml', m.testRun),
       collector: write('collector.yaml', m.collector),
+      run: relative(process.cwd(), run) || run,
       results: relative(process.cwd(), join(outDir, 'results')) || 'results',
       report: relative(process.cwd(), join(outDir, 'report')) || 'report',
     };

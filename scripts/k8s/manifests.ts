@@ -130,6 +130,8 @@ export interface ManifestFiles {
   pvc: string | null;
   testRun: string;
   collector: string;
+  /** the run.json of the whole test, for `stormlab report --run` */
+  run: string;
   /** where `kubectl cp` puts the runners' samples, and where the merged report goes */
   results: string;
   report: string;
@@ -147,7 +149,7 @@ export function kubectlCommands(p: K8sPlan, f: ManifestFiles): string[] {
     `kubectl apply -f ${f.collector}`,
     `kubectl wait${ns} pod/${collectorName(p.name)} --for=condition=Ready --timeout=5m`,
     `kubectl cp ${podRef}:${RESULTS_DIR} ${f.results}`,
-    `stormlab report ${f.results}/${p.name}-*.ndjson.gz --out ${f.report}`,
+    `stormlab report ${f.results}/${p.name}-*.ndjson.gz --run ${f.run} --out ${f.report}`,
     `kubectl delete${ns} pod/${collectorName(p.name)} testrun/${p.name}`,
   ];
 }

@@ -1,6 +1,6 @@
 /** `stormlab k8s` options, checked: bad input is SL_USAGE naming the flag, what it expects and what it got. */
 import { StormlabError } from '../../core/errors.js';
-import { optHeaders, optNumber, optString } from '../args.js';
+import { optDuration, optHeaders, optNumber, optString } from '../args.js';
 import { DNS_LABEL } from './k6-operator-schema.js';
 
 /** Longest TestRun name: the operator's Jobs add `-initializer` and Pods a further suffix within 63. */
@@ -19,6 +19,8 @@ export interface K8sOptions {
   target?: string;
   headers: Record<string, string>;
   out?: string;
+  /** spec overrides, as `stormlab run` takes them */
+  overrides: { durationMs?: number; rate?: number; seed?: number };
 }
 
 function usage(flag: string, message: string, expected: string, received: unknown): StormlabError {
@@ -67,7 +69,15 @@ export function readK8sOptions(values: Record<string, unknown>): K8sOptions {
   const namespace = label(values, 'namespace', 63);
   const name = label(values, 'name', NAME_MAX);
   const out = optString(values, 'out');
+  const durationMs = optDuration(values, 'duration');
+  const rate = optNumber(values, 'rate', (n) => n > 0, 'a positive number of requests per second');
+  const seed = optNumber(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
   return {
+    overrides: {
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(rate !== undefined ? { rate } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    },
     parallelism,
     sse,
     size,
