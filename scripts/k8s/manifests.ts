@@ -15,7 +15,10 @@ import type { ConfigMap, PersistentVolumeClaim, Pod, TestRun } from './k6-operat
 export const RESULTS_DIR = '/results';
 /** The runner's pod name (downward API), expanded by Kubernetes in `spec.arguments`. */
 export const RUNNER_ENV = 'STORMLAB_RUNNER';
-/** The grafana/k6 image runs as user and group 12345; the claim is made writable for that group. */
+/**
+ * The grafana/k6 image runs as user 12345, not root. `fsGroup` makes the claim writable for this group
+ * and adds the group to the runner's processes, whatever the image's own user.
+ */
 export const K6_GID = 12345;
 export const DEFAULT_IMAGE = 'grafana/k6:latest';
 export const COLLECTOR_IMAGE = 'busybox:1.36';
