@@ -131,18 +131,19 @@ describe('stormlab k8s: other specs and options', () => {
   it('a spec with a url target needs no --target; its name becomes a valid Kubernetes name; --claim reuses a claim', async () => {
     const dir = tmp();
     const spec = readFileSync(join(SPECS_DIR, 'baseline.yaml'), 'utf8')
-      .replace('name: baseline', 'name: edge_case.v2')
+      .replace('name: baseline', 'name: edge_case.v2_')
       .replace(/target:\n {2}gateway: default\n {2}fleet: default\n/, 'target:\n  url: https://gw.example.com/api\n');
     writeFileSync(join(dir, 'spec.yaml'), spec);
     const r = await cli('k8s', join(dir, 'spec.yaml'), '--parallelism', '1', '--claim', 'shared-results', '--out', join(dir, 'out'));
     expect(r.code, r.stderr).toBe(0);
     const t = TestRunSchema.parse(yamlFile(join(dir, 'out'), 'testrun.yaml'));
     expect(t.metadata.name).toBe('stormlab-edge-case-v2');
+    expect(t.metadata.labels?.['stormlab/spec']).toBe('edge_case.v2');
     expect(t.metadata.namespace).toBeUndefined();
     expect(t.spec.arguments).toContain('-e STORMLAB_TARGET=https://gw.example.com/api');
     expect(t.spec.runner?.env?.some((e) => e.name === 'STORMLAB_HEADERS')).toBe(false);
     expect(t.spec.runner?.volumes?.[0]?.persistentVolumeClaim?.claimName).toBe('shared-results');
-    expect(t.spec.script.configMap?.file).toBe('edge_case.v2.js');
+    expect(t.spec.script.configMap?.file).toBe('edge_case.v2_.js');
     expect(existsSync(join(dir, 'out', 'pvc.yaml'))).toBe(false);
     expect(r.stdout).not.toContain('pvc.yaml');
   });

@@ -21,11 +21,13 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const label = z.string().max(63).regex(DNS_LABEL, { message: 'an RFC 1123 label: a-z, 0-9 and "-", at most 63' });
 const subdomain = z.string().max(253).regex(DNS_SUBDOMAIN, { message: 'an RFC 1123 subdomain' });
 const stringMap = z.record(z.string(), z.string());
+/** Label values: at most 63 of A-Z a-z 0-9 - _ . , beginning and ending alphanumeric (or empty). */
+const labelValue = z.string().max(63).regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { message: 'a label value' });
 
 const ObjectMeta = z.strictObject({
   name: subdomain,
   namespace: label.optional(),
-  labels: stringMap.optional(),
+  labels: z.record(z.string(), labelValue).optional(),
   annotations: stringMap.optional(),
 });
 

@@ -56,7 +56,9 @@ export const samplesClaimName = (name: string): string => `${name}-samples`;
 export const runnerSamplesPath = (): string => `${RESULTS_DIR}/$(${RUNNER_ENV}).ndjson.gz`;
 
 function meta(p: K8sPlan, name: string) {
-  const labels = { 'app.kubernetes.io/name': 'stormlab', 'app.kubernetes.io/instance': p.name, 'stormlab/spec': p.spec };
+  // a spec name may end in "." or "_", which a label value may not
+  const spec = p.spec.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+  const labels = { 'app.kubernetes.io/name': 'stormlab', 'app.kubernetes.io/instance': p.name, 'stormlab/spec': spec };
   return { name, ...(p.namespace ? { namespace: p.namespace } : {}), labels };
 }
 
