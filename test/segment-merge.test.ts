@@ -75,9 +75,12 @@ describe('stormlab run --segment on 3 processes against one lab, merged by storm
     const target = lab.gateway.url;
     const auth = `Authorization: ${LAB_AUTH.authorization}`;
     const run = (out: string, extra: string[]) =>
-      cliProcess(['run', SPEC, '--duration', DURATION, '--target', target, '--header', auth, '--out', join(dir, out), ...extra], {
-        timeoutMs: 60_000,
-      });
+      cliProcess(
+        // no-store: the single run after the split ones must not be served from the gateway's cache they filled
+        ['run', SPEC, '--duration', DURATION, '--target', target, '--header', auth, '--header', 'cache-control: no-store',
+          '--out', join(dir, out), ...extra],
+        { timeoutMs: 60_000 },
+      );
     // the three runners at once, as three machines would run them
     const split = await Promise.all(SEGMENTS.map((s, i) => run(runners[i]!, ['--segment', s])));
     split.forEach((r, i) => completed(r, `runner ${SEGMENTS[i]}`));
