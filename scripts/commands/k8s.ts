@@ -49,12 +49,13 @@ Usage: stormlab k8s <spec> --parallelism N [--target URL] [--header "K: V"]... [
                     [--image IMAGE] [--name NAME] [--claim PVC | --storage-class SC --storage SIZE]
                     [--duration D] [--rate N] [--seed N] [--sse] [--out DIR]
 
-Writes, and applies nothing: the spec's k6 bundle (byte for byte what \`stormlab bundle\` writes,
-without overrides), a ConfigMap holding it, a PersistentVolumeClaim for the samples, a k6-operator TestRun with N
-runners (k6-operator gives each its own execution segment) that each write their \`--out json\`
-samples to the claim as <pod>.ndjson.gz, a collector Pod to copy them out, and run.json (the
-spec, the plan and the thresholds, for \`stormlab report --run\`). Then prints the kubectl
-commands of the round trip: apply, wait, collect, and merge with \`stormlab report\`.
+Writes, and applies nothing: the spec's k6 bundle (byte for byte what \`stormlab bundle\`
+writes, without overrides), a ConfigMap holding it, a PersistentVolumeClaim for the samples, a
+k6-operator TestRun with N runners (k6-operator gives each its own execution segment) that each
+write their \`--out json\` samples to the claim as <pod>.ndjson.gz, a collector Pod to copy them
+out, and run.json (the spec, the plan and the thresholds, for \`stormlab report --run\`). Then
+prints the kubectl commands of the round trip: apply, wait, collect, and merge with
+\`stormlab report\`. See docs/scale.md.
 
 Arguments:
   <spec>                a built-in spec name (see scenarios/specs/) or a path to a spec YAML
