@@ -11,6 +11,7 @@ export const ERRORS = {
   SL_SPEC_UNKNOWN: { title: 'Unknown scenario spec', exit: 2, status: 400 },
   SL_PLAN_UNKNOWN: { title: 'Unknown game-day plan', exit: 2, status: 400 },
   SL_K6_MISSING: { title: 'k6 is not installed', exit: 2, status: 500 },
+  SL_K8S_BUNDLE_TOO_LARGE: { title: 'The k6 bundle is too large for a ConfigMap', exit: 2, status: 400 },
   SL_UPSTREAM_UNRESOLVED: { title: 'Upstream has no URL', exit: 2, status: 500 },
   SL_PROCESS_FAILED: { title: 'A lab process failed', exit: 1, status: 500 },
   SL_THRESHOLDS_FAILED: { title: 'Thresholds crossed', exit: 99, status: 500 },
