@@ -10,6 +10,8 @@ import { checkStrategy } from '../routing/registry.js';
 import { PricesSchema, priceFor } from '../prices.js';
 import { AdminSchema, BudgetSchema } from './budgets.js';
 import { CacheConfigSchema } from '../cache/config.js';
+import { checkLimitGroups } from './limit-groups.js';
+import { PacingSchema } from './pacing.js';
 import { KeySchema } from './keys.js';
 import { ModelsSchema } from './models.js';
 import { checkPolicies } from './policy-checks.js';
@@ -50,6 +52,8 @@ export const GatewayConfigSchema = z
     admin: AdminSchema.prefault({}),
     /** exact and semantic response cache (gateway/cache/config.ts); absent: no caching */
     cache: CacheConfigSchema.optional(),
+    /** provider pacing below upstreams' known RPM/TPM and the priority queue (gateway/config/pacing.ts) */
+    pacing: PacingSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();
@@ -86,6 +90,7 @@ export const GatewayConfigSchema = z
       });
     });
     checkPolicies({ ...cfg, routedModels: models }, ctx);
+    checkLimitGroups(cfg.upstreams, ctx);
     const routed = `a routed model (one of ${[...models].join(', ')})`;
     for (const m of Object.keys(cfg.cache?.routes ?? {})) {
       if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['cache', 'routes', m], message: routed });
