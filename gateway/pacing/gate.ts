@@ -107,7 +107,9 @@ export function limitsFor(u: Pick<UpstreamConfig, 'rpm' | 'tpm' | 'modelLimits'>
 }
 
 export class PacingTable {
+  /** one per limit group (or upstream) and model */
   private readonly pacers = new Map<string, PacedUpstream | null>();
+  private readonly byTarget = new WeakMap<Target, PacedUpstream | null>();
   private readonly upstreams: ReadonlyMap<string, UpstreamConfig>;
 
   constructor(
@@ -120,6 +122,12 @@ export class PacingTable {
 
   /** The pacer a target's requests go through; undefined when its limits are not known. */
   for(target: Target): PacedUpstream | undefined {
+    let p = this.byTarget.get(target);
+    if (p === undefined) this.byTarget.set(target, (p = this.build(target) ?? null));
+    return p ?? undefined;
+  }
+
+  private build(target: Target): PacedUpstream | undefined {
     const u = this.upstreams.get(target.upstream.id);
     if (!u) return undefined;
     const name = u.limitGroup ?? u.id;
