@@ -19,7 +19,9 @@ export function checkLimitGroups(upstreams: readonly UpstreamConfig[], ctx: z.Re
       ctx.addIssue({
         code: 'custom',
         path: ['upstreams', i, 'limitGroup'],
-        message: `the same rpm, tpm and modelLimits as "${f.id}" of limit group "${u.limitGroup}" (${limitsText(f)}); got ${limitsText(u)}`,
+        message:
+          `the same rpm, tpm and modelLimits as "${f.id}" of limit group "${u.limitGroup}" ` +
+          `(${limitsText(f)}); got ${limitsText(u)}`,
       });
     }
   });

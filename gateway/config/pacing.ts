@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { durationMs } from '../../core/duration-schema.js';
 
-const share = z.number().gt(0, { message: 'a share of the limit above 0' }).max(1, { message: 'a share of the limit, at most 1' });
+const share = z
+  .number()
+  .gt(0, { message: 'a share of the limit above 0' })
+  .max(1, { message: 'a share of the limit, at most 1' });
 
 export const UpstreamLimitsSchema = z.strictObject({
   /** requests per minute */
@@ -20,7 +23,7 @@ const LevelSchema = (timeoutMs: number, maxDepth: number, spill: boolean) =>
   z.strictObject({
     /** how long a request may wait in the queue before it is answered 503 GW_QUEUE_TIMEOUT */
     queueTimeout: durationMs.default(timeoutMs),
-    /** requests of this level waiting per upstream; past it the upstream is skipped (GW_QUEUE_FULL when none is left) */
+    /** requests of this level waiting per pacer; past it the target is skipped (GW_QUEUE_FULL when none is left) */
     maxDepth: z.int().nonnegative().default(maxDepth),
     /** a saturated upstream is passed over for a later candidate with headroom before the request queues */
     spill: z.boolean().default(spill),
@@ -33,8 +36,9 @@ export const PacingThresholdsSchema = z
     ceiling: share.default(1),
   })
   .superRefine((t, ctx) => {
-    if (t.queueAt < t.sustained) ctx.addIssue({ code: 'custom', path: ['queueAt'], message: `at least sustained (${t.sustained})` });
-    if (t.ceiling < t.queueAt) ctx.addIssue({ code: 'custom', path: ['ceiling'], message: `at least queueAt (${t.queueAt})` });
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (t.queueAt < t.sustained) issue('queueAt', `at least sustained (${t.sustained})`);
+    if (t.ceiling < t.queueAt) issue('ceiling', `at least queueAt (${t.queueAt})`);
   });
 export type PacingThresholds = z.output<typeof PacingThresholdsSchema>;
 

@@ -101,7 +101,9 @@ export class PacedUpstream {
 }
 
 /** The limits an upstream declares for a model: its `modelLimits` entry, else its own rpm/tpm. */
-export function limitsFor(u: Pick<UpstreamConfig, 'rpm' | 'tpm' | 'modelLimits'>, model: string): UpstreamLimits | undefined {
+type Declared = Pick<UpstreamConfig, 'rpm' | 'tpm' | 'modelLimits'>;
+
+export function limitsFor(u: Declared, model: string): UpstreamLimits | undefined {
   const l = u.modelLimits[model] ?? { rpm: u.rpm, tpm: u.tpm };
   return l.rpm === undefined && l.tpm === undefined ? undefined : l;
 }
@@ -135,7 +137,8 @@ export class PacingTable {
     let p = this.pacers.get(key);
     if (p === undefined) {
       const limits = limitsFor(u, target.model);
-      p = limits ? new PacedUpstream(name, target.model, new Pacer(limits, this.config.thresholds, performance.now()), this.metrics) : null;
+      const pacer = limits ? new Pacer(limits, this.config.thresholds, performance.now()) : undefined;
+      p = pacer ? new PacedUpstream(name, target.model, pacer, this.metrics) : null;
       this.pacers.set(key, p);
     }
     return p ?? undefined;

@@ -24,12 +24,17 @@ export interface PacingMetrics {
 export function createPacingMetrics(r: Registry): PacingMetrics {
   const p = 'stormlab_gateway_';
   const labels = ['upstream', 'model', 'priority'];
-  const depth = r.gauge(`${p}queue_depth`, 'Requests waiting in the pacing queue, by upstream (or limit group), model and priority.', labels);
+  const depth = r.gauge(
+    `${p}queue_depth`,
+    'Requests waiting in the pacing queue, by upstream (or limit group), model and priority.',
+    labels,
+  );
   const wait = r.histogram(`${p}queue_wait_seconds`, 'Time requests spent in the pacing queue.', labels, LATENCY_BUCKETS_S);
-  const outcomes = r.counter(`${p}queue_outcomes_total`, 'How requests met the pacer: direct, admitted, timeout, cancelled, full, spilled, forced.', [
-    ...labels,
-    'outcome',
-  ]);
+  const outcomes = r.counter(
+    `${p}queue_outcomes_total`,
+    'How requests met the pacer: direct, admitted, timeout, cancelled, full, spilled, forced.',
+    [...labels, 'outcome'],
+  );
   return {
     depth: (upstream, model, priority, n) => depth.set({ upstream, model, priority }, n),
     wait: (upstream, model, priority, s) => wait.observe({ upstream, model, priority }, s),

@@ -26,7 +26,7 @@ function tokensOf(ctx: RequestContext, deps: PipelineDeps): number {
 }
 
 /** A later candidate that could take the request now: usable, and under its pacer's threshold. */
-function headroomLater(ctx: RequestContext, deps: PipelineDeps, later: readonly Target[], level: Level, tokens: number, now: number): boolean {
+function headroomLater(deps: PipelineDeps, later: readonly Target[], level: Level, tokens: number, now: number): boolean {
   return later.some((t) => {
     if (deps.cooldowns.isCooling(t.key, now) || t.breaker.waitMs(now) > 0) return false;
     const p = deps.pacing.for(t);
@@ -34,7 +34,13 @@ function headroomLater(ctx: RequestContext, deps: PipelineDeps, later: readonly 
   });
 }
 
-export async function pace(ctx: RequestContext, deps: PipelineDeps, queue: readonly Target[], i: number): Promise<PaceVerdict> {
+/** Pace the attempt on `queue[i]`: 'go' (sent now or after its wait) or 'skip' (to the next candidate). */
+export async function pace(
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  queue: readonly Target[],
+  i: number,
+): Promise<PaceVerdict> {
   const target = queue[i] as Target;
   const paced = deps.pacing.for(target);
   if (!paced) return 'go';
@@ -47,7 +53,7 @@ export async function pace(ctx: RequestContext, deps: PipelineDeps, queue: reado
   }
   const later = queue.slice(i + 1);
   if (level === 0) {
-    if (headroomLater(ctx, deps, later, level, tokens, now)) {
+    if (headroomLater(deps, later, level, tokens, now)) {
       paced.count(level, 'spilled');
       return 'skip';
     }
@@ -56,18 +62,20 @@ export async function pace(ctx: RequestContext, deps: PipelineDeps, queue: reado
     return 'go';
   }
   const cfg = deps.pacing.config.levels[LEVEL_NAMES[level] as 'P1' | 'P2'];
-  if (cfg.spill && headroomLater(ctx, deps, later, level, tokens, now)) {
+  if (cfg.spill && headroomLater(deps, later, level, tokens, now)) {
     paced.count(level, 'spilled');
     return 'skip';
   }
   const where = `${paced.name} (${paced.model})`;
+  const name = LEVEL_NAMES[level];
   if (paced.pacer.depth(level) >= cfg.maxDepth) {
     paced.count(level, 'full');
     if (later.length > 0) return 'skip';
     ctx.retryAfterMs = Math.max(1000, paced.pacer.backlogMs(level as QueuedLevel, now));
     throw new StormlabError(
       'GW_QUEUE_FULL',
-      `the ${LEVEL_NAMES[level]} queue of ${where} is full (${cfg.maxDepth} waiting, pacing.levels.${LEVEL_NAMES[level]}.maxDepth) and no other target has room`,
+      `the ${name} queue of ${where} is full (${cfg.maxDepth} waiting, pacing.levels.${name}.maxDepth) ` +
+        'and no other target has room',
     );
   }
   const left = Math.min(cfg.queueTimeout - ctx.queueMs, ctx.remainingMs(now));
@@ -76,10 +84,10 @@ export async function pace(ctx: RequestContext, deps: PipelineDeps, queue: reado
   if (r.kind === 'admitted') return 'go';
   if (r.kind === 'aborted') return 'skip'; // the failover loop sees the signal and ends the request
   ctx.retryAfterMs = Math.max(1000, paced.pacer.backlogMs(level as QueuedLevel, performance.now()));
-  const timeout = Math.round(cfg.queueTimeout / 1000);
+  const timeout = cfg.queueTimeout / 1000;
   throw new StormlabError(
     'GW_QUEUE_TIMEOUT',
-    `waited ${Math.round(ctx.queueMs)} ms in the ${LEVEL_NAMES[level]} queue of ${where}, which is paced below its known rate limit; ` +
-      `the ${LEVEL_NAMES[level]} queue timeout is ${timeout} s (pacing.levels.${LEVEL_NAMES[level]}.queueTimeout)`,
+    `waited ${Math.round(ctx.queueMs)} ms in the ${name} queue of ${where}, which is paced below its known ` +
+      `rate limit; the ${name} queue timeout is ${timeout} s (pacing.levels.${name}.queueTimeout)`,
   );
 }
