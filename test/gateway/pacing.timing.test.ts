@@ -210,6 +210,9 @@ describe('a limit group shared across regions', () => {
     expect(full[0]?.body.error?.code).toBe('GW_QUEUE_FULL');
     expect(full[0]?.body.error?.message).toMatch(/the P2 queue of oai \(m1\) is full \(0 waiting, pacing\.levels\.P2\.maxDepth\)/);
     expect(Number(full[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // counted once per request and pacer, not once per region of the group
+    const counted = await metric(lab, /queue_outcomes_total\{upstream="oai",model="m1",priority="P2",outcome="full"\} (\d+)$/m);
+    expect(counted).toBe(full.length);
     expect(lab.ledger.filter((l) => l.status === 429)).toEqual([]);
   });
 });

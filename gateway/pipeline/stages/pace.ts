@@ -52,9 +52,14 @@ export async function pace(
     return 'go';
   }
   const later = queue.slice(i + 1);
+  // a candidate passed over is counted once per pacer: the next one of the same limit group is no better
+  const next = queue[i + 1];
+  const passOver = (outcome: 'spilled' | 'full'): void => {
+    if (next === undefined || deps.pacing.for(next) !== paced) paced.count(level, outcome);
+  };
   if (level === 0) {
     if (headroomLater(deps, later, level, tokens, now)) {
-      paced.count(level, 'spilled');
+      passOver('spilled');
       return 'skip';
     }
     paced.pacer.force(tokens, now);
@@ -63,13 +68,13 @@ export async function pace(
   }
   const cfg = deps.pacing.config.levels[LEVEL_NAMES[level] as 'P1' | 'P2'];
   if (cfg.spill && headroomLater(deps, later, level, tokens, now)) {
-    paced.count(level, 'spilled');
+    passOver('spilled');
     return 'skip';
   }
   const where = `${paced.name} (${paced.model})`;
   const name = LEVEL_NAMES[level];
   if (paced.pacer.depth(level) >= cfg.maxDepth) {
-    paced.count(level, 'full');
+    passOver('full');
     if (later.length > 0) return 'skip';
     ctx.retryAfterMs = Math.max(1000, paced.pacer.backlogMs(level as QueuedLevel, now));
     throw new StormlabError(
