@@ -39,6 +39,8 @@ export const ERRORS = {
   GW_RATE_LIMITED: { title: 'A gateway rate limit was reached', exit: 1, status: 429 },
   GW_RESIDENCY_UNAVAILABLE: { title: "No target in the tenant's pinned regions is up", exit: 1, status: 503 },
   GW_RESIDENCY_NO_TARGET: { title: "The route has no target in the tenant's pinned regions", exit: 1, status: 403 },
+  GW_QUEUE_TIMEOUT: { title: "A request's pacing queue timeout passed", exit: 1, status: 503 },
+  GW_QUEUE_FULL: { title: 'Every candidate pacing queue is full', exit: 1, status: 503 },
   SL_RUN_INCOMPLETE: { title: 'Run directory is incomplete', exit: 2, status: 400 },
   SL_RUN_INTERRUPTED: { title: 'Run interrupted (report of what ran)', exit: 105, status: 500 },
   SL_RUN_ABORTED: { title: 'Run aborted by a second signal', exit: 130, status: 500 },

@@ -33,6 +33,8 @@ import { createAccountant } from './telemetry/accounting.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
 import { closeUpstreams, createUpstream } from './upstream/pool.js';
 import { resolveUpstreams } from './upstream/resolve.js';
+import { PacingTable } from './pacing/gate.js';
+import { createPacingMetrics } from './pacing/metrics.js';
 
 /** On close, how long in-flight requests may take to finish before their connections are cut. */
 const DRAIN_MS = 10_000;
@@ -110,6 +112,7 @@ function pipelineDeps(
     budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),
     rateLimits: new RateLimits(config.limits, store, createLimitMetrics(metrics.registry)),
     residency: new ResidencyTable(config.tenants),
+    pacing: new PacingTable(config.upstreams, config.pacing, createPacingMetrics(metrics.registry)),
     waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
 }
@@ -160,6 +163,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     app.server.closeAllConnections();
   });
   app.addHook('onClose', async () => {
+    deps.pacing.close();
     await closeUpstreams(upstreams.values());
     await state.close();
   });

@@ -49,6 +49,7 @@ const metrics: Partial<Record<MetricName, Trend | Counter | Rate>> = {
   tokens_out: new Counter('tokens_out'),
   cost_usd: new Counter('cost_usd'),
   attempts: new Trend('attempts'),
+  queue_ms: new Trend('queue_ms', true),
   cache_hit: new Rate('cache_hit'),
   cache_false_hit: new Rate('cache_false_hit'),
   residency_violation: new Rate('residency_violation'),
