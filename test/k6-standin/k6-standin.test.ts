@@ -1,0 +1,159 @@
+/**
+ * The k6 bundle runs, not only type-checks: `stormlab bundle` builds a built-in spec's bundle,
+ * the k6 stand-in (./standin.ts — a check of our bundle, not a driver) runs it for a few seconds
+ * against the real lab, and `stormlab report` builds from its `--out json` samples a report with
+ * the same metrics and tags as the native driver's run of the same spec.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDriver } from '../../driver/index.js';
+import type { Summary } from '../../reports/index.js';
+import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
+import { METRICS, parseSampleLine } from '../../scenarios/samples.js';
+import { cli } from '../helpers/cli.js';
+import { LAB_AUTH, startDefaultLab, type DefaultLab } from '../helpers/gateway-lab.js';
+import { runStandin, type StandinResult } from './standin.js';
+
+const SPEC = 'baseline';
+const RUN_MS = 4000;
+/** tags k6 itself puts on samples (system tags), which the native driver does not write */
+const K6_SYSTEM_TAGS = new Set(['group', 'method', 'url', 'name', 'proto', 'expected_response', 'error_code', 'tls_version', 'check']);
+const CUSTOM = ['ttft', 'e2e', 'itl', 'tokens_in', 'tokens_out', 'cost_usd', 'attempts', 'cache_hit'];
+const HTTP = ['http_reqs', 'http_req_failed', 'http_req_duration'];
+
+let dir: string;
+let lab: DefaultLab;
+let native: SampleView;
+let nativeSummary: Summary;
+
+interface SampleView {
+  /** per metric of the sample contract: its points' tag keys */
+  tagKeys: Map<string, Set<string>>;
+  points: Array<{ metric: string; tags: Record<string, string>; metadata?: Record<string, string> }>;
+}
+
+function readSamples(file: string): SampleView {
+  const view: SampleView = { tagKeys: new Map(), points: [] };
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (text === '') continue;
+    const parsed = parseSampleLine(text);
+    if (!parsed.ok) throw new Error(`${file}: bad line (${parsed.reason}): ${text}`);
+    const l = parsed.line;
+    if (l.type !== 'Point') continue;
+    view.points.push({ metric: l.metric, tags: l.data.tags, ...(l.data.metadata ? { metadata: l.data.metadata } : {}) });
+    if (!Object.hasOwn(METRICS, l.metric)) continue;
+    const keys = view.tagKeys.get(l.metric) ?? new Set<string>();
+    for (const k of Object.keys(l.data.tags)) keys.add(k);
+    view.tagKeys.set(l.metric, keys);
+  }
+  return view;
+}
+
+/** `stormlab report <dir>`, as a user runs it on collected samples. */
+async function report(runDir: string): Promise<Summary> {
+  const r = await cli('report', runDir);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as Summary;
+}
+
+const sorted = (s: Iterable<string>) => [...s].sort();
+const withoutSystem = (s: Set<string> | undefined) => sorted([...(s ?? [])].filter((k) => !K6_SYSTEM_TAGS.has(k)));
+
+async function standinRun(name: string, extra: string[]): Promise<{ res: StandinResult; view: SampleView; summary: Summary }> {
+  const out = join(dir, name);
+  mkdirSync(out);
+  const b = await cli('bundle', SPEC, '--out-dir', out, ...extra);
+  expect(b.code, b.stderr).toBe(0);
+  const res = await runStandin({
+    bundle: join(out, `${SPEC}.js`),
+    out: join(out, 'samples.ndjson'),
+    env: { STORMLAB_TARGET: lab.gateway.url, STORMLAB_HEADERS: JSON.stringify(LAB_AUTH) },
+    durationMs: RUN_MS,
+    maxVUs: 12,
+    graceMs: 15_000,
+  });
+  return { res, view: readSamples(join(out, 'samples.ndjson')), summary: await report(out) };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stormlab-k6-standin-'));
+  lab = await startDefaultLab(dir);
+  const nativeDir = join(dir, 'native');
+  mkdirSync(nativeDir);
+  const spec = applyOverrides(loadSpec(SPEC).spec, { durationMs: RUN_MS });
+  const r = await runDriver({ spec, target: lab.gateway.url, headers: { ...LAB_AUTH }, out: join(nativeDir, 'samples.ndjson') });
+  expect(r.errors).toBe(0);
+  native = readSamples(join(nativeDir, 'samples.ndjson'));
+  nativeSummary = await report(nativeDir);
+}, 60_000);
+
+afterAll(async () => {
+  await lab?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What both bundles must show: the native run's metrics and tags, plausible counts, no errors. */
+function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary): void {
+  expect(res.errors).toEqual([]);
+  expect(res.interrupted).toBe(0);
+  expect(res.iterations).toBeGreaterThan(5);
+  // same metrics of the sample contract (schedule_lag is the native driver's own; drops may not happen)
+  const contract = (v: SampleView) => sorted([...v.tagKeys.keys()].filter((m) => m !== 'schedule_lag' && m !== 'dropped_iterations'));
+  expect(contract(view)).toEqual(contract(native));
+  // the custom metrics carry the same tags, beside k6's `group`
+  for (const m of CUSTOM) expect(withoutSystem(view.tagKeys.get(m)), m).toEqual(sorted(native.tagKeys.get(m) ?? []));
+  // k6's own request metrics carry the request's tags and status (provider/region/cache come from the custom metrics)
+  for (const m of HTTP) {
+    const keys = withoutSystem(view.tagKeys.get(m));
+    expect(keys, m).toEqual(expect.arrayContaining(['scenario', 'class', 'model', 'stream', 'status']));
+    expect(sorted(native.tagKeys.get(m) ?? []), m).toEqual(expect.arrayContaining(keys));
+  }
+  // every request is joined to its id (k6 metadata, set by exec.vu.metrics.metadata)
+  const reqs = view.points.filter((p) => p.metric === 'http_reqs');
+  expect(new Set(reqs.map((p) => p.metadata?.request_id)).size).toBe(reqs.length);
+  expect(reqs.every((p) => /^baseline-\d+$/.test(p.metadata?.request_id ?? ''))).toBe(true);
+
+  // the report: plausible counts, the same breakdowns as the native run's
+  expect(summary.totals.requests).toBe(res.iterations);
+  expect(summary.totals.errors).toBe(0);
+  expect(summary.totals.dropped).toBe(res.dropped);
+  expect(summary.latency.e2e_ms.count).toBe(summary.totals.requests);
+  const streamed = reqs.filter((p) => p.tags.stream === 'true').length;
+  expect(streamed).toBeGreaterThan(0);
+  expect(summary.latency.ttft_ms.count).toBe(streamed); // ttft for every streamed request, none for the others
+  expect(view.points.filter((p) => p.metric === 'ttft').every((p) => p.tags.stream === 'true')).toBe(true);
+  expect(summary.latency.itl_ms.count).toBeGreaterThan(0);
+  expect(summary.tokens.out).toBeGreaterThan(0);
+  // (the native run went first with the same seed: the gateway's cache may answer these for free)
+  expect(view.points.filter((p) => p.metric === 'cache_hit').length).toBe(summary.totals.requests);
+  expect(sorted(Object.keys(summary.breakdowns.class))).toEqual(sorted(Object.keys(nativeSummary.breakdowns.class)));
+  for (const dim of ['provider', 'region', 'model', 'cache'] as const) {
+    const keys = Object.keys(summary.breakdowns[dim]);
+    expect(keys.length, dim).toBeGreaterThan(0);
+    expect(keys, dim).not.toContain('(none)');
+  }
+}
+
+describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
+  it('stock k6: imports k6, k6/http, k6/metrics and k6/execution; its samples report like the native run, TTFT as first byte', async () => {
+    const { res, view, summary } = await standinRun('stock', []);
+    expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics']);
+    expect(sorted(res.exports)).toEqual(['default', 'options']);
+    expectLikeNative(res, view, summary);
+    expect(summary.run.ttftDefinition).toBe('first-byte');
+    expect(nativeSummary.run.ttftDefinition).toBe('first-content-chunk');
+  }, 60_000);
+
+  it('with --sse (xk6-sse): imports k6/x/sse too; its samples report like the native run, TTFT at the first content event', async () => {
+    const { res, view, summary } = await standinRun('sse', ['--sse']);
+    expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics', 'k6/x/sse']);
+    expectLikeNative(res, view, summary);
+    expect(summary.run.ttftDefinition).toBe('first-content-chunk');
+    expect(view.points.some((p) => p.metric === 'sse_event')).toBe(true);
+    // every request, streamed or not, has its http_req_failed point: the report's error rate covers them all
+    const failed = view.points.filter((p) => p.metric === 'http_req_failed').length;
+    expect(failed).toBe(summary.totals.requests);
+  }, 60_000);
+});
