@@ -14,6 +14,7 @@ import { applyOverrides, loadSpec } from '../../scenarios/load-spec.js';
 import { METRICS, parseSampleLine } from '../../scenarios/samples.js';
 import { cli } from '../helpers/cli.js';
 import { LAB_AUTH, startDefaultLab, type DefaultLab } from '../helpers/gateway-lab.js';
+import { startResetRelay } from './reset-relay.js';
 import { runStandin, type StandinResult } from './standin.js';
 
 const SPEC = 'baseline';
@@ -24,14 +25,13 @@ const CUSTOM = ['ttft', 'e2e', 'itl', 'tokens_in', 'tokens_out', 'cost_usd', 'at
 const HTTP = ['http_reqs', 'http_req_failed', 'http_req_duration'];
 
 let dir: string;
-let lab: DefaultLab;
 let native: SampleView;
 let nativeSummary: Summary;
 
 interface SampleView {
   /** per metric of the sample contract: its points' tag keys */
   tagKeys: Map<string, Set<string>>;
-  points: Array<{ metric: string; tags: Record<string, string>; metadata?: Record<string, string> }>;
+  points: Array<{ metric: string; value: number; tags: Record<string, string>; metadata?: Record<string, string> }>;
 }
 
 function readSamples(file: string): SampleView {
@@ -42,7 +42,7 @@ function readSamples(file: string): SampleView {
     if (!parsed.ok) throw new Error(`${file}: bad line (${parsed.reason}): ${text}`);
     const l = parsed.line;
     if (l.type !== 'Point') continue;
-    view.points.push({ metric: l.metric, tags: l.data.tags, ...(l.data.metadata ? { metadata: l.data.metadata } : {}) });
+    view.points.push({ metric: l.metric, value: l.data.value, tags: l.data.tags, ...(l.data.metadata ? { metadata: l.data.metadata } : {}) });
     if (!Object.hasOwn(METRICS, l.metric)) continue;
     const keys = view.tagKeys.get(l.metric) ?? new Set<string>();
     for (const k of Object.keys(l.data.tags)) keys.add(k);
@@ -61,15 +61,26 @@ async function report(runDir: string): Promise<Summary> {
 const sorted = (s: Iterable<string>) => [...s].sort();
 const withoutSystem = (s: Set<string> | undefined) => sorted([...(s ?? [])].filter((k) => !K6_SYSTEM_TAGS.has(k)));
 
-async function standinRun(name: string, extra: string[]): Promise<{ res: StandinResult; view: SampleView; summary: Summary }> {
+/** A fresh lab (fleet + gateway, an empty cache) in `dir/name`, closed after `fn`. */
+async function withLab<T>(name: string, fn: (lab: DefaultLab, out: string) => Promise<T>): Promise<T> {
   const out = join(dir, name);
   mkdirSync(out);
+  const lab = await startDefaultLab(out);
+  try {
+    return await fn(lab, out);
+  } finally {
+    await lab.close();
+  }
+}
+
+/** `stormlab bundle` the spec, run it under the stand-in against `target`, `stormlab report` its samples. */
+async function standinRun(out: string, extra: string[], target: string): Promise<{ res: StandinResult; view: SampleView; summary: Summary }> {
   const b = await cli('bundle', SPEC, '--out-dir', out, ...extra);
   expect(b.code, b.stderr).toBe(0);
   const res = await runStandin({
     bundle: join(out, `${SPEC}.js`),
     out: join(out, 'samples.ndjson'),
-    env: { STORMLAB_TARGET: lab.gateway.url, STORMLAB_HEADERS: JSON.stringify(LAB_AUTH) },
+    env: { STORMLAB_TARGET: target, STORMLAB_HEADERS: JSON.stringify(LAB_AUTH) },
     durationMs: RUN_MS,
     maxVUs: 12,
     graceMs: 15_000,
@@ -79,20 +90,16 @@ async function standinRun(name: string, extra: string[]): Promise<{ res: Standin
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stormlab-k6-standin-'));
-  lab = await startDefaultLab(dir);
-  const nativeDir = join(dir, 'native');
-  mkdirSync(nativeDir);
-  const spec = applyOverrides(loadSpec(SPEC).spec, { durationMs: RUN_MS });
-  const r = await runDriver({ spec, target: lab.gateway.url, headers: { ...LAB_AUTH }, out: join(nativeDir, 'samples.ndjson') });
-  expect(r.errors).toBe(0);
-  native = readSamples(join(nativeDir, 'samples.ndjson'));
-  nativeSummary = await report(nativeDir);
+  await withLab('native', async (lab, out) => {
+    const spec = applyOverrides(loadSpec(SPEC).spec, { durationMs: RUN_MS });
+    const r = await runDriver({ spec, target: lab.gateway.url, headers: { ...LAB_AUTH }, out: join(out, 'samples.ndjson') });
+    expect(r.errors).toBe(0);
+    native = readSamples(join(out, 'samples.ndjson'));
+    nativeSummary = await report(out);
+  });
 }, 60_000);
 
-afterAll(async () => {
-  await lab?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What both bundles must show: the native run's metrics and tags, plausible counts, no errors. */
 function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary): void {
@@ -138,16 +145,16 @@ function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary
 
 describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
   it('stock k6: imports k6, k6/http, k6/metrics and k6/execution; its samples report like the native run, TTFT as first byte', async () => {
-    const { res, view, summary } = await standinRun('stock', []);
+    const { res, view, summary } = await withLab('stock', (lab, out) => standinRun(out, [], lab.gateway.url));
     expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics']);
     expect(sorted(res.exports)).toEqual(['default', 'options']);
     expectLikeNative(res, view, summary);
     expect(summary.run.ttftDefinition).toBe('first-byte');
     expect(nativeSummary.run.ttftDefinition).toBe('first-content-chunk');
-  }, 60_000);
+  }, 90_000);
 
   it('with --sse (xk6-sse): imports k6/x/sse too; its samples report like the native run, TTFT at the first content event', async () => {
-    const { res, view, summary } = await standinRun('sse', ['--sse']);
+    const { res, view, summary } = await withLab('sse', (lab, out) => standinRun(out, ['--sse'], lab.gateway.url));
     expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics', 'k6/x/sse']);
     expectLikeNative(res, view, summary);
     expect(summary.run.ttftDefinition).toBe('first-content-chunk');
@@ -155,5 +162,26 @@ describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
     // every request, streamed or not, has its http_req_failed point: the report's error rate covers them all
     const failed = view.points.filter((p) => p.metric === 'http_req_failed').length;
     expect(failed).toBe(summary.totals.requests);
-  }, 60_000);
+  }, 90_000);
+
+  it('with --sse, streams reset mid-way: each is one truncated_stream error in the report, and no VU hangs in close()', async () => {
+    await withLab('sse-reset', async (lab, out) => {
+      const relay = await startResetRelay(lab.gateway.url);
+      try {
+        const { res, view, summary } = await standinRun(out, ['--sse'], relay.url);
+        // the error handler closes once: a second close() while close() drains the broken body deadlocks xk6-sse
+        expect(res.errors).toEqual([]);
+        expect(res.interrupted).toBe(0);
+        expect(relay.cuts).toBeGreaterThan(0);
+        const failed = view.points.filter((p) => p.metric === 'http_req_failed' && p.value === 1);
+        expect(failed.length).toBe(relay.cuts);
+        expect(failed.every((p) => p.tags.error === 'truncated_stream' && p.tags.stream === 'true')).toBe(true);
+        expect(summary.totals.errors).toBe(relay.cuts);
+        expect(summary.errors).toEqual({ truncated_stream: relay.cuts });
+        expect(summary.latency.e2e_ms.count).toBe(summary.totals.requests - relay.cuts);
+      } finally {
+        await relay.close();
+      }
+    });
+  }, 90_000);
 });
