@@ -17,16 +17,14 @@ import { LAB_AUTH, startDefaultLab, type DefaultLab } from '../helpers/gateway-l
 import { startResetRelay } from './reset-relay.js';
 import { runStandin, type StandinResult } from './standin.js';
 
-const SPEC = 'baseline';
 const RUN_MS = 4000;
 /** tags k6 itself puts on samples (system tags), which the native driver does not write */
 const K6_SYSTEM_TAGS = new Set(['group', 'method', 'url', 'name', 'proto', 'expected_response', 'error_code', 'tls_version', 'check']);
-const CUSTOM = ['ttft', 'e2e', 'itl', 'tokens_in', 'tokens_out', 'cost_usd', 'attempts', 'cache_hit'];
 const HTTP = ['http_reqs', 'http_req_failed', 'http_req_duration'];
+/** the native driver's own (schedule_lag), and metrics written only when their case arises in the run */
+const NOT_COMPARED = new Set(['schedule_lag', 'dropped_iterations', 'cache_false_hit', 'residency_violation']);
 
 let dir: string;
-let native: SampleView;
-let nativeSummary: Summary;
 
 interface SampleView {
   /** per metric of the sample contract: its points' tag keys */
@@ -74,11 +72,11 @@ async function withLab<T>(name: string, fn: (lab: DefaultLab, out: string) => Pr
 }
 
 /** `stormlab bundle` the spec, run it under the stand-in against `target`, `stormlab report` its samples. */
-async function standinRun(out: string, extra: string[], target: string): Promise<{ res: StandinResult; view: SampleView; summary: Summary }> {
-  const b = await cli('bundle', SPEC, '--out-dir', out, ...extra);
+async function standinRun(spec: string, out: string, extra: string[], target: string): Promise<StandinRun> {
+  const b = await cli('bundle', spec, '--out-dir', out, ...extra);
   expect(b.code, b.stderr).toBe(0);
   const res = await runStandin({
-    bundle: join(out, `${SPEC}.js`),
+    bundle: join(out, `${spec}.js`),
     out: join(out, 'samples.ndjson'),
     env: { STORMLAB_TARGET: target, STORMLAB_HEADERS: JSON.stringify(LAB_AUTH) },
     durationMs: RUN_MS,
@@ -88,42 +86,56 @@ async function standinRun(out: string, extra: string[], target: string): Promise
   return { res, view: readSamples(join(out, 'samples.ndjson')), summary: await report(out) };
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stormlab-k6-standin-'));
-  await withLab('native', async (lab, out) => {
-    const spec = applyOverrides(loadSpec(SPEC).spec, { durationMs: RUN_MS });
+interface StandinRun {
+  res: StandinResult;
+  view: SampleView;
+  summary: Summary;
+}
+
+/** The native driver on the same spec, as long, on a fresh lab. */
+async function nativeRun(name: string): Promise<{ view: SampleView; summary: Summary }> {
+  return withLab(`native-${name}`, async (lab, out) => {
+    const spec = applyOverrides(loadSpec(name).spec, { durationMs: RUN_MS });
     const r = await runDriver({ spec, target: lab.gateway.url, headers: { ...LAB_AUTH }, out: join(out, 'samples.ndjson') });
     expect(r.errors).toBe(0);
-    native = readSamples(join(out, 'samples.ndjson'));
-    nativeSummary = await report(out);
+    return { view: readSamples(join(out, 'samples.ndjson')), summary: await report(out) };
   });
-}, 60_000);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stormlab-k6-standin-'));
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What both bundles must show: the native run's metrics and tags, plausible counts, no errors. */
-function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary): void {
+/** What every bundle run must show: the native run's metrics and tags, plausible counts, no errors. */
+function expectLikeNative(spec: string, { res, view, summary }: StandinRun, native: { view: SampleView; summary: Summary }): void {
   expect(res.errors).toEqual([]);
   expect(res.interrupted).toBe(0);
   expect(res.iterations).toBeGreaterThan(5);
-  // same metrics of the sample contract (schedule_lag is the native driver's own; drops may not happen)
-  const contract = (v: SampleView) => sorted([...v.tagKeys.keys()].filter((m) => m !== 'schedule_lag' && m !== 'dropped_iterations'));
-  expect(contract(view)).toEqual(contract(native));
-  // the custom metrics carry the same tags, beside k6's `group`
-  for (const m of CUSTOM) expect(withoutSystem(view.tagKeys.get(m)), m).toEqual(sorted(native.tagKeys.get(m) ?? []));
+  // same metrics of the sample contract
+  const contract = (v: SampleView) => sorted([...v.tagKeys.keys()].filter((m) => !NOT_COMPARED.has(m)));
+  expect(contract(view)).toEqual(contract(native.view));
+  // the custom metrics carry the same tags, beside k6's `group` (those written when their case arises: if both have them)
+  for (const [m, keys] of native.view.tagKeys) {
+    if (HTTP.includes(m) || m === 'schedule_lag' || !view.tagKeys.has(m)) continue;
+    expect(withoutSystem(view.tagKeys.get(m)), m).toEqual(sorted(keys));
+  }
   // k6's own request metrics carry the request's tags and status (provider/region/cache come from the custom metrics)
   for (const m of HTTP) {
     const keys = withoutSystem(view.tagKeys.get(m));
     expect(keys, m).toEqual(expect.arrayContaining(['scenario', 'class', 'model', 'stream', 'status']));
-    expect(sorted(native.tagKeys.get(m) ?? []), m).toEqual(expect.arrayContaining(keys));
+    expect(sorted(native.view.tagKeys.get(m) ?? []), m).toEqual(expect.arrayContaining(keys));
   }
   // every request is joined to its id (k6 metadata, set by exec.vu.metrics.metadata)
   const reqs = view.points.filter((p) => p.metric === 'http_reqs');
   expect(new Set(reqs.map((p) => p.metadata?.request_id)).size).toBe(reqs.length);
-  expect(reqs.every((p) => /^baseline-\d+$/.test(p.metadata?.request_id ?? ''))).toBe(true);
+  const ids = reqs.map((p) => new RegExp(`^${spec}-(\\d+)(?:\\.\\d+)?$`).exec(p.metadata?.request_id ?? '')?.[1]);
+  expect(ids.every((i) => i !== undefined)).toBe(true);
+  expect(new Set(ids).size).toBe(res.iterations); // every iteration sent its request (or a conversation's turns)
 
   // the report: plausible counts, the same breakdowns as the native run's
-  expect(summary.totals.requests).toBe(res.iterations);
+  expect(summary.totals.requests).toBe(reqs.length);
   expect(summary.totals.errors).toBe(0);
   expect(summary.totals.dropped).toBe(res.dropped);
   expect(summary.latency.e2e_ms.count).toBe(summary.totals.requests);
@@ -133,9 +145,9 @@ function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary
   expect(view.points.filter((p) => p.metric === 'ttft').every((p) => p.tags.stream === 'true')).toBe(true);
   expect(summary.latency.itl_ms.count).toBeGreaterThan(0);
   expect(summary.tokens.out).toBeGreaterThan(0);
-  // (the native run went first with the same seed: the gateway's cache may answer these for free)
+  expect(summary.cost.totalUsd).toBeGreaterThan(0);
   expect(view.points.filter((p) => p.metric === 'cache_hit').length).toBe(summary.totals.requests);
-  expect(sorted(Object.keys(summary.breakdowns.class))).toEqual(sorted(Object.keys(nativeSummary.breakdowns.class)));
+  expect(sorted(Object.keys(summary.breakdowns.class))).toEqual(sorted(Object.keys(native.summary.breakdowns.class)));
   for (const dim of ['provider', 'region', 'model', 'cache'] as const) {
     const keys = Object.keys(summary.breakdowns[dim]);
     expect(keys.length, dim).toBeGreaterThan(0);
@@ -143,20 +155,26 @@ function expectLikeNative(res: StandinResult, view: SampleView, summary: Summary
   }
 }
 
-describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
+describe('the baseline bundle under the k6 stand-in, against the real lab', () => {
+  let native: { view: SampleView; summary: Summary };
+  beforeAll(async () => {
+    native = await nativeRun('baseline');
+  }, 60_000);
+
   it('stock k6: imports k6, k6/http, k6/metrics and k6/execution; its samples report like the native run, TTFT as first byte', async () => {
-    const { res, view, summary } = await withLab('stock', (lab, out) => standinRun(out, [], lab.gateway.url));
-    expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics']);
-    expect(sorted(res.exports)).toEqual(['default', 'options']);
-    expectLikeNative(res, view, summary);
-    expect(summary.run.ttftDefinition).toBe('first-byte');
-    expect(nativeSummary.run.ttftDefinition).toBe('first-content-chunk');
+    const run = await withLab('stock', (lab, out) => standinRun('baseline', out, [], lab.gateway.url));
+    expect(sorted(run.res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics']);
+    expect(sorted(run.res.exports)).toEqual(['default', 'options']);
+    expectLikeNative('baseline', run, native);
+    expect(run.summary.run.ttftDefinition).toBe('first-byte');
+    expect(native.summary.run.ttftDefinition).toBe('first-content-chunk');
   }, 90_000);
 
   it('with --sse (xk6-sse): imports k6/x/sse too; its samples report like the native run, TTFT at the first content event', async () => {
-    const { res, view, summary } = await withLab('sse', (lab, out) => standinRun(out, ['--sse'], lab.gateway.url));
+    const run = await withLab('sse', (lab, out) => standinRun('baseline', out, ['--sse'], lab.gateway.url));
+    const { res, view, summary } = run;
     expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics', 'k6/x/sse']);
-    expectLikeNative(res, view, summary);
+    expectLikeNative('baseline', run, native);
     expect(summary.run.ttftDefinition).toBe('first-content-chunk');
     expect(view.points.some((p) => p.metric === 'sse_event')).toBe(true);
     // every request, streamed or not, has its http_req_failed point: the report's error rate covers them all
@@ -168,7 +186,7 @@ describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
     await withLab('sse-reset', async (lab, out) => {
       const relay = await startResetRelay(lab.gateway.url);
       try {
-        const { res, view, summary } = await standinRun(out, ['--sse'], relay.url);
+        const { res, view, summary } = await standinRun('baseline', out, ['--sse'], relay.url);
         // the error handler closes once: a second close() while close() drains the broken body deadlocks xk6-sse
         expect(res.errors).toEqual([]);
         expect(res.interrupted).toBe(0);
@@ -184,4 +202,15 @@ describe('the k6 bundle under the k6 stand-in, against the real lab', () => {
       }
     });
   }, 90_000);
+});
+
+describe('the soak bundle (conversations, tenants, datasets, Poisson) under the k6 stand-in', () => {
+  it('runs conversations turn by turn and reports like the native run', async () => {
+    const native = await nativeRun('soak');
+    const run = await withLab('soak', (lab, out) => standinRun('soak', out, [], lab.gateway.url));
+    expectLikeNative('soak', run, native);
+    const turns = run.view.points.filter((p) => p.metric === 'http_reqs' && /\.\d+$/.test(p.metadata?.request_id ?? ''));
+    expect(turns.length).toBeGreaterThan(0); // later turns of conversations went out after their think time
+    expect(run.res.console.some((l) => l.startsWith('warn: ') && l.includes('no Poisson executor'))).toBe(true);
+  }, 120_000);
 });
