@@ -5,7 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { Agent, request } from 'undici';
-import { canonicalHeader } from './k6-modules.js';
+import { canonicalHeader } from './k6-common.js';
 import type { HttpReply, IoReply, IoRequest } from './protocol.js';
 import { reply } from './sync-io.js';
 
@@ -25,6 +25,9 @@ function k6Error(e: unknown, url: string, timedOut: boolean): { error: string; e
   if (code === 'ENOTFOUND') return { error: `lookup ${host}: no such host`, errorCode: 1101 };
   return { error: e instanceof Error ? e.message : String(e), errorCode: 1000 };
 }
+
+/** undici does not say how long connecting took: the stand-in reports those phases as 0 */
+const NO_CONNECT = { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0 };
 
 const bytesOf = (headers: Record<string, string>, body: string | null) =>
   Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) + (body ? Buffer.byteLength(body) : 0);
@@ -62,18 +65,26 @@ export class VuIo {
     const timeout = AbortSignal.timeout(req.timeoutMs);
     const base = { kind: 'http' as const, proto: 'HTTP/1.1', startMs, bytesSent: bytesOf(req.headers, req.body) };
     try {
-      const res = await request(req.url, { method: req.method as 'POST', headers: req.headers, body: req.body ?? undefined, signal: timeout, dispatcher: this.agent });
+      const res = await request(req.url, {
+        method: req.method as 'POST',
+        headers: req.headers,
+        body: req.body ?? undefined,
+        signal: timeout,
+        dispatcher: this.agent,
+      });
       const t1 = performance.now();
       const body = await res.body.text();
       const t2 = performance.now();
       const headers = canonicalHeaders(res.headers);
-      const timings = { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: t1 - t0, receiving: t2 - t1, duration: t2 - t0 };
+      const timings = { ...NO_CONNECT, waiting: t1 - t0, receiving: t2 - t1, duration: t2 - t0 };
       const errorCode = res.statusCode >= 400 ? 1000 + res.statusCode : 0;
-      return { ...base, status: res.statusCode, headers, body, error: '', errorCode, timings, endMs: Date.now(), bytesReceived: bytesOf(headers, body) };
+      const bytesReceived = bytesOf(headers, body);
+      return { ...base, status: res.statusCode, headers, body, error: '', errorCode, timings, endMs: Date.now(), bytesReceived };
     } catch (e) {
       const t2 = performance.now();
-      const timings = { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: t2 - t0, receiving: 0, duration: t2 - t0 };
-      return { ...base, status: 0, headers: {}, body: '', ...k6Error(e, req.url, timeout.aborted), timings, endMs: Date.now(), bytesReceived: 0 };
+      const timings = { ...NO_CONNECT, waiting: t2 - t0, receiving: 0, duration: t2 - t0 };
+      const error = k6Error(e, req.url, timeout.aborted);
+      return { ...base, status: 0, headers: {}, body: '', ...error, timings, endMs: Date.now(), bytesReceived: 0 };
     }
   }
 
@@ -84,13 +95,15 @@ export class VuIo {
     this.stream = s;
     let res: Awaited<ReturnType<typeof request>>;
     try {
-      res = await request(req.url, { method: req.method as 'POST', headers: req.headers, body: req.body, signal: abort.signal, dispatcher: this.agent });
+      const method = req.method as 'POST';
+      res = await request(req.url, { method, headers: req.headers, body: req.body, signal: abort.signal, dispatcher: this.agent });
     } catch (e) {
       this.stream = null;
       this.send({ kind: 'sse-failed', error: k6Error(e, req.url, false).error, startMs });
       return;
     }
-    this.send({ kind: 'sse-connected', status: res.statusCode, headers: canonicalHeaders(res.headers), startMs, connectedMs: Date.now() });
+    const headers = canonicalHeaders(res.headers);
+    this.send({ kind: 'sse-connected', status: res.statusCode, headers, startMs, connectedMs: Date.now() });
     let pending = '';
     let ev = { id: '', name: '', comment: '', data: '' };
     let buf = '';

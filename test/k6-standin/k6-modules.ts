@@ -4,81 +4,14 @@
  * (and xk6-sse's source) give them, as far as our bundle can tell: blocking calls, metrics only
  * declared in the init context, k6's system tags and metadata on every sample.
  */
-import type { HttpReply, IoReply, PointMsg } from './protocol.js';
+import { BUILTIN, durationMs, tagValues, USER_AGENT } from './k6-common.js';
+import type { Contains, Emit, MetricType, VuState } from './k6-common.js';
+import type { HttpReply } from './protocol.js';
+import { createSse } from './sse-module.js';
 import { blockFor, type VuChannel } from './sync-io.js';
 
-type MetricType = PointMsg['type'];
-type Contains = PointMsg['contains'];
-
-export interface VuState {
-  vu: number;
-  scenario: { name: string; executor: string; startTime: number };
-  /** null in the init context (and in setup/teardown for `exec.scenario`) */
-  iteration: { inTest: number; inScenario: number; inInstance: number } | null;
-  /** exec.vu.metrics.tags and .metadata: kept across iterations, as in k6 */
-  vuTags: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  group: string;
-  points: PointMsg[];
-  options: unknown;
-}
-
-/** k6's own metrics the stand-ins emit. */
-export const BUILTIN: Record<string, [MetricType, Contains]> = {
-  http_reqs: ['counter', 'default'],
-  http_req_failed: ['rate', 'default'],
-  http_req_duration: ['trend', 'time'],
-  http_req_blocked: ['trend', 'time'],
-  http_req_connecting: ['trend', 'time'],
-  http_req_tls_handshaking: ['trend', 'time'],
-  http_req_sending: ['trend', 'time'],
-  http_req_waiting: ['trend', 'time'],
-  http_req_receiving: ['trend', 'time'],
-  iterations: ['counter', 'default'],
-  iteration_duration: ['trend', 'time'],
-  data_sent: ['counter', 'data'],
-  data_received: ['counter', 'data'],
-  checks: ['rate', 'default'],
-  dropped_iterations: ['counter', 'default'],
-  sse_event: ['counter', 'default'],
-};
 
 const METRIC_NAME = /^[\p{L}\p{N}._ !?/&#()<>%-]{1,128}$/u;
-const USER_AGENT = 'Grafana k6/stand-in';
-
-/** Tag values as k6 takes them: strings, numbers and booleans (as strings); anything else is refused. */
-function tagValues(tags: unknown, where: string): Record<string, string> {
-  if (tags === undefined || tags === null) return {};
-  if (typeof tags !== 'object') throw new TypeError(`${where}: tags must be an object, got ${typeof tags}`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tags as Record<string, unknown>)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw new TypeError(`${where}: tag ${k} has a ${typeof v} value; k6 takes strings, numbers and booleans`);
-  }
-  return out;
-}
-
-/** Go's canonical header key: `x-request-id` → `X-Request-Id`. */
-export function canonicalHeader(name: string): string {
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
-
-/** A k6 duration (`60s`, `1m30s`, `1500ms`) or a number of ms. */
-export function durationMs(v: unknown, fallback: number): number {
-  if (v === undefined || v === null || v === '') return fallback;
-  if (typeof v === 'number') return v;
-  const text = String(v);
-  let total = 0;
-  let rest = text;
-  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001 };
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ms|us|µs|h|m|s)/.exec(rest);
-    if (!m) throw new TypeError(`"${text}" is not a k6 duration`);
-    total += Number(m[1]) * unit[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return total;
-}
 
 export function createK6Modules(state: VuState, io: VuChannel): Record<string, Record<string, unknown>> {
   const registry = new Map<string, [MetricType, Contains]>(Object.entries(BUILTIN));
@@ -91,12 +24,12 @@ export function createK6Modules(state: VuState, io: VuChannel): Record<string, R
     const entries = Object.entries(state.metadata).filter(([, v]) => v !== undefined && v !== null);
     return entries.length > 0 ? Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) : undefined;
   }
-  function emit(metric: string, value: number, tags: Record<string, string>, timeMs = Date.now()): void {
+  const emit: Emit = (metric, value, tags, timeMs = Date.now()) => {
     const [type, contains] = registry.get(metric)!;
     if (!Number.isFinite(value)) throw new TypeError(`${metric}: ${value} is not a valid sample value`);
     const meta = metadata();
     state.points.push({ metric, type, contains, timeMs, value, tags, ...(meta ? { metadata: meta } : {}) });
-  }
+  };
 
   // ---- k6/metrics
   class Metric {
@@ -107,10 +40,14 @@ export function createK6Modules(state: VuState, io: VuChannel): Record<string, R
       isTime: boolean,
     ) {
       if (!inInit()) throw new Error('metrics must be declared in the init context');
-      if (typeof name !== 'string' || !METRIC_NAME.test(name)) throw new Error(`invalid metric name ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
+        throw new Error(`invalid metric name ${JSON.stringify(name)}`);
+      }
       const want: [MetricType, Contains] = [kind, isTime ? 'time' : 'default'];
       const had = registry.get(name);
-      if (had && had[0] !== kind) throw new Error(`metric "${name}" already exists as a ${had[0]}, not a ${kind}`);
+      if (had && (had[0] !== kind || had[1] !== want[1])) {
+        throw new Error(`metric "${name}" already exists as a ${had[0]} of ${had[1]} values, not a ${kind} of ${want[1]}`);
+      }
       if (!had) registry.set(name, want);
       this.name = name;
     }
@@ -169,13 +106,15 @@ export function createK6Modules(state: VuState, io: VuChannel): Record<string, R
     if (typeof body === 'string') text = body;
     else if (body !== undefined && body !== null) {
       if (typeof body !== 'object') throw new TypeError(`http.${method.toLowerCase()}: unsupported body ${typeof body}`);
-      text = new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      const form = Object.entries(body as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]);
+      text = new URLSearchParams(form).toString();
     }
     const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
     if (text !== null && typeof body === 'object') headers['Content-Type'] = 'application/x-www-form-urlencoded';
     for (const [k, v] of Object.entries((p.headers as Record<string, unknown> | undefined) ?? {})) headers[k] = String(v);
     const userTags = tagValues(p.tags, `http.${method.toLowerCase()}() params.tags`);
-    const reply = io.call({ op: 'http', method, url, headers, body: text, timeoutMs: durationMs(p.timeout, 60_000) }) as HttpReply;
+    const timeoutMs = durationMs(p.timeout, 60_000);
+    const reply = io.call({ op: 'http', method, url, headers, body: text, timeoutMs }) as HttpReply;
     if (reply.kind !== 'http') throw new Error(`stand-in: expected an http reply, got ${reply.kind}`);
     const ok = reply.status >= 200 && reply.status < 400;
     const tags: Record<string, string> = {
@@ -249,7 +188,8 @@ export function createK6Modules(state: VuState, io: VuChannel): Record<string, R
       };
     },
     get instance() {
-      return { iterationsInterrupted: 0, iterationsCompleted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: Date.now() - state.scenario.startTime };
+      const currentTestRunDuration = Date.now() - state.scenario.startTime;
+      return { iterationsInterrupted: 0, iterationsCompleted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration };
     },
     test: {
       abort(msg?: string): never {
@@ -264,88 +204,13 @@ export function createK6Modules(state: VuState, io: VuChannel): Record<string, R
   return {
     k6: { sleep, check, group, fail, randomSeed: () => {} },
     'k6/http': { default: http, ...http },
-    'k6/metrics': { Counter: metricClass('counter'), Gauge: metricClass('gauge'), Rate: metricClass('rate'), Trend: metricClass('trend') },
+    'k6/metrics': {
+      Counter: metricClass('counter'),
+      Gauge: metricClass('gauge'),
+      Rate: metricClass('rate'),
+      Trend: metricClass('trend'),
+    },
     'k6/execution': { default: exec },
     'k6/x/sse': { default: createSse(state, io, baseTags, emit) },
   };
-}
-
-type Emit = (metric: string, value: number, tags: Record<string, string>, timeMs?: number) => void;
-
-/**
- * xk6-sse (github.com/phymbert/xk6-sse, sse.go): `open` blocks the VU while the stream is open;
- * events reach the script as they arrive; a line it does not know is an `error` event; EOF ends
- * it; `close()` drains the rest of the body, and an error while draining is an `error` event
- * raised inside close() — where calling close() again deadlocks xk6-sse (a re-entered sync.Once),
- * which the stand-in reports as an error instead of hanging.
- */
-function createSse(state: VuState, io: VuChannel, baseTags: () => Record<string, string>, emit: Emit) {
-  type Handler = (arg?: unknown) => void;
-  const asError = (msg: string) => ({ error: () => msg, toString: () => msg });
-  function open(url: string, params: Record<string, unknown> | undefined, setup: (client: unknown) => void) {
-    if (state.iteration === null) throw new Error('using sse in the init context is not supported');
-    if (typeof setup !== 'function') throw new Error('last argument to sse.open must be a function');
-    const p = params ?? {};
-    const headers: Record<string, string> = { Accept: 'text/event-stream', 'User-Agent': USER_AGENT };
-    for (const [k, v] of Object.entries((p.headers as Record<string, unknown> | undefined) ?? {})) headers[canonicalHeader(k)] = String(v);
-    const tags: Record<string, string> = { ...baseTags(), ...tagValues(p.tags, 'sse.open() params.tags'), url };
-    const method = typeof p.method === 'string' && p.method.trim() ? p.method.trim() : 'GET';
-    const body = typeof p.body === 'string' ? p.body.trim() : p.body === undefined ? '' : String(p.body).trim();
-    const handlers = new Map<string, Handler[]>();
-    const fire = (event: string, arg?: unknown) => {
-      for (const h of handlers.get(event) ?? []) h(arg);
-    };
-    const first = io.call({ op: 'sse-open', method, url, headers, body });
-    const end = (startMs: number, connectedMs: number) => {
-      const now = Date.now();
-      emit('http_reqs', 1, tags, now);
-      emit('http_req_sending', connectedMs - startMs, tags, now);
-      emit('http_req_duration', now - startMs, tags, now);
-    };
-    if (first.kind === 'sse-failed') {
-      emit('http_req_sending', Date.now() - first.startMs, tags, first.startMs);
-      fire('error', asError(first.error)); // no handlers yet: xk6-sse raises it before the setup function runs
-      end(first.startMs, Date.now());
-      return { url: '', status: 0, headers: null, error: first.error };
-    }
-    if (first.kind !== 'sse-connected') throw new Error(`stand-in: unexpected reply ${first.kind}`);
-    tags.status = String(first.status);
-    emit('http_req_sending', first.connectedMs - first.startMs, tags, first.startMs);
-    let phase: 'open' | 'closing' | 'closed' = 'open';
-    const drainUntilEnd = (): IoReply & { kind: 'sse-end' } => {
-      for (;;) {
-        const r = io.next();
-        if (r.kind === 'sse-end') return r;
-      }
-    };
-    const client = {
-      on(event: string, handler: Handler) {
-        if (typeof handler === 'function') handlers.set(event, [...(handlers.get(event) ?? []), handler]);
-      },
-      close() {
-        if (phase === 'closed') return;
-        if (phase === 'closing') {
-          throw new Error('client.close() re-entered from an error handler while close() drains the body: xk6-sse deadlocks here (sync.Once)');
-        }
-        phase = 'closing';
-        io.send({ op: 'sse-close' });
-        const r = drainUntilEnd();
-        if (r.error) fire('error', asError(r.error));
-        phase = 'closed';
-      },
-    };
-    setup(client);
-    fire('open');
-    while (phase === 'open') {
-      const r = io.next();
-      if (r.kind === 'sse-event') {
-        emit('sse_event', 1, tags);
-        fire('event', { id: r.id, name: r.name, comment: r.comment, data: r.data });
-      } else if (r.kind === 'sse-error') fire('error', asError(r.error));
-      else if (r.kind === 'sse-end') phase = 'closed';
-    }
-    end(first.startMs, first.connectedMs);
-    return { url, status: first.status, headers: first.headers, error: '' };
-  }
-  return { open };
 }

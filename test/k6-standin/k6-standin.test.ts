@@ -19,7 +19,7 @@ import { runStandin, type StandinResult } from './standin.js';
 
 const RUN_MS = 4000;
 /** tags k6 itself puts on samples (system tags), which the native driver does not write */
-const K6_SYSTEM_TAGS = new Set(['group', 'method', 'url', 'name', 'proto', 'expected_response', 'error_code', 'tls_version', 'check']);
+const K6_SYSTEM_TAGS = new Set(['group', 'method', 'url', 'name', 'proto', 'expected_response', 'error_code', 'tls_version']);
 const HTTP = ['http_reqs', 'http_req_failed', 'http_req_duration'];
 /** the native driver's own (schedule_lag), and metrics written only when their case arises in the run */
 const NOT_COMPARED = new Set(['schedule_lag', 'dropped_iterations', 'cache_false_hit', 'residency_violation']);
@@ -40,7 +40,8 @@ function readSamples(file: string): SampleView {
     if (!parsed.ok) throw new Error(`${file}: bad line (${parsed.reason}): ${text}`);
     const l = parsed.line;
     if (l.type !== 'Point') continue;
-    view.points.push({ metric: l.metric, value: l.data.value, tags: l.data.tags, ...(l.data.metadata ? { metadata: l.data.metadata } : {}) });
+    const { value, tags, metadata } = l.data;
+    view.points.push({ metric: l.metric, value, tags, ...(metadata ? { metadata } : {}) });
     if (!Object.hasOwn(METRICS, l.metric)) continue;
     const keys = view.tagKeys.get(l.metric) ?? new Set<string>();
     for (const k of Object.keys(l.data.tags)) keys.add(k);
@@ -93,7 +94,12 @@ interface StandinRun {
 }
 
 /** The native driver on the same spec, as long, on a fresh lab. */
-async function nativeRun(name: string): Promise<{ view: SampleView; summary: Summary }> {
+interface NativeRun {
+  view: SampleView;
+  summary: Summary;
+}
+
+async function nativeRun(name: string): Promise<NativeRun> {
   return withLab(`native-${name}`, async (lab, out) => {
     const spec = applyOverrides(loadSpec(name).spec, { durationMs: RUN_MS });
     const r = await runDriver({ spec, target: lab.gateway.url, headers: { ...LAB_AUTH }, out: join(out, 'samples.ndjson') });
@@ -109,7 +115,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What every bundle run must show: the native run's metrics and tags, plausible counts, no errors. */
-function expectLikeNative(spec: string, { res, view, summary }: StandinRun, native: { view: SampleView; summary: Summary }): void {
+function expectLikeNative(spec: string, { res, view, summary }: StandinRun, native: NativeRun): void {
   expect(res.errors).toEqual([]);
   expect(res.interrupted).toBe(0);
   expect(res.iterations).toBeGreaterThan(5);
@@ -156,12 +162,12 @@ function expectLikeNative(spec: string, { res, view, summary }: StandinRun, nati
 }
 
 describe('the baseline bundle under the k6 stand-in, against the real lab', () => {
-  let native: { view: SampleView; summary: Summary };
+  let native: NativeRun;
   beforeAll(async () => {
     native = await nativeRun('baseline');
   }, 60_000);
 
-  it('stock k6: imports k6, k6/http, k6/metrics and k6/execution; its samples report like the native run, TTFT as first byte', async () => {
+  it('stock k6: imports k6, k6/http, k6/metrics, k6/execution; reports like the native run, TTFT as first byte', async () => {
     const run = await withLab('stock', (lab, out) => standinRun('baseline', out, [], lab.gateway.url));
     expect(sorted(run.res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics']);
     expect(sorted(run.res.exports)).toEqual(['default', 'options']);
@@ -170,7 +176,7 @@ describe('the baseline bundle under the k6 stand-in, against the real lab', () =
     expect(native.summary.run.ttftDefinition).toBe('first-content-chunk');
   }, 90_000);
 
-  it('with --sse (xk6-sse): imports k6/x/sse too; its samples report like the native run, TTFT at the first content event', async () => {
+  it('with --sse: imports k6/x/sse too; reports like the native run, TTFT at the first content event', async () => {
     const run = await withLab('sse', (lab, out) => standinRun('baseline', out, ['--sse'], lab.gateway.url));
     const { res, view, summary } = run;
     expect(sorted(res.imports)).toEqual(['k6', 'k6/execution', 'k6/http', 'k6/metrics', 'k6/x/sse']);
@@ -182,7 +188,7 @@ describe('the baseline bundle under the k6 stand-in, against the real lab', () =
     expect(failed).toBe(summary.totals.requests);
   }, 90_000);
 
-  it('with --sse, streams reset mid-way: each is one truncated_stream error in the report, and no VU hangs in close()', async () => {
+  it('with --sse, streams reset mid-way: one truncated_stream error each, no VU stuck in close()', async () => {
     await withLab('sse-reset', async (lab, out) => {
       const relay = await startResetRelay(lab.gateway.url);
       try {

@@ -21,7 +21,7 @@ export interface HttpReply {
   error: string;
   errorCode: number;
   proto: string;
-  timings: { blocked: number; connecting: number; tls_handshaking: number; sending: number; waiting: number; receiving: number; duration: number };
+  timings: Record<'blocked' | 'connecting' | 'tls_handshaking' | 'sending' | 'waiting' | 'receiving' | 'duration', number>;
   startMs: number;
   endMs: number;
   bytesSent: number;
@@ -60,7 +60,14 @@ export type VuEvent =
 
 /** host → VU, asynchronous. */
 export type VuCommand =
-  | { kind: 'iterate'; fn: 'default' | 'setup' | 'teardown'; iterationInTest: number; iterationInScenario: number; data?: string }
+  | {
+      kind: 'iterate';
+      fn: 'default' | 'setup' | 'teardown';
+      iterationInTest: number;
+      iterationInScenario: number;
+      /** setup()'s result, JSON */
+      data?: string;
+    }
   | { kind: 'exit' };
 
 export interface VuInit {

@@ -6,12 +6,13 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { PointMsg } from './protocol.js';
 
-/** `2026-11-26T14:00:00.123000000Z`, as k6's json output writes times. */
+/** Go's RFC 3339 with nanoseconds, trailing zeros trimmed (`…:00.1234Z`), as k6's json output writes times. */
 export function goTime(ms: number): string {
   const whole = Math.floor(ms);
   const iso = new Date(whole).toISOString(); // …ss.mmmZ
   const nanos = Math.round((ms - whole) * 1e6);
-  return `${iso.slice(0, -1)}${String(nanos).padStart(6, '0')}Z`;
+  const fraction = `${iso.slice(20, 23)}${String(nanos).padStart(6, '0')}`.replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
 }
 
 export class K6JsonWriter {
@@ -28,7 +29,8 @@ export class K6JsonWriter {
   }
 
   private declare(p: PointMsg): void {
-    const list = (this.thresholds[p.metric] ?? []).map((t) => (typeof t === 'string' ? t : String((t as { threshold: unknown }).threshold)));
+    const expression = (t: unknown) => (typeof t === 'string' ? t : String((t as { threshold: unknown }).threshold));
+    const list = (this.thresholds[p.metric] ?? []).map(expression);
     const data = { name: p.metric, type: p.type, contains: p.contains, thresholds: list, submetrics: null };
     this.out.write(`${JSON.stringify({ type: 'Metric', data, metric: p.metric })}\n`);
     this.declared.add(p.metric);

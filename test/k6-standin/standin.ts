@@ -12,7 +12,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { Agent } from 'undici';
 import { VuIo } from './host-io.js';
-import { durationMs } from './k6-modules.js';
+import { durationMs } from './k6-common.js';
 import type { VuCommand, VuEvent, VuInit } from './protocol.js';
 import { K6JsonWriter } from './samples-writer.js';
 
@@ -86,7 +86,7 @@ export function arrivalStarts(sc: Record<string, unknown>, capMs: number): numbe
 export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
   const work = mkdtempSync(join(tmpdir(), 'k6-standin-'));
   const vuFile = join(work, 'vu.mjs');
-  await build({ entryPoints: [VU_SOURCE], outfile: vuFile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'silent' });
+  await build({ entryPoints: [VU_SOURCE], outfile: vuFile, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
   const agent = new Agent({ connections: 256 });
   const errors: string[] = [];
   const consoleLines: string[] = [];
@@ -104,7 +104,8 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
     const signal = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();
     const init: VuInit = { bundleFile: opts.bundle, vu: id, env: opts.env, scenario, signal, port: port2 };
-    const worker = new Worker(vuFile, { workerData: init, transferList: [port2], execArgv: ['--experimental-vm-modules', '--no-warnings'] });
+    const execArgv = ['--experimental-vm-modules', '--no-warnings'];
+    const worker = new Worker(vuFile, { workerData: init, transferList: [port2], execArgv });
     const vu: Vu = { id, worker, io: new VuIo(port1, signal, agent), busy: true, iterationInScenario: 0 };
     vus.push(vu);
     return new Promise((resolve, reject) => {
@@ -130,7 +131,8 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
       vu.onDone = (e) => {
         vu.busy = false;
         vu.onDone = undefined;
-        if (e.error) errors.push(`VU ${vu.id} ${cmd.fn}${cmd.fn === 'default' ? ` #${cmd.iterationInTest}` : ''}: ${e.error}`);
+        const what = cmd.fn === 'default' ? `iteration ${cmd.iterationInTest}` : cmd.fn;
+        if (e.error) errors.push(`VU ${vu.id} ${what}: ${e.error}`);
         resolve(e);
       };
       vu.worker.postMessage(cmd);
@@ -155,10 +157,14 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
     const pre = Math.min(cap, Number(sc.preAllocatedVUs ?? sc.vus ?? 1));
     await Promise.all(Array.from({ length: pre - 1 }, (_, i) => spawn(i + 2)));
 
+    /** setup()'s result, handed to every iteration and teardown */
     let data: string | undefined;
-    if (first.exports.includes('setup')) data = (await run(vus[0]!, { kind: 'iterate', fn: 'setup', iterationInTest: 0, iterationInScenario: 0 })).setupData;
+    const withData = () => (data ? { data } : {});
+    const once = (fn: 'setup' | 'teardown') => run(vus[0]!, { kind: 'iterate', fn, iterationInTest: 0, iterationInScenario: 0, ...withData() });
+    if (first.exports.includes('setup')) data = (await once('setup')).setupData;
     const iterate = (vu: Vu, index: number) => {
-      const p = run(vu, { kind: 'iterate', fn: 'default', iterationInTest: index, iterationInScenario: vu.iterationInScenario++, ...(data ? { data } : {}) });
+      const iterationInScenario = vu.iterationInScenario++;
+      const p = run(vu, { kind: 'iterate', fn: 'default', iterationInTest: index, iterationInScenario, ...withData() });
       inflight.add(p);
       void p.then(() => {
         inflight.delete(p);
@@ -191,15 +197,17 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
           void grow.finally(() => inflight.delete(grow));
         } else {
           dropped++;
-          writer.write({ metric: 'dropped_iterations', type: 'counter', contains: 'default', timeMs: Date.now(), value: 1, tags: { scenario: name } });
+          const tags = { scenario: name };
+          writer.write({ metric: 'dropped_iterations', type: 'counter', contains: 'default', timeMs: Date.now(), value: 1, tags });
         }
       }
     }
     const grace = opts.graceMs ?? durationMs(sc.gracefulStop, 30_000);
     const settled = Promise.all([...inflight]).then(() => true);
     if (!(await Promise.race([settled, sleep(grace).then(() => false)]))) interrupted = vus.filter((v) => v.busy).length;
-    if (first.exports.includes('teardown') && !vus[0]!.busy) await run(vus[0]!, { kind: 'iterate', fn: 'teardown', iterationInTest: 0, iterationInScenario: 0, ...(data ? { data } : {}) });
-    return { imports: first.imports, exports: first.exports, options, iterations, dropped, interrupted, errors, console: consoleLines, vus: vus.length };
+    if (first.exports.includes('teardown') && !vus[0]!.busy) await once('teardown');
+    const { imports, exports } = first;
+    return { imports, exports, options, iterations, dropped, interrupted, errors, console: consoleLines, vus: vus.length };
   } finally {
     for (const vu of vus) {
       vu.io.close();

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BUILTIN, createK6Modules, type VuState } from './k6-modules.js';
+import { BUILTIN, type VuState } from './k6-common.js';
+import { createK6Modules } from './k6-modules.js';
 import type { VuCommand, VuEvent, VuInit } from './protocol.js';
 import { VuChannel } from './sync-io.js';
 
@@ -25,12 +26,13 @@ const state: VuState = {
   options: null,
 };
 const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-const consoleOf = (level: 'log' | 'info' | 'warn' | 'error' | 'debug') => (...args: unknown[]) => post({ kind: 'console', level, text: text(args) });
+type Level = 'log' | 'info' | 'warn' | 'error' | 'debug';
+const consoleOf = (level: Level) => (...args: unknown[]) => post({ kind: 'console', level, text: text(args) });
 const globals = {
   __ENV: { ...init.env },
   __VU: init.vu,
   __ITER: 0,
-  console: { log: consoleOf('log'), info: consoleOf('info'), warn: consoleOf('warn'), error: consoleOf('error'), debug: consoleOf('debug') },
+  console: Object.fromEntries((['log', 'info', 'warn', 'error', 'debug'] as const).map((l) => [l, consoleOf(l)])),
 };
 const context = vm.createContext(globals, { name: `VU ${init.vu}` });
 const modules = createK6Modules(state, new VuChannel(init.signal, init.port));
@@ -39,7 +41,8 @@ const imports: string[] = [];
 type Namespace = Record<string, unknown>;
 let ns: Namespace;
 try {
-  const root = new vm.SourceTextModule(readFileSync(init.bundleFile, 'utf8'), { context, identifier: pathToFileURL(init.bundleFile).href });
+  const identifier = pathToFileURL(init.bundleFile).href;
+  const root = new vm.SourceTextModule(readFileSync(init.bundleFile, 'utf8'), { context, identifier });
   const linked = new Map<string, vm.SyntheticModule>();
   await root.link((specifier) => {
     const exports = modules[specifier];
@@ -76,8 +79,9 @@ parentPort!.on('message', (cmd: VuCommand) => {
     return;
   }
   const isDefault = cmd.fn === 'default';
-  state.iteration = isDefault ? { inTest: cmd.iterationInTest, inScenario: cmd.iterationInScenario, inInstance: iterationInInstance } : null;
-  if (!isDefault) state.iteration = { inTest: 0, inScenario: 0, inInstance: 0 }; // setup/teardown may use k6 APIs
+  // setup and teardown may use the k6 APIs an iteration can
+  const inInstance = isDefault ? iterationInInstance : 0;
+  state.iteration = { inTest: cmd.iterationInTest, inScenario: cmd.iterationInScenario, inInstance };
   globals.__ITER = iterationInInstance;
   const started = Date.now();
   let error: string | undefined;
@@ -85,7 +89,9 @@ parentPort!.on('message', (cmd: VuCommand) => {
   try {
     const data = cmd.data === undefined ? undefined : (JSON.parse(cmd.data) as unknown);
     result = (fn as (d: unknown) => unknown)(data);
-    if (result && typeof (result as { then?: unknown }).then === 'function') error = `${cmd.fn} returned a promise: the stand-in runs synchronous code only`;
+    if (result && typeof (result as { then?: unknown }).then === 'function') {
+      error = `${cmd.fn} returned a promise: the stand-in runs synchronous code only`;
+    }
   } catch (e) {
     error = e instanceof Error ? (e.stack ?? e.message) : String(e);
   }
