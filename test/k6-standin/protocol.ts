@@ -67,6 +67,8 @@ export type VuCommand =
       iterationInScenario: number;
       /** setup()'s result, JSON */
       data?: string;
+      /** known once VU 1's init context gave the options */
+      scenario: VuInit['scenario'];
     }
   | { kind: 'exit' };
 

@@ -76,7 +76,7 @@ export function arrivalStarts(sc: Record<string, unknown>, capMs: number): numbe
   let cum = 0;
   for (const s of segments) {
     for (let i = 0; i < s.ms && t < capMs; i++, t++) {
-      while (cum >= starts.length) starts.push(t);
+      while (cum >= starts.length - 1e-9) starts.push(t); // (the sum of many small steps drifts)
       cum += (s.from + ((s.to - s.from) * i) / s.ms) / unit;
     }
   }
@@ -125,7 +125,7 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
     });
   }
 
-  function run(vu: Vu, cmd: VuCommand & { kind: 'iterate' }): Promise<Extract<VuEvent, { kind: 'done' }>> {
+  function run(vu: Vu, cmd: Omit<VuCommand & { kind: 'iterate' }, 'scenario'>): Promise<Extract<VuEvent, { kind: 'done' }>> {
     vu.busy = true;
     return new Promise((resolve) => {
       vu.onDone = (e) => {
@@ -135,7 +135,7 @@ export async function runStandin(opts: StandinOptions): Promise<StandinResult> {
         if (e.error) errors.push(`VU ${vu.id} ${what}: ${e.error}`);
         resolve(e);
       };
-      vu.worker.postMessage(cmd);
+      vu.worker.postMessage({ ...cmd, scenario });
     });
   }
 

@@ -79,6 +79,7 @@ parentPort!.on('message', (cmd: VuCommand) => {
     return;
   }
   const isDefault = cmd.fn === 'default';
+  state.scenario = cmd.scenario;
   // setup and teardown may use the k6 APIs an iteration can
   const inInstance = isDefault ? iterationInInstance : 0;
   state.iteration = { inTest: cmd.iterationInTest, inScenario: cmd.iterationInScenario, inInstance };
