@@ -82,7 +82,6 @@ async function standinRun(spec: string, out: string, extra: string[], target: st
     env: { STORMLAB_TARGET: target, STORMLAB_HEADERS: JSON.stringify(LAB_AUTH) },
     durationMs: RUN_MS,
     maxVUs: 12,
-    graceMs: 15_000,
   });
   return { res, view: readSamples(join(out, 'samples.ndjson')), summary: await report(out) };
 }
