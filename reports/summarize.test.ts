@@ -55,6 +55,15 @@ describe('summarize', () => {
     expect(s.latency.schedule_lag_ms).toMatchObject({ count: 0, p99: null });
   });
 
+  it('run.ttftDefinition without run.json (k6 runners\' samples): the one their ttft points name; null when they differ', async () => {
+    const ttft = (def: string, i: number) => pointLine('ttft', 100 + i, { class: 'chat', ttft_def: def }, T0 + i);
+    const of = async (lines: string[]) => summarize(await ingestSamples(lines)).run.ttftDefinition;
+    expect(await of([ttft('first-byte', 0), ttft('first-byte', 1)])).toBe('first-byte');
+    expect(await of([ttft('first-content-chunk', 0)])).toBe('first-content-chunk');
+    expect(await of([ttft('first-byte', 0), ttft('first-content-chunk', 1)])).toBeNull();
+    expect(await of([pointLine('e2e', 100, { class: 'chat' }, T0)])).toBeNull();
+  });
+
   it('run.interrupted: what a stopped, aborted or killed run covered next to its plan; null for a whole run', async () => {
     const agg = async () => ingestSamples(craftedRun().lines, { thresholds, startMs: T0 });
     expect((await craftedSummary()).run.interrupted).toBeNull();
