@@ -12,8 +12,8 @@ import type { NdjsonWriter } from './ndjson.js';
 import type { SendResult } from './send.js';
 import { MetricStore } from './stats.js';
 
-/** Metrics the driver writes (all of the contract's except `queue_ms`, which the gateway owns). */
-export const DRIVER_METRICS: readonly MetricName[] = (Object.keys(METRICS) as MetricName[]).filter((m) => m !== 'queue_ms');
+/** Metrics the driver writes: all of the contract's (`queue_ms` is the gateway's `x-gateway-queue-ms`, when it sends one). */
+export const DRIVER_METRICS: readonly MetricName[] = Object.keys(METRICS) as MetricName[];
 
 export const TTFT_DEFINITION = 'first-content-chunk' satisfies TtftDefinition;
 

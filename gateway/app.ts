@@ -33,6 +33,8 @@ import { createAccountant } from './telemetry/accounting.js';
 import { createGatewayMetrics, type GatewayMetrics } from './telemetry/metrics.js';
 import { closeUpstreams, createUpstream } from './upstream/pool.js';
 import { resolveUpstreams } from './upstream/resolve.js';
+import { PacingTable } from './pacing/gate.js';
+import { createPacingMetrics } from './pacing/metrics.js';
 
 /** On close, how long in-flight requests may take to finish before their connections are cut. */
 const DRAIN_MS = 10_000;
@@ -86,7 +88,13 @@ function pipelineDeps(
   const account = createAccountant(metrics);
   const exactStore = config.cache ? state.exactStore(config.cache.maxEntries) : undefined;
   const cache = config.cache
-    ? buildCache(config.cache, { routes, registry: metrics.registry, attempts: metrics.attempts, account, ...(exactStore ? { exactStore } : {}) })
+    ? buildCache(config.cache, {
+        routes,
+        registry: metrics.registry,
+        attempts: metrics.attempts,
+        account,
+        ...(exactStore ? { exactStore } : {}),
+      })
     : undefined;
   return {
     routes,
@@ -104,6 +112,7 @@ function pipelineDeps(
     budgets: new Budgets(config.budgets, store, createSpendMetrics(metrics.registry)),
     rateLimits: new RateLimits(config.limits, store, createLimitMetrics(metrics.registry)),
     residency: new ResidencyTable(config.tenants),
+    pacing: new PacingTable(config.upstreams, config.pacing, createPacingMetrics(metrics.registry)),
     waitMs: (target, now) => Math.max(cooldowns.remainingMs(target.key, now) ?? 0, target.breaker.waitMs(now)),
   };
 }
@@ -129,10 +138,16 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     },
   });
   const state = await createStateBackend(config.redis, metrics.registry, app.log);
-  const deps = pipelineDeps(config, opts, upstreams, metrics, state);
-  // an instance that starts reads the breaker moves the others published before it serves
-  await state.board?.sync();
-  state.board?.start();
+  let deps: PipelineDeps;
+  try {
+    deps = pipelineDeps(config, opts, upstreams, metrics, state);
+    // an instance that starts reads the breaker moves the others published before it serves
+    await state.board?.sync();
+    state.board?.start();
+  } catch (e) {
+    await state.close(); // a config error (a key's unset variable …) must not leave a Redis connection open
+    throw e;
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (draining) {
@@ -148,6 +163,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     app.server.closeAllConnections();
   });
   app.addHook('onClose', async () => {
+    deps.pacing.close();
     await closeUpstreams(upstreams.values());
     await state.close();
   });

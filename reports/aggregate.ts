@@ -5,7 +5,7 @@
  * whose http_reqs point names its id, for the join with the ledger's quality verdicts; at most
  * MAX_INDEXED_REQUESTS). `summarize` turns it into the versioned summary.
  */
-import { METRICS, type MetricType, type Tags } from '../scenarios/samples.js';
+import { METRICS, TTFT_DEF_TAG, type MetricType, type Tags } from '../scenarios/samples.js';
 import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordInSecond, secondBucket, type Dimension, type GroupMemo, type Groups, type SecondAcc, type Seconds } from './groups.js';
 import { createCacheAcc, FALSE_HIT_METRIC, recordCachePoint, type CacheAcc } from './cache-acc.js';
 import type { BadLines } from './lines.js';
@@ -58,6 +58,8 @@ export interface Aggregate {
   lastSecond: { key: number; bucket: SecondAcc | null };
   /** one record per input merged into this aggregate (several runners) */
   sources: Array<{ name: string; lines: number; points: number; badLines: number }>;
+  /** the `ttft_def` tags of the ttft points (how TTFT was measured): what a report without run.json says */
+  ttftDefinitions: Set<string>;
   /** request id (http_reqs metadata) → the tags of its http_reqs point (shared objects: never mutate) */
   requests: Map<string, Tags>;
   /** requests with an id that did not fit in `requests` */
@@ -94,6 +96,7 @@ export function createAggregate(opts: IngestOptions = {}): Aggregate {
     groupMemo: new WeakMap(),
     lastSecond: { key: Number.NaN, bucket: null },
     sources: [],
+    ttftDefinitions: new Set(),
     requests: new Map(),
     requestsUnindexed: 0,
   };
@@ -186,6 +189,9 @@ export function recordPoint(
     recordInSecond(last.bucket, metric, value);
   }
   switch (metric) {
+    case 'ttft':
+      if (tags[TTFT_DEF_TAG] !== undefined) agg.ttftDefinitions.add(tags[TTFT_DEF_TAG]);
+      break;
     case 'http_reqs':
       bump(agg.statuses, tags.status || '(none)');
       break;

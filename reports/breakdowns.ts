@@ -20,6 +20,8 @@ function groupSummary(g: GroupAcc, fromHttp: boolean): GroupSummary {
     ttft_p99_ms: p(g.ttft, 99),
     e2e_p50_ms: p(g.e2e, 50),
     e2e_p99_ms: p(g.e2e, 99),
+    queue_p50_ms: p(g.queue, 50),
+    queue_p99_ms: p(g.queue, 99),
     costUsd: roundUsd(g.costUsd),
   };
 }

@@ -18,6 +18,7 @@ import { createLedgerTotals, ingestLedger, type LedgerTotals } from './ledger.js
 import { readPriceTable } from './prices.js';
 import { readGatewaySnapshot, type GatewayMetricsSnapshot } from './prom.js';
 import { renderMarkdown } from './render-markdown.js';
+import { readRunMeta, type RunMeta } from './run-meta.js';
 import { mergedRunMeta, resolveInput, RUN_FILES, sideFiles, type RunInput } from './run-inputs.js';
 import { summarize } from './summarize.js';
 import { SummarySchema, type Summary } from './summary-schema.js';
@@ -82,14 +83,28 @@ async function readSnapshots(files: string[]): Promise<GatewayMetricsSnapshot | 
   return sum;
 }
 
+export interface MergeOptions {
+  /**
+   * a run.json describing the whole test (spec, driver, TTFT definition, plan, thresholds), in
+   * place of the inputs' own — k6-operator runners leave bare sample files (`stormlab k8s` writes one)
+   */
+  runFile?: string;
+}
+
+function requireRunMeta(file: string): RunMeta {
+  const meta = readRunMeta(file);
+  if (!meta) throw new StormlabError('SL_CONFIG_NOT_FOUND', `cannot read ${file}`, [{ file, expected: 'a run.json' }]);
+  return meta;
+}
+
 /**
  * Build one report from several inputs (run directories or sample files) into `outDir`: the
  * samples of every input merge into one set of histograms (percentiles merged, never averaged).
  */
-export async function buildMergedReport(inputPaths: string[], outDir: string): Promise<BuiltReport> {
+export async function buildMergedReport(inputPaths: string[], outDir: string, opts: MergeOptions = {}): Promise<BuiltReport> {
   if (inputPaths.length === 0) throw new StormlabError('SL_USAGE', 'a report needs at least one run directory or samples file');
   const inputs: RunInput[] = inputPaths.map(resolveInput);
-  const { meta: run, source: runFile } = mergedRunMeta(inputs);
+  const { meta: run, source: runFile } = opts.runFile ? { meta: requireRunMeta(opts.runFile), source: opts.runFile } : mergedRunMeta(inputs);
   const agg = createAggregate({
     thresholds: run?.thresholds,
     thresholdsSource: runFile ?? undefined,

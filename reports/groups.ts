@@ -25,6 +25,8 @@ export interface GroupAcc {
   costUsd: number;
   ttft: MsHistogram | null;
   e2e: MsHistogram | null;
+  /** queue_ms: the gateway's pacing-queue wait */
+  queue: MsHistogram | null;
 }
 
 export type Groups = Record<Dimension, Map<string, GroupAcc>>;
@@ -40,7 +42,7 @@ function groupFor(map: Map<string, GroupAcc>, value: string | undefined): GroupA
   if (map.size >= MAX_GROUPS) name = OTHER;
   g = map.get(name);
   if (!g) {
-    g = { httpReqs: 0, httpFailed: 0, e2eReqs: 0, e2eErrors: 0, costUsd: 0, ttft: null, e2e: null };
+    g = { httpReqs: 0, httpFailed: 0, e2eReqs: 0, e2eErrors: 0, costUsd: 0, ttft: null, e2e: null, queue: null };
     map.set(name, g);
   }
   return g;
@@ -54,7 +56,7 @@ export function isFailedTags(tags: Tags): boolean {
   return !Number.isFinite(s) || s < 200 || s >= 400;
 }
 
-const GROUP_METRICS = new Set(['http_reqs', 'http_req_failed', 'ttft', 'e2e', 'cost_usd']);
+const GROUP_METRICS = new Set(['http_reqs', 'http_req_failed', 'ttft', 'e2e', 'cost_usd', 'queue_ms']);
 
 /** The groups a tag set falls in, one per dimension (remembered per tags object: a run has few). */
 export type GroupMemo = WeakMap<Tags, GroupAcc[]>;
@@ -96,6 +98,9 @@ export function recordGroups(groups: Groups, onHttp: Set<Dimension>, metric: str
     }
     case 'cost_usd':
       for (const g of accs) g.costUsd += value;
+      break;
+    case 'queue_ms':
+      for (const g of accs) recordMs((g.queue ??= createHistogram()), value);
       break;
   }
 }

@@ -21,7 +21,7 @@ export type { AdequacyTally, Answer, ServedVerdict, ShareAdequate } from './qual
 export { renderMarkdown } from './render-markdown.js';
 export { renderTerminalSummary } from './render-text.js';
 export { buildMergedReport, buildReport, RUN_FILES } from './build.js';
-export type { BuiltReport } from './build.js';
+export type { BuiltReport, MergeOptions } from './build.js';
 export { percentileCurve } from './histogram.js';
 export { ingestChaos } from './chaos.js';
 export type { ChaosEvent, ChaosLog } from './chaos.js';

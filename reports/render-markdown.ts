@@ -179,6 +179,8 @@ function gateway(s: Summary): string {
 }
 
 function breakdown(dim: string, groups: Record<string, GroupSummary>): string {
+  // the queue columns only when the gateway reported a pacing-queue wait (x-gateway-queue-ms)
+  const queued = Object.values(groups).some((g) => g.queue_p99_ms !== null);
   const rows = Object.entries(groups)
     .sort(([an, a], [bn, b]) => b.requests - a.requests || (an < bn ? -1 : 1))
     .map(([name, g]) => [
@@ -190,10 +192,13 @@ function breakdown(dim: string, groups: Record<string, GroupSummary>): string {
       fmtMs(g.ttft_p99_ms),
       fmtMs(g.e2e_p50_ms),
       fmtMs(g.e2e_p99_ms),
+      ...(queued ? [fmtMs(g.queue_p50_ms), fmtMs(g.queue_p99_ms)] : []),
       fmtUsd(g.costUsd),
     ]);
-  const head = [dim, 'requests', 'errors', 'error rate', 'TTFT p50', 'TTFT p99', 'E2E p50', 'E2E p99', 'cost'];
-  return [`#### By ${dim}`, '', table(head, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], rows)].join('\n');
+  const head = [dim, 'requests', 'errors', 'error rate', 'TTFT p50', 'TTFT p99', 'E2E p50', 'E2E p99'];
+  if (queued) head.push('queue p50', 'queue p99');
+  head.push('cost');
+  return [`#### By ${dim}`, '', table(head, ['l', ...head.slice(1).map(() => 'r' as const)], rows)].join('\n');
 }
 
 function breakdowns(s: Summary): string {

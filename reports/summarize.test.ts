@@ -55,6 +55,15 @@ describe('summarize', () => {
     expect(s.latency.schedule_lag_ms).toMatchObject({ count: 0, p99: null });
   });
 
+  it('run.ttftDefinition without run.json (k6 runners\' samples): the one their ttft points name; null when they differ', async () => {
+    const ttft = (def: string, i: number) => pointLine('ttft', 100 + i, { class: 'chat', ttft_def: def }, T0 + i);
+    const of = async (lines: string[]) => summarize(await ingestSamples(lines)).run.ttftDefinition;
+    expect(await of([ttft('first-byte', 0), ttft('first-byte', 1)])).toBe('first-byte');
+    expect(await of([ttft('first-content-chunk', 0)])).toBe('first-content-chunk');
+    expect(await of([ttft('first-byte', 0), ttft('first-content-chunk', 1)])).toBeNull();
+    expect(await of([pointLine('e2e', 100, { class: 'chat' }, T0)])).toBeNull();
+  });
+
   it('run.interrupted: what a stopped, aborted or killed run covered next to its plan; null for a whole run', async () => {
     const agg = async () => ingestSamples(craftedRun().lines, { thresholds, startMs: T0 });
     expect((await craftedSummary()).run.interrupted).toBeNull();
@@ -89,10 +98,22 @@ describe('summarize', () => {
 
   it('breaks requests down by provider, region, class, model and cache', async () => {
     const s = await craftedSummary();
+    const noQueue = { queue_p50_ms: null, queue_p99_ms: null };
     expect(s.breakdowns.provider).toEqual({
-      '(none)': { requests: 3, errors: 3, errorRate: 1, ttft_p50_ms: null, ttft_p99_ms: null, e2e_p50_ms: 50, e2e_p99_ms: 50, costUsd: 0 },
-      anthropic: { requests: 5, errors: 0, errorRate: 0, ttft_p50_ms: 300, ttft_p99_ms: 300, e2e_p50_ms: 3000, e2e_p99_ms: 3000, costUsd: 0.01 },
-      openai: { requests: 12, errors: 2, errorRate: 0.166667, ttft_p50_ms: hdr(140), ttft_p99_ms: 190, e2e_p50_ms: hdr(1300), e2e_p99_ms: 1900, costUsd: 0.01 },
+      '(none)': { requests: 3, errors: 3, errorRate: 1, ttft_p50_ms: null, ttft_p99_ms: null, e2e_p50_ms: 50, e2e_p99_ms: 50, ...noQueue, costUsd: 0 },
+      anthropic: { requests: 5, errors: 0, errorRate: 0, ttft_p50_ms: 300, ttft_p99_ms: 300, e2e_p50_ms: 3000, e2e_p99_ms: 3000, ...noQueue, costUsd: 0.01 },
+      openai: {
+        requests: 12,
+        errors: 2,
+        errorRate: 0.166667,
+        ttft_p50_ms: hdr(140),
+        ttft_p99_ms: 190,
+        e2e_p50_ms: hdr(1300),
+        e2e_p99_ms: 1900,
+        queue_p50_ms: 0,
+        queue_p99_ms: 0,
+        costUsd: 0.01,
+      },
     });
     expect(Object.keys(s.breakdowns.region)).toEqual(['(none)', 'eu-west', 'us-east']);
     expect(s.breakdowns.region['us-east']).toMatchObject({ requests: 12, errors: 2 });
@@ -100,6 +121,19 @@ describe('summarize', () => {
     expect(s.breakdowns.class.summarize).toMatchObject({ requests: 5, errors: 0, e2e_p99_ms: 3000 });
     expect(s.breakdowns.model).toEqual({ 'gpt-4.1-mini': expect.objectContaining({ requests: 20, errors: 5 }) });
     expect(s.breakdowns.cache).toMatchObject({ exact: { requests: 2 }, miss: { requests: 13 }, '(none)': { requests: 5 } });
+  });
+
+  it("the gateway's pacing-queue wait (queue_ms) per class and priority", async () => {
+    const at = (i: number) => T0 + 10 * i;
+    const lines = [...Array(100).keys()].flatMap((i) => {
+      const batch = i % 5 !== 0;
+      const tags = { scenario: 'p', class: batch ? 'batch' : 'interactive', priority: batch ? 'batch' : 'interactive', status: '200' };
+      return [pointLine('http_reqs', 1, tags, at(i)), pointLine('queue_ms', batch ? 100 * i : 0, tags, at(i))];
+    });
+    const s = summarize(await ingestSamples(lines));
+    expect(s.breakdowns.class.interactive).toMatchObject({ requests: 20, queue_p50_ms: 0, queue_p99_ms: 0 });
+    expect(s.breakdowns.class.batch).toMatchObject({ requests: 80, queue_p50_ms: hdr(4900), queue_p99_ms: hdr(9900) });
+    expect(s.latency.queue_ms).toMatchObject({ count: 100, max: hdr(9900) });
   });
 
   it('counts requests per group from e2e points when http_reqs lack the tag (stock k6)', async () => {

@@ -39,6 +39,12 @@ function sorted<T>(map: Map<string, T>, by: (a: [string, T], b: [string, T]) => 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 const byCountDesc = (a: [string, number], b: [string, number]) => b[1] - a[1] || byKey(a, b);
 
+/** Runner samples without run.json (k6, k6-operator): the definition their ttft points name, if they agree on one. */
+function ttftDefinitionOfSamples(agg: Aggregate): Summary['run']['ttftDefinition'] {
+  const [only, ...more] = agg.ttftDefinitions;
+  return more.length === 0 && (only === 'first-byte' || only === 'first-content-chunk') ? only : null;
+}
+
 function runInfo(agg: Aggregate, run: RunMeta | null | undefined): Omit<Summary['run'], 'interrupted'> {
   const started = run?.startedAt ? Date.parse(run.startedAt) : agg.firstTimeMs;
   const ended = run?.endedAt ? Date.parse(run.endedAt) : agg.lastTimeMs;
@@ -46,7 +52,7 @@ function runInfo(agg: Aggregate, run: RunMeta | null | undefined): Omit<Summary[
   return {
     spec: run?.spec ?? null,
     driver: run?.driver ?? null,
-    ttftDefinition: run?.ttftDefinition ?? null,
+    ttftDefinition: run?.ttftDefinition ?? ttftDefinitionOfSamples(agg),
     target: run?.target ?? null,
     seed: run?.seed ?? null,
     startedAt: run?.startedAt ?? (started !== null ? new Date(started).toISOString() : null),

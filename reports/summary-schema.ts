@@ -34,6 +34,9 @@ export const GroupSummarySchema = z.strictObject({
   ttft_p99_ms: nullableNumber,
   e2e_p50_ms: nullableNumber,
   e2e_p99_ms: nullableNumber,
+  /** the gateway's pacing-queue wait (`queue_ms`, x-gateway-queue-ms); null when it reported none */
+  queue_p50_ms: nullableNumber.default(null),
+  queue_p99_ms: nullableNumber.default(null),
   costUsd: z.number(),
 });
 export type GroupSummary = z.output<typeof GroupSummarySchema>;

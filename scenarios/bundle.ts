@@ -16,6 +16,9 @@ import type { Spec } from './spec-schema.js';
 /** The k6 entry that every bundle starts from. */
 export const K6_ENTRY = fileURLToPath(new URL('./k6/entry.ts', import.meta.url));
 
+/** esbuild names each inlined source by its path from here: the same bundle from any working directory. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 /** The virtual module the entry imports the spec from. */
 export const VIRTUAL_SPEC = 'stormlab:spec';
 /** The virtual module that is xk6-sse (`{ sse: true }`) or nothing. */
@@ -53,6 +56,7 @@ export async function bundleSpec(spec: Spec, outFile: string, opts: BundleOption
   const file = resolve(outFile);
   await build({
     entryPoints: [K6_ENTRY],
+    absWorkingDir: ROOT,
     outfile: file,
     bundle: true,
     format: 'esm',

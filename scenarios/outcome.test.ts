@@ -12,6 +12,13 @@ const base: Outcome = {
 const value = (o: Outcome, metric: string): number[] => outcomeSamples(o, 'first-content-chunk').filter((s) => s.metric === metric).map((s) => s.value);
 
 describe('outcomeSamples: policy metrics', () => {
+  it('queue_ms: the wait the gateway reported (x-gateway-queue-ms), failures included; nothing when it said nothing', () => {
+    expect(value({ ...base, who: { attempts: 1, queueMs: 1234 } }, 'queue_ms')).toEqual([1234]);
+    expect(value({ ...base, status: 503, failure: 'http_5xx', who: { attempts: 0, queueMs: 30000 } }, 'queue_ms')).toEqual([30000]);
+    expect(value({ ...base, who: { attempts: 1 } }, 'queue_ms')).toEqual([]);
+    expect(value(base, 'queue_ms')).toEqual([]);
+  });
+
   it('residency_violation: 1 when served outside the allowed regions, nothing when the region is unknown', () => {
     const o = { ...base, allowedRegions: ['eu-west', 'westeurope'] };
     expect(value({ ...o, who: { attempts: 1, region: 'westeurope' } }, 'residency_violation')).toEqual([0]);

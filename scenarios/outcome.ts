@@ -76,7 +76,7 @@ export interface Sample {
  * The custom-metric samples of an outcome (k6 emits http_reqs/http_req_failed/http_req_duration
  * itself; the driver adds those). Rules, the same in both runners:
  * - e2e, ttft, itl: successful requests only; ttft and itl for streams only;
- * - attempts, cache_hit: whenever a response arrived;
+ * - attempts, cache_hit: whenever a response arrived; queue_ms when the gateway said how long it queued it;
  * - tokens_in/out: from `usage` when the response has it, else (successes only) the drawn prompt
  *   size and the received text / 4;
  * - cost_usd: only when the response carried `usage.cost_usd`;
@@ -98,6 +98,7 @@ export function outcomeSamples(o: Outcome, ttftDefinition: TtftDefinition): Samp
   }
   if (o.who) {
     add('attempts', o.who.attempts);
+    add('queue_ms', o.who.queueMs);
     const hit = o.who.cache !== undefined && o.who.cache !== 'miss';
     add('cache_hit', hit ? 1 : 0);
     if (hit && o.intent !== undefined && o.cacheSourceIntent !== undefined) add('cache_false_hit', o.cacheSourceIntent === o.intent ? 0 : 1);

@@ -91,6 +91,13 @@ describe('attribution', () => {
     });
   });
 
+  it('reads the pacing queue wait from x-gateway-queue-ms, ignoring junk', () => {
+    expect(attribution(headerGetter({ 'x-gateway-queue-ms': '250' })).queueMs).toBe(250);
+    expect(attribution(headerGetter({ 'X-Stormlab-Queue-Ms': '0' })).queueMs).toBe(0);
+    expect(attribution(headerGetter({ 'x-gateway-queue-ms': 'soon' })).queueMs).toBeUndefined();
+    expect(attribution(headerGetter({ 'x-gateway-queue-ms': '-3' })).queueMs).toBeUndefined();
+  });
+
   it('falls back to the body fingerprint behind a pass-through gateway', () => {
     expect(attribution(headerGetter({ 'x-stormlab-attempts': 'junk' }), { provider: 'mistral', region: 'eu' })).toEqual({
       provider: 'mistral',

@@ -30,6 +30,8 @@ export interface Attribution {
   requestId?: string;
   /** `x-stormlab-cache-source`: on a cache hit, the `x-request-id` of the request whose answer was reused */
   cacheSource?: string;
+  /** `x-gateway-queue-ms` (or `x-stormlab-queue-ms`): ms the gateway held the request in a pacing queue */
+  queueMs?: number;
 }
 
 export type HeaderGetter = (name: string) => string | undefined;
@@ -192,5 +194,7 @@ export function attribution(get: HeaderGetter, served?: Served): Attribution {
   if (rid) out.requestId = rid;
   const source = header(get, 'cache-source');
   if (source) out.cacheSource = source;
+  const queue = Number(header(get, 'queue-ms') ?? Number.NaN);
+  if (Number.isFinite(queue) && queue >= 0) out.queueMs = queue;
   return out;
 }

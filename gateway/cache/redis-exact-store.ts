@@ -26,7 +26,8 @@ return n
 `;
 
 interface ScriptedClient extends RedisClient {
-  stormlabCacheSet(key: string, index: string, json: string, ttlMs: string, expiresAt: string, now: string, max: string): Promise<number>;
+  /** entry, index; json, ttlMs, expiresAt, now, maxEntries */
+  stormlabCacheSet(key: string, index: string, ...args: [string, string, string, string, string]): Promise<number>;
 }
 
 export class RedisExactStore implements ExactStore {
@@ -42,7 +43,9 @@ export class RedisExactStore implements ExactStore {
     private readonly now: () => number = Date.now,
   ) {
     this.client = client as ScriptedClient;
-    if (typeof this.client.stormlabCacheSet !== 'function') client.defineCommand('stormlabCacheSet', { numberOfKeys: 2, lua: SET_SCRIPT });
+    if (typeof this.client.stormlabCacheSet !== 'function') {
+      client.defineCommand('stormlabCacheSet', { numberOfKeys: 2, lua: SET_SCRIPT });
+    }
     this.index = `${prefix}x-index`;
   }
 
@@ -54,7 +57,8 @@ export class RedisExactStore implements ExactStore {
   }
 
   async set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
-    const args = [JSON.stringify(entry), String(Math.max(1, Math.ceil(ttlMs))), String(entry.expiresAt), String(this.now()), String(this.maxEntries)] as const;
+    const ttl = String(Math.max(1, Math.ceil(ttlMs)));
+    const args = [JSON.stringify(entry), ttl, String(entry.expiresAt), String(this.now()), String(this.maxEntries)] as const;
     this.held = await this.client.stormlabCacheSet(`${this.prefix}x:${key}`, this.index, ...args);
   }
 

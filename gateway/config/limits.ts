@@ -98,7 +98,7 @@ export const LimitSchema = z
     /** tokens per window: prompt + max_tokens up front, corrected to the real usage when the answer ends */
     tokens: RateSchema.optional(),
     /** the bucket's capacity (the most taken at once after a quiet spell); default the rate's count */
-    burst: z.number().positive().optional(),
+    burst: z.number().min(1).optional(),
     onLimit: z.enum(LIMIT_ACTIONS).default('reject'),
     /** `onLimit: cheaper-model`: the routed model that serves requests over the limit */
     degradeTo: z.string().min(1).optional(),

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 
-const URL_EXPECTED = 'a Redis URL such as redis://127.0.0.1:6379/0 (redis:// or rediss://, a host, an optional port and database number)';
+const URL_EXPECTED =
+  'a Redis URL such as redis://127.0.0.1:6379/0 (redis:// or rediss://, a host, an optional port and database number)';
 
 /** Why `raw` is not a usable Redis URL, or undefined when it is. */
 export function redisUrlProblem(raw: string): string | undefined {
@@ -20,7 +21,8 @@ export function redisUrlProblem(raw: string): string | undefined {
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') return `scheme "${u.protocol.replace(/:$/, '')}"`;
   if (!u.hostname) return 'no host';
-  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d{1,2}$/.test(u.pathname)) return `path "${u.pathname}" (only a database number)`;
+  const path = u.pathname;
+  if (path !== '' && path !== '/' && !/^\/\d{1,2}$/.test(path)) return `path "${path}" (only a database number)`;
   if (u.search || u.hash) return 'a query or fragment';
   return undefined;
 }

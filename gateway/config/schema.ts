@@ -11,6 +11,8 @@ import { PricesSchema, priceFor } from '../prices.js';
 import { AdminSchema, BudgetSchema } from './budgets.js';
 import { CacheConfigSchema } from '../cache/config.js';
 import { RedisConfigSchema } from './redis.js';
+import { checkLimitGroups } from './limit-groups.js';
+import { PacingSchema } from './pacing.js';
 import { KeySchema } from './keys.js';
 import { checkLimits, LimitSchema } from './limits.js';
 import { ModelsSchema } from './models.js';
@@ -56,6 +58,8 @@ export const GatewayConfigSchema = z
     cache: CacheConfigSchema.optional(),
     /** shared state for several instances (gateway/config/redis.ts); absent: in process */
     redis: RedisConfigSchema.optional(),
+    /** provider pacing below upstreams' known RPM/TPM and the priority queue (gateway/config/pacing.ts) */
+    pacing: PacingSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const upstreams = new Map<string, UpstreamConfig>();
@@ -93,6 +97,7 @@ export const GatewayConfigSchema = z
     });
     checkPolicies({ ...cfg, routedModels: models }, ctx);
     checkLimits({ ...cfg, routedModels: models }, ctx);
+    checkLimitGroups(cfg.upstreams, ctx);
     const routed = `a routed model (one of ${[...models].join(', ')})`;
     for (const m of Object.keys(cfg.cache?.routes ?? {})) {
       if (!models.has(m)) ctx.addIssue({ code: 'custom', path: ['cache', 'routes', m], message: routed });

@@ -1,6 +1,7 @@
 /** `upstreams[]`: the providers' endpoints the gateway fronts. */
 import { z } from 'zod';
 import { FORMAT_NAMES } from '../formats/registry.js';
+import { UpstreamLimitsSchema } from './pacing.js';
 
 export const UpstreamSchema = z
   .strictObject({
@@ -20,6 +21,14 @@ export const UpstreamSchema = z
     connections: z.int().positive().max(4096).default(128),
     /** the upstream continues a given assistant prefix (used to resume a stream cut mid-answer) */
     prefill: z.boolean().default(false),
+    /** the provider's requests per minute for this upstream (the gateway paces below it: `pacing`) */
+    rpm: UpstreamLimitsSchema.shape.rpm,
+    /** the provider's tokens (prompt + output) per minute */
+    tpm: UpstreamLimitsSchema.shape.tpm,
+    /** per-model limits where a model's differ from the upstream's `rpm`/`tpm` */
+    modelLimits: z.record(z.string().min(1), UpstreamLimitsSchema).default({}),
+    /** upstreams naming the same group share one pacer per model (a provider's limits often span its regions) */
+    limitGroup: z.string().regex(/^[A-Za-z0-9._:/-]{1,64}$/, { message: 'a label of letters, digits and ._:/- (1–64 characters)' }).optional(),
   })
   .refine((u) => !(u.apiKey && u.apiKeyEnv), { message: 'either apiKey or apiKeyEnv, not both', path: ['apiKeyEnv'] });
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;

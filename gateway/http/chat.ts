@@ -51,6 +51,7 @@ export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight:
       ctx.outcome.errorCode = isStormlabError(e) ? e.code : e instanceof UpstreamClientError ? 'GW_UPSTREAM_CLIENT_ERROR' : 'GW_INTERNAL';
       if (ctx.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
       if (ctx.attempts.length > 0) reply.header('x-gateway-attempts', String(ctx.attempts.length));
+      reply.header('x-gateway-queue-ms', String(Math.round(ctx.queueMs)));
       throw e;
     }
   });

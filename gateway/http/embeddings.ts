@@ -11,10 +11,22 @@ import type { Target } from '../domain/types.js';
 import { RequestContext } from '../pipeline/context.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { authenticate } from '../pipeline/stages/authenticate.js';
+import { admitRateLimits } from '../pipeline/stages/rate-limit.js';
+import { estimateTokens } from '../../core/tokens.js';
 import { exhaustedError } from '../pipeline/exhausted.js';
 import { traceFrom } from '../telemetry/trace.js';
 import { embed } from '../upstream/embed.js';
 import { UpstreamClientError } from '../domain/upstream-client-error.js';
+
+/** The input's tokens: estimated from text, counted for token arrays. */
+function inputTokens(input: EmbeddingsRequest['input']): number {
+  if (typeof input === 'string') return estimateTokens(input);
+  let n = 0;
+  for (const item of input) {
+    n += typeof item === 'string' ? estimateTokens(item) : Array.isArray(item) ? item.length : 1;
+  }
+  return n;
+}
 
 function parseEmbeddings(body: unknown): EmbeddingsRequest {
   const r = EmbeddingsRequestSchema.safeParse(body);
@@ -28,6 +40,7 @@ export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): vo
   app.post('/v1/embeddings', async (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
+    ctx.setHeader = (name, value) => reply.raw.setHeader(name, value);
     authenticate(ctx, deps);
     const body = parseEmbeddings(request.body);
     const route = deps.routes.get(body.model);
@@ -39,7 +52,16 @@ export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): vo
     const pin = deps.residency.pinOf(ctx.principal.tenant);
     ctx.route = pin ? deps.residency.view(pin, route) : route;
     ctx.setDeadline(route.timeouts.totalMs);
-    reply.raw.once('close', () => ctx.dispose());
+    let usedTokens = 0;
+    reply.raw.once('close', () => {
+      ctx.dispose();
+      // a token limit keeps the input tokens really embedded (none when no target answered)
+      const settled = ctx.limits ? deps.rateLimits.settle(ctx.limits.holds, usedTokens) : undefined;
+      settled?.catch((e: unknown) => request.log.error({ err: e }, 'settling rate limits in the store failed'));
+    });
+    // rate limits count embeddings requests and input tokens too (over any limit: refused, never degraded)
+    ctx.promptTokens = inputTokens(body.input);
+    await admitRateLimits(ctx, deps, { degrade: false });
     const targets = ctx.route.targets.filter((t) => t.upstream.format.embeddingsPath !== undefined);
     for (const target of targets.slice(0, deps.retry.maxAttempts)) {
       const now = performance.now();
@@ -52,7 +74,11 @@ export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): vo
       deps.metrics.attempts.inc({ upstream: target.upstream.id, model: target.model, outcome: r.result.outcome });
       target.breaker.record(r.result.outcome === 'ok' || r.result.outcome === '4xx', performance.now());
       if (r.result.outcome === '4xx' && r.result.upstreamError) throw new UpstreamClientError(r.result.status ?? 400, r.result.upstreamError.body);
-      if (r.json) return reply.headers(headersFor(ctx, target)).send(priced(r.json, target, deps));
+      if (r.json) {
+        const used = (r.json.usage as { prompt_tokens?: unknown } | undefined)?.prompt_tokens;
+        usedTokens = typeof used === 'number' ? used : ctx.promptTokens;
+        return reply.headers(headersFor(ctx, target)).send(priced(r.json, target, deps));
+      }
       if (ctx.signal.aborted) break;
     }
     throw exhaustedError(ctx, deps);

@@ -68,6 +68,8 @@ export class RequestContext implements RoutingInput {
   priority = 1;
   promptTokens = 0;
   maxTokens: number | undefined;
+  /** ms spent in pacing queues (x-gateway-queue-ms) */
+  queueMs = 0;
   /** how long a client should wait before retrying (ms), for a 429/503 of the gateway's own */
   retryAfterMs: number | undefined;
   /** what the request's spend counts against, and its hard budgets' reservations (budget stage) */

@@ -13,6 +13,7 @@ import type { RateLimits } from '../admission/rate-limits.js';
 import type { ResidencyTable } from '../admission/residency.js';
 import type { SharedStore } from '../state/store.js';
 import type { CacheRuntime } from '../cache/build.js';
+import type { PacingTable } from '../pacing/gate.js';
 
 export interface PipelineDeps {
   readonly routes: ReadonlyMap<string, Route>;
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   readonly residency: ResidencyTable;
   /** the response cache, when the config has one */
   readonly cache?: CacheRuntime;
+  /** pacers below upstreams' known RPM/TPM, with their priority queues */
+  readonly pacing: PacingTable;
   /** uniform [0, 1) for jitter */
   readonly random: () => number;
   /** ms until a target may be tried again (breaker cool-down or 429 cool-down), 0 if now */

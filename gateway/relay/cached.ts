@@ -25,6 +25,7 @@ function hitHeaders(ctx: RequestContext, hit: CacheHit): Record<string, string> 
     'x-gateway-region': e.target.region,
     'x-gateway-model': e.completion.model,
     'x-gateway-attempts': '0',
+    'x-gateway-queue-ms': '0',
     'x-gateway-cache': ctx.cache?.outcome ?? 'exact',
     'x-gateway-cache-source': e.sourceRequestId,
     'x-gateway-cache-entry': e.id,

@@ -12,6 +12,7 @@ export function decisionHeaders(ctx: RequestContext, served: Target): Record<str
     'x-gateway-region': served.upstream.region,
     'x-gateway-model': served.model,
     'x-gateway-attempts': String(ctx.attempts.length),
+    'x-gateway-queue-ms': String(Math.round(ctx.queueMs)),
   };
   // a soft budget sent the request to a cheaper route
   if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;

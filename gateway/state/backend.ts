@@ -33,16 +33,24 @@ export interface StateBackend {
 
 const BACKENDS: readonly Backend[] = ['redis', 'memory'];
 
-export async function createStateBackend(cfg: RedisConfig | undefined, registry: Registry, log: StateLog): Promise<StateBackend> {
+export async function createStateBackend(
+  cfg: RedisConfig | undefined,
+  registry: Registry,
+  log: StateLog,
+): Promise<StateBackend> {
   const p = 'stormlab_gateway_';
-  const gauge = registry.gauge(`${p}state_backend`, 'Which backend holds shared state now (1): redis, or memory (in process, also while Redis is away).', ['backend']);
+  const gauge = registry.gauge(
+    `${p}state_backend`,
+    'Which backend holds shared state now (1): redis, or memory (in process, also while Redis is away).',
+    ['backend'],
+  );
   const show = (b: Backend): void => BACKENDS.forEach((x) => gauge.set({ backend: x }, x === b ? 1 : 0));
   if (!cfg) {
     show('memory');
     const store = new MemoryStore();
     return { store, exactStore: () => undefined, board: undefined, close: () => store.close() };
   }
-  const fallbacks = registry.counter(`${p}state_fallbacks_total`, 'Times shared state fell back from Redis to in-process state.');
+  const fallbacks = registry.counter(`${p}state_fallbacks_total`, 'Times shared state fell back from Redis to in process.');
   const client = createRedisClient(cfg);
   const where = new URL(cfg.url).host;
   const link = new RedisLink(client, cfg.probeMs, {
@@ -50,7 +58,8 @@ export async function createStateBackend(cfg: RedisConfig | undefined, registry:
       show(to);
       if (to === 'memory') {
         fallbacks.inc();
-        log.warn({ state: 'memory', redis: where, reason: why }, `shared state: Redis at ${where} is unavailable (${why}); serving from in-process state`);
+        const msg = `shared state: Redis at ${where} is unavailable (${why}); serving from in-process state`;
+        log.warn({ state: 'memory', redis: where, reason: why }, msg);
       } else {
         log.info({ state: 'redis', redis: where, reason: why }, `shared state: on Redis at ${where} (${why})`);
       }

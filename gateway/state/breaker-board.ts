@@ -27,7 +27,8 @@ interface BreakerRecord {
 function parse(json: string): BreakerRecord | undefined {
   try {
     const r = JSON.parse(json) as Partial<BreakerRecord>;
-    const ok = (r.state === 'open' || r.state === 'closed') && typeof r.until === 'number' && typeof r.at === 'number' && typeof r.by === 'string';
+    const typed = typeof r.until === 'number' && typeof r.at === 'number' && typeof r.by === 'string';
+    const ok = (r.state === 'open' || r.state === 'closed') && typed;
     return ok ? (r as BreakerRecord) : undefined;
   } catch {
     return undefined;

@@ -86,10 +86,13 @@ export class RedisLink {
   async #tryBack(): Promise<void> {
     if (this.#up || this.#rejoining || this.#closed) return;
     if (this.client.status !== 'ready') return; // ioredis is reconnecting on its own; `ready` brings us back
+    this.#rejoining = true; // one probe at a time (a ping may take the whole command timeout)
     try {
       await this.client.ping();
     } catch {
       return;
+    } finally {
+      this.#rejoining = false;
     }
     await this.rejoin();
   }

@@ -13,8 +13,10 @@ const EXPIRY_GRACE_MS = 60_000;
 const SCAN_BATCH = 1_000;
 
 interface ScriptedClient extends RedisClient {
-  stormlabIncr(key: string, amount: string, limit: string, expiresAt: string, now: string, graceMs: string): Promise<[number, string]>;
-  stormlabTake(key: string, cost: string, capacity: string, refill: string, now: string, force: string): Promise<[number, string, string]>;
+  /** amount, limit ('' = none), expiresAt, now, graceMs → applied, value */
+  stormlabIncr(key: string, ...args: [string, string, string, string, string]): Promise<[number, string]>;
+  /** cost, capacity, refillPerSecond, now, force → allowed, remaining, retryAfterMs */
+  stormlabTake(key: string, ...args: [string, string, string, string, string]): Promise<[number, string, string]>;
 }
 
 /** Register the scripts on a client (EVALSHA, loaded again by ioredis after a Redis restart). */
@@ -49,22 +51,27 @@ export class RedisStore implements SharedStore {
     return `${this.prefix}c:${key}`;
   }
 
-  async incrBy(key: string, amount: number, expiresAt: number): Promise<number> {
-    const [, value] = await this.client.stormlabIncr(this.counter(key), String(amount), '', String(expiresAt), String(this.now()), String(EXPIRY_GRACE_MS));
-    return num(value);
-  }
-
-  async incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }> {
-    const args = [String(amount), String(limit), String(expiresAt), String(this.now()), String(EXPIRY_GRACE_MS)] as const;
+  /** one run of the counter script: `limit` '' for none */
+  private async incr(key: string, amount: number, limit: string, expiresAt: number): Promise<{ applied: boolean; value: number }> {
+    const args = [String(amount), limit, String(expiresAt), String(this.now()), String(EXPIRY_GRACE_MS)] as const;
     const [applied, value] = await this.client.stormlabIncr(this.counter(key), ...args);
     return { applied: applied === 1, value: num(value) };
+  }
+
+  async incrBy(key: string, amount: number, expiresAt: number): Promise<number> {
+    return (await this.incr(key, amount, '', expiresAt)).value;
+  }
+
+  incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }> {
+    return this.incr(key, amount, String(limit), expiresAt);
   }
 
   async take(key: string, cost: number, spec: BucketSpec, now: number, force = false): Promise<BucketTake> {
     const args = [String(cost), String(spec.capacity), String(spec.refillPerSecond), String(now), force ? '1' : '0'] as const;
     const [allowed, remaining, wait] = await this.client.stormlabTake(`${this.prefix}b:${key}`, ...args);
     const retryAfterMs = num(wait);
-    return { allowed: allowed === 1, remaining: num(remaining), retryAfterMs: retryAfterMs < 0 ? Number.POSITIVE_INFINITY : retryAfterMs };
+    const never = retryAfterMs < 0;
+    return { allowed: allowed === 1, remaining: num(remaining), retryAfterMs: never ? Number.POSITIVE_INFINITY : retryAfterMs };
   }
 
   async get(key: string): Promise<number> {
@@ -79,7 +86,8 @@ export class RedisStore implements SharedStore {
     const keys = new Set<string>();
     let cursor = '0';
     do {
-      const [next, batch] = await this.client.scan(cursor, 'MATCH', `${globLiteral(this.counter(prefix))}*`, 'COUNT', SCAN_BATCH);
+      const match = `${globLiteral(this.counter(prefix))}*`;
+      const [next, batch] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_BATCH);
       for (const k of batch) keys.add(k);
       cursor = next;
     } while (cursor !== '0');

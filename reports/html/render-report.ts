@@ -81,10 +81,22 @@ function latency(s: Summary, charts: ChartSpec[]): string {
   return section('Latency', has(charts, 'chart-latency') ? canvas('chart-latency', true) : '', table, `<p class="note">${esc(ttftNote(s))} Percentiles come from HDR histograms (3 significant digits), merged across runners, never averaged.</p>`);
 }
 
+/** the queue columns only when the gateway reported a pacing-queue wait (x-gateway-queue-ms) */
+const hasQueue = (groups: Record<string, GroupSummary>): boolean => Object.values(groups).some((g) => g.queue_p99_ms !== null);
+
 function groupRows(groups: Record<string, GroupSummary>): string[][] {
+  const queued = hasQueue(groups);
   return Object.entries(groups)
     .sort(([an, a], [bn, b]) => b.requests - a.requests || (an < bn ? -1 : 1))
-    .map(([name, g]) => [codeCell(name), fmtInt(g.requests), fmtInt(g.errors), fmtPct(g.errorRate), ...[g.ttft_p50_ms, g.ttft_p99_ms, g.e2e_p50_ms, g.e2e_p99_ms].map((v) => esc(fmtMs(v))), esc(fmtUsd(g.costUsd))]);
+    .map(([name, g]) => {
+      const ms = [g.ttft_p50_ms, g.ttft_p99_ms, g.e2e_p50_ms, g.e2e_p99_ms, ...(queued ? [g.queue_p50_ms, g.queue_p99_ms] : [])];
+      return [codeCell(name), fmtInt(g.requests), fmtInt(g.errors), fmtPct(g.errorRate), ...ms.map((v) => esc(fmtMs(v))), esc(fmtUsd(g.costUsd))];
+    });
+}
+
+function groupHead(dim: string, groups: Record<string, GroupSummary>): string[] {
+  const queue = hasQueue(groups) ? ['queue p50', 'queue p99'] : [];
+  return [esc(dim), 'requests', 'errors', 'error rate', 'TTFT p50', 'TTFT p99', 'E2E p50', 'E2E p99', ...queue, 'cost'];
 }
 
 function breakdowns(s: Summary, charts: ChartSpec[]): string {
@@ -93,7 +105,7 @@ function breakdowns(s: Summary, charts: ChartSpec[]): string {
     const groups = s.breakdowns[dim];
     if (Object.keys(groups).length === 0) continue;
     parts.push(
-      `<div><h3>By ${esc(dim)}</h3>${has(charts, `chart-by-${dim}`) ? canvas(`chart-by-${dim}`) : ''}${htmlTable([esc(dim), 'requests', 'errors', 'error rate', 'TTFT p50', 'TTFT p99', 'E2E p50', 'E2E p99', 'cost'], groupRows(groups))}</div>`,
+      `<div><h3>By ${esc(dim)}</h3>${has(charts, `chart-by-${dim}`) ? canvas(`chart-by-${dim}`) : ''}${htmlTable(groupHead(dim, groups), groupRows(groups))}</div>`,
     );
   }
   return parts.length ? section('Breakdowns', `<div class="grid2">${parts.join('\n')}</div>`) : section('Breakdowns', '<p class="empty">No tagged requests.</p>');

@@ -7,8 +7,9 @@
  * TTFT: stock k6 sees a streamed body whole, so `ttft` is time to first byte and every ttft point
  * says so (`ttft_def: first-byte`); a bundle built with `{ sse: true }` for a k6 with xk6-sse
  * times the first content event (`ttft_def: first-content-chunk`). See ./send.ts.
- * A truncated stream counts in k6's own `http_req_failed` as a success; our metrics tag it
- * `error: truncated_stream`.
+ * Under stock k6 a truncated stream counts in k6's own `http_req_failed` as a success; our metrics
+ * tag it `error: truncated_stream`. Streams sent through xk6-sse add their own `http_req_failed`
+ * point, failures of every kind included (./send.ts).
  *
  * Env: STORMLAB_TARGET (base URL; defaults to the spec's `target.url`), STORMLAB_HEADERS (JSON
  * object of extra request headers, optional).
@@ -49,6 +50,7 @@ const metrics: Partial<Record<MetricName, Trend | Counter | Rate>> = {
   tokens_out: new Counter('tokens_out'),
   cost_usd: new Counter('cost_usd'),
   attempts: new Trend('attempts'),
+  queue_ms: new Trend('queue_ms', true),
   cache_hit: new Rate('cache_hit'),
   cache_false_hit: new Rate('cache_false_hit'),
   residency_violation: new Rate('residency_violation'),

@@ -5,11 +5,18 @@
  * - xk6-sse (`k6/x/sse`, bundles built with `{ sse: true }`): events arrive one by one and TTFT is
  *   the first content-bearing event, timed with `Date.now()` (millisecond resolution).
  * Both return the same `Outcome` as the native driver, plus the answer text for conversations.
+ *
+ * xk6-sse writes `http_reqs` and `http_req_duration` for a stream but no `http_req_failed`, so the
+ * report would count none of its failures: streams sent through it add their own point to k6's
+ * `http_req_failed` (declaring a Rate of that name hands back k6's built-in one). And xk6-sse's
+ * `close()` raises an error met while draining the body inside itself, where a second `close()`
+ * deadlocks it (a re-entered sync.Once): the handlers close at most once.
  */
 import http from 'k6/http';
+import { Rate } from 'k6/metrics';
 import type { SseClient, SseEvent } from 'k6/x/sse';
 import sse from 'stormlab:sse';
-import { finishCompletion, finishStream, httpFailure, type FailureKind, type Outcome } from '../outcome.js';
+import { finishCompletion, finishStream, httpFailure, outcomeTags, type FailureKind, type Outcome } from '../outcome.js';
 import { attribution, headerGetter, StreamAccumulator, type Served } from '../response.js';
 import type { TtftDefinition } from '../samples.js';
 import { parseSse } from '../sse.js';
@@ -29,6 +36,9 @@ export interface SendTarget {
 
 /** How this bundle measures TTFT. */
 export const TTFT_DEF: TtftDefinition = sse ? 'first-content-chunk' : 'first-byte';
+
+/** k6's own http_req_failed, for the requests xk6-sse sends (declared in the init context, as k6 requires). */
+const sseFailed = sse ? new Rate('http_req_failed') : undefined;
 
 /** k6 error codes → our `error` tag (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */
 function networkFailure(code: number): FailureKind {
@@ -92,15 +102,21 @@ export function send(plan: PlannedRequest, t: SendTarget): Sent {
   const acc = new StreamAccumulator(plan.conversation !== undefined);
   const o = baseOutcome(plan);
   let broken = false;
+  let closed = false;
   const started = Date.now();
   const res = sse.open(t.url, { method: 'POST', body: JSON.stringify(plan.body), headers: headersOf(plan, t), tags: plan.tags }, (client: SseClient) => {
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      client.close();
+    };
     client.on('event', (ev: SseEvent) => {
       acc.feed(ev.data, Date.now());
-      if (acc.done) client.close();
+      if (acc.done) close();
     });
     client.on('error', () => {
       broken = true;
-      client.close();
+      close();
     });
   });
   const ended = Date.now();
@@ -116,5 +132,6 @@ export function send(plan: PlannedRequest, t: SendTarget): Sent {
     o.itlMs = acc.meanItlMs();
   }
   if (o.status) o.who = attribution(headerGetter(res.headers ?? {}), served);
+  sseFailed?.add(o.failure ? 1 : 0, outcomeTags(o.tags, o.status, o.who, o.failure));
   return { outcome: o, answer: acc.text };
 }

@@ -6,6 +6,7 @@ import { compareStrategiesCommand } from './compare-strategies.js';
 import { gamedayCommand } from './gameday.js';
 import { gateCommand } from './gate.js';
 import { gatewayCommand } from './gateway.js';
+import { k8sCommand } from './k8s.js';
 import { mocksCommand } from './mocks.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   mocksCommand,
   gatewayCommand,
   bundleCommand,
+  k8sCommand,
   reportCommand,
   compareCommand,
   compareStrategiesCommand,

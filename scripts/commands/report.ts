@@ -11,7 +11,7 @@ export const reportCommand: Command = {
   summary: 'rebuild the report of a run directory offline, or merge several runners into one',
   help: `
 Usage: stormlab report <run-dir>
-       stormlab report <run-dir | samples.ndjson[.gz]>... --out DIR
+       stormlab report <run-dir | samples.ndjson[.gz]>... --out DIR [--run run.json]
        stormlab report --merge-hlog OUT.hlog <file.hlog>...
 
 Reads samples.ndjson (from the native driver or \`k6 run --out json=…\`, plain or gzip) and,
@@ -26,10 +26,12 @@ second are added) and prints the merged percentiles.
 
 Options:
   --out DIR             where to write the report (default: the run directory, for one input)
+  --run FILE            with --out: the run.json of the whole test (spec, driver, plan, thresholds)
+                        in place of the inputs' own; \`stormlab k8s\` writes one for its runners' files
   --merge-hlog FILE     merge the given .hlog files into FILE
   -h, --help            this help
 `,
-  options: { out: { type: 'string' }, 'merge-hlog': { type: 'string' } },
+  options: { out: { type: 'string' }, run: { type: 'string' }, 'merge-hlog': { type: 'string' } },
   async run({ values, positionals }, io) {
     const mergeTo = optString(values, 'merge-hlog');
     if (mergeTo !== undefined) {
@@ -52,7 +54,14 @@ Options:
     if (positionals.length > 1 && out === undefined) {
       throw new StormlabError('SL_USAGE', 'several inputs merge into one report: say where with --out DIR');
     }
-    const { summary, files } = out === undefined ? await buildReport(positionals[0] as string) : await buildMergedReport(positionals, out);
+    const runFile = optString(values, 'run');
+    if (runFile !== undefined && out === undefined) {
+      throw new StormlabError('SL_USAGE', '--run goes with --out: it describes the test the inputs merge into', [
+        { path: '--run', expected: 'used together with --out DIR' },
+      ]);
+    }
+    const { summary, files } =
+      out === undefined ? await buildReport(positionals[0] as string) : await buildMergedReport(positionals, out, { runFile });
     const rel = (f: string) => relative(process.cwd(), f);
     io.stdout.write(`${renderTerminalSummary(summary)}\n\nreport: ${rel(files.html)}\nmarkdown: ${rel(files.md)}\nsummary: ${rel(files.json)}\n`);
     if (files.hlogs.length) io.stdout.write(`interval logs: ${files.hlogs.map(rel).join(', ')}\n`);

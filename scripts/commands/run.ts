@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { renderTerminalSummary } from '../../reports/render-text.js';
 import { StormlabError } from '../../core/errors.js';
-import { optDuration, optGatewayInstances, optNumber, optString, type Command } from '../args.js';
+import { optDuration, optGatewayInstances, optHeaders, optNumber, optString, type Command } from '../args.js';
 import { DEFAULT_GRACE_MS, EXIT_ABORTED, EXIT_INTERRUPTED, InterruptController } from '../lab/interrupt.js';
 import { runLab } from '../lab/run-lab.js';
 
@@ -9,8 +9,8 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a scenario against the lab (fleet + gateway) or an external URL, and report',
   help: `
-Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL] [--driver native|k6]
-                    [--segment S] [--grace D] [--gateway-instances N]
+Usage: stormlab run <spec> [--duration 20s] [--rate N] [--seed N] [--out DIR] [--target URL [--header "K: V"]...]
+                    [--driver native|k6] [--segment S] [--grace D] [--gateway-instances N]
 
 Starts the mock fleet and the reference gateway on free loopback ports, runs the scenario in an
 open model, stops everything and writes a run directory with samples, the upstream ledger, the
@@ -25,11 +25,13 @@ Options:
   --seed N           workload seed (same seed, spec and config → same workload)
   --out DIR          run directory (default: runs/<timestamp>-<spec>)
   --target URL       drive an external OpenAI-compatible base URL instead of starting ours
+  --header "K: V"    with --target: a header for every request (repeatable), e.g. the API key of
+                     that gateway ("Authorization: Bearer sk-stormlab-lab" for a \`stormlab gateway\`)
   --driver native|k6 the built-in driver (default) or k6 on PATH (k6 run --out json=…)
   --sse              with --driver k6: TTFT at the first content event (needs k6 built with xk6-sse)
   --segment S        run only this share of the schedule, as k6 execution segments (0:1/3, 1/3:2/3,
-                     2/3:1); run one per machine against the same --target, then merge the runs
-                     with \`stormlab report run-a run-b run-c --out merged\`
+                     2/3:1); run one per machine against the same --target (and --header), then
+                     merge the runs with \`stormlab report run-a run-b run-c --out merged\`
   --gateway-instances N
                      start N instances of the gateway (in place of the spec's target.instances) behind a
                      round-robin front, sharing their state through a Redis started for the run
@@ -50,6 +52,7 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
     seed: { type: 'string' },
     out: { type: 'string' },
     target: { type: 'string' },
+    header: { type: 'string', multiple: true },
     driver: { type: 'string' },
     sse: { type: 'boolean' },
     segment: { type: 'string' },
@@ -75,6 +78,12 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
         { path: '--gateway-instances', expected: 'not used together with --target' },
       ]);
     }
+    const headers = optHeaders(values);
+    if (Object.keys(headers).length > 0 && target === undefined) {
+      throw new StormlabError('SL_USAGE', '--header goes with --target (our own gateway gets the spec\'s API key)', [
+        { path: '--header', expected: 'used together with --target URL' },
+      ]);
+    }
     const log = (l: string) => io.stderr.write(`· ${l}\n`);
     const interrupt = new InterruptController({ graceMs: optDuration(values, 'grace') ?? DEFAULT_GRACE_MS, log });
     try {
@@ -86,6 +95,7 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
         out: optString(values, 'out'),
         target,
         ...(instances === undefined ? {} : { instances }),
+        headers,
         driver,
         sse: values.sse === true,
         segment: optString(values, 'segment'),

@@ -43,6 +43,8 @@ export interface RunLabOptions {
   out?: string;
   /** an external OpenAI-compatible base URL instead of our gateway */
   target?: string;
+  /** with `target`: headers for every request (e.g. that gateway's API key), over the spec's own */
+  headers?: Record<string, string>;
   /** a gateway config (built-in name or path) in place of the spec's `target.gateway` */
   gateway?: string;
   /** how many gateway instances, in place of the spec's `target.instances` */
@@ -208,8 +210,12 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   const loaded = typeof opts.spec === 'string' ? loadSpec(opts.spec).spec : opts.spec;
   let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
-  if (opts.instances !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
-  if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
+  if (opts.instances !== undefined && 'gateway' in spec.target)
+    spec = { ...spec, target: { ...spec.target, instances: opts.instances } };
+  if (opts.target) {
+    const own = 'url' in spec.target ? spec.target.headers : {};
+    spec = { ...spec, target: { url: opts.target, headers: { ...own, ...opts.headers } } };
+  }
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
 

@@ -1,5 +1,10 @@
 /** Bad gateway config → an error naming the file, the field path and what was expected; exit 2. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { describeBadGatewayConfigs, type BadConfigCase } from '../helpers/bad-config.js';
+import { cliProcess } from '../helpers/cli.js';
 
 const base = `
 upstreams:
@@ -91,3 +96,18 @@ const cases: BadConfigCase[] = [
 ];
 
 describeBadGatewayConfigs('bad gateway config', cases);
+
+describe('a config error found after the Redis connection is made', () => {
+  it('closes the connection: stormlab gateway exits 2 instead of hanging on Redis reconnects', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stormlab-gwcfg-')), 'unset-key.yaml');
+    const keys = 'keys:\n  - { id: k1, keyEnv: STORMLAB_TEST_UNSET_KEY, tenant: t }\n';
+    // nothing listens on port 1: the client keeps reconnecting until the gateway closes it
+    const redis = 'redis: { url: "redis://127.0.0.1:1", connectTimeoutMs: 200 }\n';
+    const upstreams = 'upstreams:\n  - { id: oai/a, provider: oai, region: a, url: "http://127.0.0.1:9/v1" }\n';
+    const rest = 'prices: { m1: { input: 1, output: 2 } }\nroutes:\n  - { model: m1, targets: [{ upstream: oai/a }] }\n';
+    writeFileSync(file, `${upstreams}${rest}${keys}${redis}`);
+    const r = await cliProcess(['gateway', '--config', file], { timeoutMs: 30_000, env: { STORMLAB_TEST_UNSET_KEY: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/keys\[0\]\.keyEnv/);
+  }, 40_000);
+});

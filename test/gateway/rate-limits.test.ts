@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat, streamChat, until } from '../../mock-providers/test-helpers.js';
-import { PRICES, startGatewayLab, type GatewayLab } from '../helpers/gateway-lab.js';
+import { LAB_FLEET, PRICES, startGatewayLab, type GatewayLab } from '../helpers/gateway-lab.js';
 
 const K = {
   free: 'sk-test-free-tier-0001',
@@ -25,6 +25,8 @@ const K = {
   cachey: 'sk-test-cachey-key-0001',
   waiter: 'sk-test-waiter-key-0001',
   hasty: 'sk-test-hasty-key-00001',
+  both: 'sk-test-both-limits-0001',
+  embedder: 'sk-test-embedder-key-001',
 };
 const bearer = (k: string): Record<string, string> => ({ authorization: `Bearer ${k}` });
 const ask = (content = 'hello there, how are you today?', max_tokens = 12) => ({
@@ -46,6 +48,18 @@ async function settled(lab: GatewayLab, res: { headers: Headers }): Promise<void
 const remainingTokens = (res: { headers: Headers }): number =>
   Number(res.headers.get('x-gateway-ratelimit-remaining-tokens'));
 
+/** The lab's fleet with an embeddings model on the OpenAI-format provider. */
+const EMB_FLEET = {
+  ...LAB_FLEET,
+  providers: [
+    {
+      ...LAB_FLEET.providers[0],
+      embeddings: [{ name: 'emb-x', price: { input: 0.02 }, dimensions: 64, latencyMs: { dist: 'constant', value: 2 } }],
+    },
+    ...LAB_FLEET.providers.slice(1),
+  ],
+};
+
 describe('rate limits', () => {
   let lab: GatewayLab;
   beforeAll(async () => {
@@ -54,8 +68,9 @@ describe('rate limits', () => {
         { model: 'm1', targets: [{ upstream: 'oai/a' }] },
         { model: 'cheap', targets: [{ upstream: 'oai/b', model: 'm2' }] },
         { model: 'faq', targets: [{ upstream: 'oai/b', model: 'm1' }] },
+        { model: 'emb-x', targets: [{ upstream: 'oai/a' }] },
       ],
-      prices: { ...PRICES, m2: { input: 0.1, cachedInput: 0.01, output: 0.2 } },
+      prices: { ...PRICES, m2: { input: 0.1, cachedInput: 0.01, output: 0.2 }, 'emb-x': { input: 0.02, output: 0 } },
       keys: [
         { id: 'free-1', key: K.free, tenant: 't1', tier: 'free' },
         { id: 'paid-1', key: K.paid, tenant: 't2', tier: 'pro' },
@@ -71,6 +86,8 @@ describe('rate limits', () => {
         { id: 'cachey', key: K.cachey, tenant: 't8' },
         { id: 'waiter', key: K.waiter, tenant: 't9' },
         { id: 'hasty', key: K.hasty, tenant: 't9' },
+        { id: 'both', key: K.both, tenant: 't10' },
+        { id: 'embedder', key: K.embedder, tenant: 't11' },
       ],
       limits: [
         { id: 'free-rpm', per: 'key', match: { tier: 'free' }, requests: '2/min' },
@@ -84,9 +101,13 @@ describe('rate limits', () => {
         { id: 'faq-rpm', match: { key: 'cachey' }, requests: '1/min', onLimit: 'cache-only' },
         { id: 'wait-rps', match: { key: 'waiter' }, requests: '2/s', burst: 1, onLimit: 'wait', maxWait: '3s' },
         { id: 'hasty-rpm', match: { key: 'hasty' }, requests: '1/min', onLimit: 'wait', maxWait: '1s' },
+        { id: 'both-rpm', match: { key: 'both' }, requests: '5/h' },
+        { id: 'both-tph', match: { key: 'both' }, tokens: '100/h' },
+        // embeddings are never degraded: over this limit they are refused
+        { id: 'emb-rpm', match: { key: 'embedder' }, requests: '2/min', onLimit: 'cheaper-model', degradeTo: 'cheap' },
       ],
       cache: { ttlClasses: { general: '1h' }, routes: { faq: {} } },
-    });
+    }, EMB_FLEET);
   });
   afterAll(() => lab.close());
 
@@ -167,6 +188,41 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThan(60);
     expect(retryAfter).toBeLessThan(1800);
     expect(c.headers.get('x-gateway-ratelimit-limit-tokens')).toBe('200');
+  });
+
+  it('a request refused by one limit takes nothing from the others', async () => {
+    const first = await postChat(lab.url, ask('count to three', 50), bearer(K.both));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('4');
+    await first.arrayBuffer();
+    await settled(lab, first);
+    const refused = await postChat(lab.url, ask('count to three', 95), bearer(K.both));
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as WireError).error.message).toContain('rate limit "both-tph" for key "both" is reached');
+    expect(refused.headers.get('x-gateway-ratelimit-limit-tokens')).toBe('100');
+    const next = await postChat(lab.url, ask('count to three', 5), bearer(K.both));
+    expect(next.status).toBe(200);
+    // the refused request's request token was given back: 5 - 2 served
+    expect(next.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('3');
+    await next.arrayBuffer();
+  });
+
+  it('embeddings requests are counted too, and refused (never degraded) over a limit', async () => {
+    const embed = () =>
+      fetch(`${lab.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(K.embedder) },
+        body: JSON.stringify({ model: 'emb-x', input: 'how do I reset my password?' }),
+      });
+    for (let i = 0; i < 2; i++) expect((await embed()).status).toBe(200);
+    const refused = await embed();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as WireError).error.message).toContain('rate limit "emb-rpm" for key "embedder" is reached');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(25);
+    // chat is counted by the same per-key limit, and is degraded as configured
+    const chat = await postChat(lab.url, ask(), bearer(K.embedder));
+    expect(chat.status).toBe(200);
+    expect(chat.headers.get('x-gateway-degraded')).toBe('ratelimit=emb-rpm; from=m1; to=cheap');
   });
 
   it('a streamed answer, and one cut mid-stream, are corrected to the tokens really used', async () => {
@@ -253,6 +309,7 @@ describe('rate limits', () => {
     expect(hit.status).toBe(200);
     expect(hit.headers.get('x-gateway-cache')).toBe('exact');
     expect(hit.headers.get('x-gateway-degraded')).toBe('ratelimit=faq-rpm; to=cache');
+    expect(hit.headers.get('x-gateway-ratelimit-remaining-requests')).toBe('0');
     await hit.arrayBuffer();
     const miss = await faq('How do I delete my account?');
     expect(miss.status).toBe(429);

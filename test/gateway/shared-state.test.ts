@@ -1,5 +1,5 @@
 /**
- * Two real gateway instances, one real fleet, one real redis-server: a hard budget, the exact
+ * Two real gateway instances, one real fleet, one real redis-server: a hard budget, a rate limit, the exact
  * cache and breaker state are shared, so together the instances act as one gateway — they never
  * spend past a cap by more than 1 %, one serves what the other cached, and one skips a target the
  * other found down (an instance started later too). Without Redis the same two overspend.
@@ -17,6 +17,11 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const CAPPED = 'sk-test-capped-shared-01';
 const LIMIT_USD = 0.001;
+const LIMITED = 'sk-test-limited-shared-01';
+/** a request limit both instances count against; it refills too slowly to matter within a test */
+const RPH = 30;
+/** long enough for the assertions made while a breaker is open, short enough to wait out */
+const COOL_DOWN_MS = 5_000;
 const auth = (k = KEY): Record<string, string> => ({ authorization: `Bearer ${k}` });
 
 function config(redisUrl: string | undefined, prefix: string): Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'> {
@@ -28,10 +33,12 @@ function config(redisUrl: string | undefined, prefix: string): Partial<GatewayCo
     keys: [
       { id: 'tester', key: KEY, tenant: 't1' },
       { id: 'capped', key: CAPPED, tenant: 'capped' },
+      { id: 'limited', key: LIMITED, tenant: 'limited' },
     ],
+    limits: [{ id: 'limited-rph', per: 'key', match: { key: 'limited' }, requests: `${RPH}/h` }],
     budgets: [{ id: 'capped-daily', per: 'tenant', match: { tenant: 'capped' }, limitUsd: LIMIT_USD, period: 'day' }],
     cache: { routes: { m1: {} } },
-    breaker: { consecutiveFailures: 2, coolDownMs: 60_000, maxCoolDownMs: 60_000 },
+    breaker: { consecutiveFailures: 2, coolDownMs: COOL_DOWN_MS, maxCoolDownMs: COOL_DOWN_MS },
     retry: { sameTargetRetries: 0 },
     ...(redisUrl ? { redis: { url: redisUrl, keyPrefix: prefix, breakerSyncMs: 100, connectTimeoutMs: 5_000, commandTimeoutMs: 2_000 } } : {}),
   };
@@ -41,15 +48,15 @@ async function spend(i: Instance): Promise<SpendReport> {
   return (await (await fetch(`${i.url}/admin/spend`)).json()) as SpendReport;
 }
 
-/** `count` distinct capped requests, `concurrency` at a time, alternating between the instances. */
-async function spendDown(instances: readonly Instance[], count: number, concurrency: number): Promise<number[]> {
+/** `count` distinct requests with `key`, `concurrency` at a time, alternating between the instances. */
+async function spendDown(instances: readonly Instance[], count: number, concurrency: number, key = CAPPED): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const i = next++;
       const body = { model: 'm1', messages: [{ role: 'user', content: `order ${i}: ${randomUUID()}` }], max_tokens: 12 };
-      const res = await postChat((instances[i % instances.length] as Instance).url, body, auth(CAPPED));
+      const res = await postChat((instances[i % instances.length] as Instance).url, body, auth(key));
       await res.arrayBuffer();
       statuses.push(res.status);
     }
@@ -104,6 +111,17 @@ describe('two gateway instances on one Redis', () => {
     expect(billed).toBeGreaterThan(LIMIT_USD * 0.9);
   });
 
+  it('never let through more than one rate limit together under concurrent load', async () => {
+    const statuses = await spendDown([a, b], 90, 16, LIMITED);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    // one bucket in Redis: the two instances together admit the limit's burst, not twice it
+    expect(statuses.filter((s) => s === 200)).toHaveLength(RPH);
+    const refused = await postChat(a.url, { model: 'm1', messages: [{ role: 'user', content: 'one more' }] }, auth(LIMITED));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('limited-rph');
+  });
+
   it('serve from one instance what the other cached (exact cache in Redis)', async () => {
     const body = { model: 'm1', messages: [{ role: 'user', content: `cache me ${randomUUID()}` }] };
     const first = await postChat(a.url, body, auth());
@@ -122,15 +140,15 @@ describe('two gateway instances on one Redis', () => {
     expect(hit.headers.get('x-gateway-cache-source')).toBe(first.headers.get('x-request-id'));
   });
 
-  it('skip a target the other instance found down, and an instance started later knows it too', async () => {
+  it('skip a target another instance found down (one started later too), and take it back when one finds it up', async () => {
+    const state = 'stormlab_gateway_breaker_state{upstream="oai/a",model="m2"}';
+    const ask = { model: 'pair', messages: [{ role: 'user', content: 'hello' }] };
     await fleet.fault({ id: 'a-down', fault: 'http-error', scope: { provider: 'oai', region: 'a' }, params: { statuses: [500] } });
     try {
-      const open = 'stormlab_gateway_breaker_state{upstream="oai/a",model="m2"}';
-      const ask = { model: 'pair', messages: [{ role: 'user', content: 'hello' }] };
       // two failures on instance a open its breaker (each request still served by oai/b)
       for (let n = 0; n < 2; n++) expect((await postChat(a.url, ask, auth())).status).toBe(200);
-      expect(await a.metric(open)).toBe(2);
-      expect(await eventually(() => b.metric(open), (v) => v === 2, 3_000)).toBe(2);
+      expect(await a.metric(state)).toBe(2);
+      expect(await eventually(() => b.metric(state), (v) => v === 2, 3_000)).toBe(2);
       const before = fleet.ledger.filter((e) => e.region === 'a').length;
       const res = await postChat(b.url, ask, auth());
       expect(res.status).toBe(200);
@@ -139,15 +157,27 @@ describe('two gateway instances on one Redis', () => {
       expect(fleet.ledger.filter((e) => e.region === 'a').length).toBe(before);
       const c = await startInstance(fleet, config(redis.url, prefix));
       instances.push(c);
-      expect(await c.metric(open)).toBe(2);
+      expect(await c.metric(state)).toBe(2);
     } finally {
       await fleet.reset();
     }
+    // after the cool-down, instance a's probes find oai/a up and close its breaker …
+    const closed = await eventually(
+      async () => {
+        expect((await postChat(a.url, ask, auth())).status).toBe(200);
+        return a.metric(state);
+      },
+      (v) => v === 0,
+      COOL_DOWN_MS + 10_000,
+    );
+    expect(closed).toBe(0);
+    // … and the others close theirs without sending a request of their own
+    for (const other of instances.slice(1)) expect(await eventually(() => other.metric(state), (v) => v === 0, 3_000)).toBe(0);
   });
 });
 
 describe('two gateway instances without Redis (control)', () => {
-  it('each keep their own budget counter, so together they overspend', async () => {
+  it('each keep their own budget counter and bucket, so together they overspend and over-admit', async () => {
     const fleet = await startLabFleet();
     const prefix = 'unused:';
     const pair = await Promise.all([startInstance(fleet, config(undefined, prefix)), startInstance(fleet, config(undefined, prefix))]);
@@ -155,6 +185,9 @@ describe('two gateway instances without Redis (control)', () => {
       await spendDown(pair, 120, 16);
       expect(ledgerCost(fleet, 0)).toBeGreaterThan(LIMIT_USD * 1.5);
       expect((await spend(pair[0])).store).toBe('memory');
+      // and each its own bucket: twice the limit gets through
+      const statuses = await spendDown(pair, 90, 16, LIMITED);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(2 * RPH);
     } finally {
       await Promise.all(pair.map((i) => i.gw.close()));
       await fleet.fleet.close();

@@ -1,5 +1,5 @@
 /**
- * failover: walk the candidates, one attempt at a time (breaker → send → prime), until one
+ * failover: walk the candidates, one attempt at a time (breaker → pacing → send → prime), until one
  * answer is committed. After a failure the retry policy (resilience/decide.ts) says whether to
  * retry the same target (a one-off 5xx; a 429 whose Retry-After is sooner than any fallback),
  * move on (and cool a rate-limited target down), try a larger-context target, or stop. One
@@ -16,6 +16,7 @@ import type { Committed } from '../../domain/answer.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 import { exhaustedError } from '../exhausted.js';
+import { pace } from './pace.js';
 
 /** Tell the target's breaker: failures count against it; 429s and the client leaving count neither way. */
 function recordBreaker(target: Target, outcome: AttemptOutcome, now: number): void {
@@ -73,7 +74,9 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
   while (i < queue.length && !ctx.signal.aborted) {
     const target = queue[i] as Target;
     const now = performance.now();
-    if (deps.cooldowns.isCooling(target.key, now) || !target.breaker.tryAcquire(now)) {
+    // pacing (stages/pace.ts) may hold the request in the target's queue, or move it on
+    const usable = !deps.cooldowns.isCooling(target.key, now) && target.breaker.waitMs(now) === 0;
+    if (!usable || (await pace(ctx, deps, queue, i)) === 'skip' || !target.breaker.tryAcquire(performance.now())) {
       ctx.skipped.push(target);
       i += 1;
       same = 0;

@@ -16,6 +16,9 @@ import type { BucketTake } from '../../state/store.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 
+const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
+const msText = (ms: number): string => (ms < 1000 ? `${Math.ceil(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
+
 /** The tightest limit of each kind seen: `x-gateway-ratelimit-{limit,remaining}-{requests,tokens}`. */
 function showHeaders(ctx: RequestContext, seen: ReadonlyArray<{ a: Applicable; take: BucketTake }>): void {
   for (const kind of ['requests', 'tokens'] as const) {
@@ -64,7 +67,13 @@ async function waitForBucket(
   return hold;
 }
 
-export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
+/** `degrade: false` (embeddings): over a cheaper-model or cache-only limit the request is refused. */
+export async function admitRateLimits(
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  opts: { degrade?: boolean } = {},
+): Promise<void> {
+  const degrade = opts.degrade !== false;
   const rl = deps.rateLimits;
   if (rl.configs.length === 0) return;
   const p = ctx.principal;
@@ -84,8 +93,10 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
   const refuse = async (hit: LimitHit, why: string, retryAfterMs: number): Promise<never> => {
     await rl.giveBack(holds);
     rl.count(hit.limit, 'rejected');
-    showHeaders(ctx, [...seen, { a: hit, take: hit.take }]);
+    // the limit that refused (the others' takes were just given back)
+    showHeaders(ctx, [{ a: hit, take: hit.take }]);
     ctx.retryAfterMs = retryAfterMs;
+    ctx.setHeader('retry-after', retryAfterSeconds(retryAfterMs));
     throw rl.exceeded(hit, why, retryAfterMs);
   };
   pass: for (;;) {
@@ -106,12 +117,12 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
           seen.push({ a, take: { allowed: true, remaining: 0, retryAfterMs: 0 } });
           continue;
         }
-        const maxWait = `${Math.round(Math.min(limit.maxWaitMs, ctx.remainingMs()) / 1000)} s`;
-        const why = `waiting for it would take ${Math.ceil(waited.tooLongMs / 1000)} s, over maxWait ${maxWait}; `;
+        const why = `waiting for it would take ${msText(waited.tooLongMs)}, ` +
+          `over maxWait ${msText(Math.min(limit.maxWaitMs, ctx.remainingMs()))}; `;
         return refuse(hit, why, waited.tooLongMs);
       }
       const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
-      if (limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
+      if (degrade && limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
         await rl.giveBack(holds);
         holds = [];
         seen = [];
@@ -123,7 +134,7 @@ export async function admitRateLimits(ctx: RequestContext, deps: PipelineDeps): 
         degradedBy.add(limit.id);
         continue pass;
       }
-      if (limit.onLimit === 'cache-only') {
+      if (degrade && limit.onLimit === 'cache-only') {
         // served from the cache or not at all: nothing is taken, the 429 waits for the lookup's miss
         await rl.giveBack(holds);
         showHeaders(ctx, [{ a, take }]);
@@ -152,5 +163,6 @@ export function requireCacheHit(ctx: RequestContext, deps: PipelineDeps): void {
   if (!only) return;
   deps.rateLimits.count(only.hit.limit, 'rejected');
   ctx.retryAfterMs = only.retryAfterMs;
+  ctx.setHeader('retry-after', retryAfterSeconds(only.retryAfterMs));
   throw only.error;
 }
