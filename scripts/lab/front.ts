@@ -173,6 +173,8 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     }
   });
   server.keepAliveTimeout = 30_000;
+  // the load keeps the process alive while it runs; a front left open must not hold it after
+  server.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, opts.host ?? '127.0.0.1', () => resolve());

@@ -56,6 +56,8 @@ export interface GatewayTierOptions {
   endpointsFile: string;
   runDir: string;
   log: (line: string) => void;
+  /** a signal while the tier starts: what started stops, and the start fails */
+  stopped?: AbortSignal | undefined;
 }
 
 type Gateway = LabProcess<{ url: string }>;
@@ -93,6 +95,9 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
   const note = (e: InstanceEvent): void => appendFileSync(events, `${JSON.stringify(e)}\n`);
   const procs: Stoppable[] = [];
   const gateways: Gateway[] = [];
+  const unlessStopped = (): void => {
+    if (opts.stopped?.aborted) throw new Error('stopped while the gateway instances were starting');
+  };
   try {
     let redis: RunningRedis | undefined;
     let configFile = opts.configFile;
@@ -101,15 +106,20 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
       procs.push(redis);
       configFile = sharedConfig(opts.configFile, redis.url, runDir);
       log(`redis: ${redis.url} (no persistence) for ${count} gateway instances`);
+      unlessStopped();
     } else {
       log(`this gateway has no \`redis\` config key: its ${count} instances keep their limits and budgets in process`);
     }
-    const started = await Promise.all(
+    const starts = await Promise.allSettled(
       Array.from({ length: count }, (_, k) =>
         spawnCli<{ url: string }>(`gateway instance ${k + 1}`, gatewayArgs(configFile, 0, opts.endpointsFile)),
       ),
     );
-    gateways.push(...started);
+    for (const s of starts) if (s.status === 'fulfilled') gateways.push(s.value);
+    const failed = starts.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    unlessStopped();
+    const started = [...gateways];
     const now = (): string => new Date().toISOString();
     started.forEach((g, k) => note({ time: now(), event: 'start', instance: k + 1, url: g.ready.url, pid: g.child.pid }));
     const front = await startFront({
@@ -125,11 +135,13 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
           error: l.error,
         }),
     });
+    procs.unshift({ stop: () => front.close() });
+    unlessStopped();
     log(`gateway: ${count} instances (${started.map((g) => g.ready.url).join(', ')}) behind the front ${front.url}`);
     const group = instanceGroup(gateways, front, configFile, opts.endpointsFile, note, log, redis);
     // the front stops first (no request reaches a stopping instance), Redis last
     const stopGateways = async (grace?: number): Promise<void> => void (await Promise.all(gateways.map((p) => p.stop(grace))));
-    procs.unshift({ stop: () => front.close() }, { stop: stopGateways });
+    procs.splice(1, 0, { stop: stopGateways });
     return { target: front.url, procs, first: gateways[0]!, group };
   } catch (e) {
     await Promise.all(gateways.map((g) => g.stop(1000)));

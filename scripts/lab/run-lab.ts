@@ -125,7 +125,8 @@ export async function startLab(spec: Spec, runDir: string, log: (l: string) => v
     const endpointsFile = writeJson(runDir, 'endpoints.json', endpoints);
     log(`fleet: ${endpoints.length} endpoints (${endpoints.map((e) => e.id).join(', ')})`);
     if (stopped?.aborted) throw new Error('stopped while the lab was starting');
-    const tier = await startGatewayTier({ count: spec.target.instances ?? 1, configFile: gatewayFile, endpointsFile, runDir, log });
+    const count = spec.target.instances ?? 1;
+    const tier = await startGatewayTier({ count, configFile: gatewayFile, endpointsFile, runDir, log, stopped });
     procs.push(...tier.procs);
     const gateway = tier.first;
     const urls = Object.fromEntries(endpoints.map((e) => [e.id, e.url]));
