@@ -42,6 +42,12 @@ describe('stormlab CLI: help and usage', () => {
     const driver = await cli('run', 'baseline', '--driver', 'locust');
     expect(driver.code).toBe(2);
     expect(driver.stderr).toContain('native | k6');
+    const instances = await cli('run', 'baseline', '--gateway-instances', '17');
+    expect(instances.code).toBe(2);
+    expect(instances.stderr).toContain('--gateway-instances — expected a whole number of instances from 1 to 16');
+    const theirs = await cli('run', 'baseline', '--gateway-instances', '2', '--target', 'http://127.0.0.1:9');
+    expect(theirs.code).toBe(2);
+    expect(theirs.stderr).toContain('--gateway-instances starts our gateway; with --target the gateway is yours');
   });
 });
 
