@@ -7,6 +7,7 @@ import { gamedayCommand } from './gameday.js';
 import { gateCommand } from './gate.js';
 import { gatewayCommand } from './gateway.js';
 import { mocksCommand } from './mocks.js';
+import { relayCommand } from './relay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   gateCommand,
   gamedayCommand,
   capacityCommand,
+  relayCommand,
 ];
