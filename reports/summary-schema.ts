@@ -97,6 +97,40 @@ export const InterruptedSchema = z.strictObject({
 });
 export type Interrupted = z.output<typeof InterruptedSchema>;
 
+const regionPhase = z
+  .strictObject({ requests: count, errorRate: nullableNumber, crossRegionShare: nullableNumber, failovers: count })
+  .nullable();
+
+/** Per client region, for a spec with a topology (reports/regions.ts). */
+export const RegionsSchema = z.strictObject({
+  /** the chaos log's faults, seconds since the start (toS null: still on at the end) */
+  faultWindows: z.array(z.strictObject({ fromS: z.number(), toS: nullableNumber, fault: z.string(), scope: z.string() })),
+  rows: z.array(
+    z.strictObject({
+      clientRegion: z.string(),
+      /** the gateway region its requests went to */
+      gatewayRegion: z.string().nullable(),
+      requests: count,
+      /** of all requests with a client region */
+      share: nullableNumber,
+      errors: count,
+      errorRate: nullableNumber,
+      ttft_p50_ms: nullableNumber,
+      ttft_p95_ms: nullableNumber,
+      ttft_p99_ms: nullableNumber,
+      e2e_p50_ms: nullableNumber,
+      e2e_p99_ms: nullableNumber,
+      /** answered requests served by an upstream outside the gateway's region */
+      crossRegionShare: nullableNumber,
+      /** requests answered after more than one upstream attempt (failover or retry) */
+      failovers: count,
+      /** the same figures for the seconds a fault was on, and the others; null without faults */
+      duringFaults: regionPhase,
+      outsideFaults: regionPhase,
+    }),
+  ),
+});
+
 export const SummarySchema = z.strictObject({
   version: z.literal(3),
   run: z.strictObject({
@@ -240,6 +274,8 @@ export const SummarySchema = z.strictObject({
     /** the sample inputs merged into this report (several runners), with their own counts */
     sources: z.array(z.strictObject({ name: z.string(), lines: count, points: count, badLines: count })),
   }),
+  /** per client region; absent when the spec has no topology */
+  regions: RegionsSchema.optional(),
   /** one row per second of the run, gaps filled; t = whole seconds since the start */
   timeseries: z.array(
     z.strictObject({

@@ -1,0 +1,69 @@
+/**
+ * Pure: the summary's `regions` block → the "Regions" section of summary.md and index.html. One
+ * row per client region: the gateway it went to, traffic share, error rate, TTFT p50/p95/p99,
+ * cross-region share and failovers, then error rate and cross-region share inside and outside
+ * the fault windows, so an outage shows whose users it touched.
+ */
+import { fmtInt, fmtMs, fmtNum, fmtPct } from './format.js';
+import { esc } from './html/page.js';
+import { htmlTable, section } from './html/tables.js';
+import type { Summary } from './summary-schema.js';
+
+type Regions = NonNullable<Summary['regions']>;
+type Phase = Regions['rows'][number]['duringFaults'];
+
+const HEAD = ['client region', 'gateway', 'requests', 'share', 'errors', 'TTFT p50', 'TTFT p95', 'TTFT p99', 'cross-region', 'failovers'];
+const PHASE_HEAD = ['errors in faults', 'errors outside', 'cross-region in faults', 'cross-region outside'];
+
+function phaseCells(during: Phase, outside: Phase): string[] {
+  return [fmtPct(during?.errorRate ?? null), fmtPct(outside?.errorRate ?? null), fmtPct(during?.crossRegionShare ?? null), fmtPct(outside?.crossRegionShare ?? null)];
+}
+
+/** The table as plain text cells (no markup yet): a header and one row per client region. */
+export function regionTable(r: Regions): { head: string[]; rows: string[][] } {
+  const phases = r.faultWindows.length > 0;
+  const rows = r.rows.map((x) => [
+    x.clientRegion,
+    x.gatewayRegion ?? '—',
+    fmtInt(x.requests),
+    fmtPct(x.share),
+    `${fmtPct(x.errorRate)} (${fmtInt(x.errors)})`,
+    fmtMs(x.ttft_p50_ms),
+    fmtMs(x.ttft_p95_ms),
+    fmtMs(x.ttft_p99_ms),
+    fmtPct(x.crossRegionShare),
+    fmtInt(x.failovers),
+    ...(phases ? phaseCells(x.duringFaults, x.outsideFaults) : []),
+  ]);
+  return { head: phases ? [...HEAD, ...PHASE_HEAD] : HEAD, rows };
+}
+
+/** "outage-refuse (provider=openai region=eu-west) 10–20 s" for each fault window. */
+export function faultWindowText(r: Regions): string {
+  if (r.faultWindows.length === 0) return 'No faults during the run.';
+  const one = (w: Regions['faultWindows'][number]) => `${w.fault} (${w.scope}) ${fmtNum(w.fromS)}–${w.toS === null ? 'end' : fmtNum(w.toS)} s`;
+  return `Faults: ${r.faultWindows.map(one).join('; ')}.`;
+}
+
+const NOTE =
+  'Cross-region: answered requests served by an upstream outside their gateway’s region. ' +
+  'Failovers: requests answered after more than one upstream attempt. Latency includes the topology’s round trips.';
+
+function mdCell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function regionsMarkdown(s: Summary): string {
+  if (!s.regions) return '';
+  const { head, rows } = regionTable(s.regions);
+  const align = head.map((_, i) => (i < 2 ? '---' : '---:'));
+  const lines = [head, align, ...rows.map((r) => r.map(mdCell))].map((r) => `| ${r.join(' | ')} |`);
+  return ['### Regions', '', ...lines, '', `${mdCell(faultWindowText(s.regions))} ${NOTE}`].join('\n');
+}
+
+export function regionsHtml(s: Summary): string {
+  if (!s.regions) return '';
+  const { head, rows } = regionTable(s.regions);
+  const table = htmlTable(head.map(esc), rows.map((r) => r.map(esc)), [0, 1]);
+  return section('Regions', table, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(NOTE)}</p>`);
+}
