@@ -19,6 +19,7 @@ import { type Interrupt, type InterruptInfo, unlessAborted } from './interrupt.j
 import { K6_EXTERNAL_ABORT, requireK6, runK6 } from './k6.js';
 import { spawnCli, stopAll, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
+import { startRegionalLab, type RegionalGateway } from './regions.js';
 import { plannedOf, RunJson, type LabRecord } from './run-record.js';
 
 export interface LabReady {
@@ -89,6 +90,22 @@ interface Lab {
   control?: string;
   record?: LabRecord;
   endpoints: Endpoint[];
+  /** with a spec topology: client region → where its load goes, and the gateway of each region */
+  targets?: Record<string, string>;
+  gateways?: RegionalGateway[];
+}
+
+/** A spec with a topology: the fleet, a gateway per region and the latency relays (./regions.ts). */
+async function startRegions(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
+  const lab = await startRegionalLab(spec, runDir, log, stopped);
+  const first = lab.gateways[0] as RegionalGateway;
+  const record: LabRecord = {
+    fleet: { pid: lab.procs[0]?.child.pid, ...(lab.control ? { control: lab.control } : {}) },
+    gateway: { pid: first.pid, url: first.url },
+    gateways: lab.gateways.map((g) => ({ region: g.region, pid: g.pid, url: g.url })),
+    targets: lab.targets,
+  };
+  return { target: first.url, procs: lab.procs, control: lab.control, record, endpoints: lab.endpoints, targets: lab.targets, gateways: lab.gateways };
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
@@ -175,11 +192,11 @@ async function startChaos(control: string, chaos: Spec['chaos'], startAtMs: numb
   if (!res.ok) throw new StormlabError('SL_PROCESS_FAILED', `the mock fleet refused the chaos timeline (${res.status}): ${await res.text()}`);
 }
 
-async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal): Promise<void> {
+async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal, file = 'metrics.prom'): Promise<void> {
   try {
     const timeout = AbortSignal.timeout(5000);
     const res = await fetch(`${target}/metrics`, { signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
-    if (res.ok) writeFileSync(join(runDir, 'metrics.prom'), await res.text());
+    if (res.ok) writeFileSync(join(runDir, file), await res.text());
   } catch {
     // the snapshot is a bonus; a gateway that cannot give one does not fail the run
   }
@@ -202,6 +219,9 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
+  if (driver === 'k6' && spec.topology) {
+    throw new StormlabError('SL_USAGE', `${spec.name} has a topology: its clients in several regions run on the native driver (--driver native)`);
+  }
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
 
@@ -217,7 +237,9 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   try {
     const starting =
       external === undefined
-        ? startLab(spec, runDir, log, stopped)
+        ? spec.topology
+          ? startRegions(spec, runDir, log, stopped)
+          : startLab(spec, runDir, log, stopped)
         : opts.fleetBehindTarget
           ? fleetOnly(opts.fleetBehindTarget, external)
           : Promise.resolve<Lab>({ target: external, procs: [], endpoints: [] });
@@ -279,6 +301,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       const result = await runDriver({
         spec,
         target: lab.target,
+        ...(lab.targets ? { targets: lab.targets } : {}),
         headers,
         out: samples,
         segment: opts.segment,
@@ -292,7 +315,11 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     }
     const endedAt = new Date();
     await opts.beforeStop?.();
-    if (lab.procs.length > 0 && !intr?.abort.aborted) await snapshotMetrics(lab.target, runDir, intr?.abort);
+    if (lab.procs.length > 0 && !intr?.abort.aborted) {
+      // one snapshot per regional gateway (metrics.<region>.prom); the report adds them up
+      const snaps = lab.gateways?.map((g) => ({ url: g.url, file: `metrics.${g.region}.prom` })) ?? [{ url: lab.target, file: 'metrics.prom' }];
+      await Promise.all(snaps.map((s) => snapshotMetrics(s.url, runDir, intr?.abort, s.file)));
+    }
     const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
     record.end(endedAt, { status, signal: intr?.first, cut });
   } catch (e) {
