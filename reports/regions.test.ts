@@ -28,9 +28,13 @@ function run(): string[] {
   for (let ms = 0; ms < 20_000; ms += 100) {
     const at = T0 + ms;
     const down = ms >= 10_000 && ms < 15_000;
-    lines.push(...request(at, { client_region: 'us-east', gateway_region: 'us-east' }, { ttft: 300, region: 'us-east' }));
-    lines.push(...request(at, { client_region: 'ap-southeast', gateway_region: 'ap-southeast' }, { ttft: 500, region: 'ap-southeast' }));
-    const eu = { client_region: 'eu-west', gateway_region: 'eu-west' };
+    lines.push(...request(at, { class: 'us', client_region: 'us-east', gateway_region: 'us-east' }, { ttft: 300, region: 'us-east' }));
+    const ap = { class: 'ap', client_region: 'ap-southeast', gateway_region: 'ap-southeast' };
+    lines.push(...request(at, ap, { ttft: 500, region: 'ap-southeast' }));
+    // a pinned EU tenant, every 200 ms: always answered in the EU (by Azure's westeurope during the outage)
+    const bank = { class: 'eu-bank', client_region: 'eu-west', gateway_region: 'eu-west' };
+    if (ms % 200 === 0) lines.push(...request(at, bank, { ttft: 330, region: 'westeurope', attempts: down ? 2 : 1 }));
+    const eu = { class: 'eu-shop', client_region: 'eu-west', gateway_region: 'eu-west' };
     if (!down) lines.push(...request(at, eu, { ttft: 320, region: ms % 200 === 0 ? 'westeurope' : 'eu-west' }));
     else if (ms === 10_000) lines.push(...request(at, eu, { ttft: 0, failed: true }));
     else lines.push(...request(at, eu, { ttft: 400, region: 'us-east', attempts: 2 }));
@@ -60,12 +64,12 @@ describe('per-region report', () => {
     expect(r.rows.map((x) => x.clientRegion)).toEqual(['ap-southeast', 'eu-west', 'us-east']);
     const [ap, eu, us] = r.rows;
     expect(us).toMatchObject({ gatewayRegion: 'us-east', requests: 200, errors: 0, crossRegionShare: 0, failovers: 0 });
-    expect(us!.share).toBeCloseTo(1 / 3, 5);
+    expect(us!.share).toBeCloseTo(200 / 700, 5);
     expect(us!.ttft_p50_ms).toBeCloseTo(300, 0);
     expect(ap!.ttft_p99_ms).toBeCloseTo(500, 0);
-    expect(eu).toMatchObject({ requests: 200, errors: 1, failovers: 49 });
-    // westeurope lies in eu-west: only the 49 failed-over answers left the region
-    expect(eu!.crossRegionShare).toBeCloseTo(49 / 199, 5);
+    expect(eu).toMatchObject({ requests: 300, errors: 1, failovers: 49 + 25 });
+    // westeurope lies in eu-west: only eu-shop's 49 failed-over answers left the region
+    expect(eu!.crossRegionShare).toBeCloseTo(49 / 299, 5);
     expect(eu!.ttft_p95_ms).toBeCloseTo(400, 0);
   });
 
@@ -73,13 +77,21 @@ describe('per-region report', () => {
     const r = (await summary()).regions!;
     expect(r.faultWindows).toEqual([{ fromS: 10, toS: 15, fault: 'outage-refuse', scope: 'provider=openai region=eu-west' }]);
     const eu = r.rows.find((x) => x.clientRegion === 'eu-west')!;
-    expect(eu.duringFaults).toMatchObject({ requests: 50, failovers: 49 });
-    expect(eu.duringFaults!.crossRegionShare).toBe(1);
-    expect(eu.duringFaults!.errorRate).toBeCloseTo(1 / 50, 5);
-    expect(eu.outsideFaults).toMatchObject({ requests: 150, errorRate: 0, crossRegionShare: 0 });
+    expect(eu.duringFaults).toMatchObject({ requests: 75, failovers: 74 });
+    expect(eu.duringFaults!.crossRegionShare).toBeCloseTo(49 / 74, 5);
+    expect(eu.duringFaults!.errorRate).toBeCloseTo(1 / 75, 5);
+    expect(eu.outsideFaults).toMatchObject({ requests: 225, errorRate: 0, crossRegionShare: 0 });
     for (const other of r.rows.filter((x) => x.clientRegion !== 'eu-west')) {
       expect(other.duringFaults).toMatchObject({ errorRate: 0, crossRegionShare: 0, failovers: 0 });
     }
+  });
+
+  it('tells the classes of one region apart: the pinned tenant stays, the other moves', async () => {
+    const { classes } = (await summary()).regions!;
+    expect(Object.keys(classes)).toEqual(['ap', 'eu-bank', 'eu-shop', 'us']);
+    expect(classes['eu-bank']).toMatchObject({ clientRegion: 'eu-west', requests: 100, crossRegionShare: 0 });
+    expect(classes['eu-bank']!.duringFaults).toMatchObject({ requests: 25, crossRegionShare: 0, errorRate: 0 });
+    expect(classes['eu-shop']!.duringFaults).toMatchObject({ requests: 50, crossRegionShare: 1 });
   });
 
   it('has no regions block without client-region tags', async () => {
@@ -100,12 +112,15 @@ describe('per-region renderers', () => {
     const md = renderMarkdown(s);
     expect(md).toContain('### Regions');
     const euLine = md.split('\n').find((l) => l.startsWith('| eu-west |'))!;
-    expect(euLine).toContain('| 200 |');
-    expect(euLine).toContain('100'); // cross-region during the fault, in %
+    expect(euLine).toContain('| 300 |');
+    expect(md).toContain('#### By class');
+    const bankLine = md.split('\n').find((l) => l.startsWith('| eu-bank | eu-west | eu-west |'))!;
+    expect(bankLine).toBeDefined();
     expect(md).toContain('Faults: outage-refuse (provider=openai region=eu-west) 10–15 s.');
     const html = renderHtml(s, { chartJs: '' });
     expect(html).toContain('<h2>Regions</h2>');
     expect(html).toMatch(/<td class="l">ap-southeast<\/td>/);
+    expect(html).toContain('<h3>By class</h3>');
   });
 
   it('escapes what it is given', async () => {

@@ -26,6 +26,8 @@ interface Counts {
 
 interface RegionAcc extends Counts {
   gateways: Map<string, number>;
+  /** client regions seen (for a class: the one it is in) */
+  clients: Map<string, number>;
   ttft: MsHistogram | null;
   e2e: MsHistogram | null;
   /** whole seconds since the series origin → counts */
@@ -34,24 +36,26 @@ interface RegionAcc extends Counts {
 
 export interface RegionsAcc {
   byClient: Map<string, RegionAcc>;
+  /** the same per request class (a region's tenants can differ: one pinned, one free to move) */
+  byClass: Map<string, RegionAcc>;
   /** fleet region → lab region; a region it does not place stands for itself */
   locate: (fleetRegion: string) => string | undefined;
 }
 
 export function createRegionsAcc(locate: (fleetRegion: string) => string | undefined = () => undefined): RegionsAcc {
-  return { byClient: new Map(), locate };
+  return { byClient: new Map(), byClass: new Map(), locate };
 }
 
 const zero = (): Counts => ({ requests: 0, errors: 0, served: 0, cross: 0, failovers: 0 });
 
-function regionAcc(acc: RegionsAcc, region: string): RegionAcc {
-  let r = acc.byClient.get(region);
+function regionAcc(map: Map<string, RegionAcc>, key: string): RegionAcc {
+  let r = map.get(key);
   if (r) return r;
-  const name = acc.byClient.size >= MAX_REGIONS ? '(other)' : region;
-  r = acc.byClient.get(name);
+  const name = map.size >= MAX_REGIONS ? '(other)' : key;
+  r = map.get(name);
   if (!r) {
-    r = { ...zero(), gateways: new Map(), ttft: null, e2e: null, seconds: new Map() };
-    acc.byClient.set(name, r);
+    r = { ...zero(), gateways: new Map(), clients: new Map(), ttft: null, e2e: null, seconds: new Map() };
+    map.set(name, r);
   }
   return r;
 }
@@ -69,7 +73,11 @@ function second(r: RegionAcc, s: number): Counts {
 export function recordRegionPoint(acc: RegionsAcc, metric: string, value: number, tags: Tags, sec: number): void {
   const client = tags.client_region;
   if (client === undefined) return;
-  const r = regionAcc(acc, client);
+  recordInto(acc, regionAcc(acc.byClient, client), client, metric, value, tags, sec);
+  if (tags.class !== undefined) recordInto(acc, regionAcc(acc.byClass, tags.class), client, metric, value, tags, sec);
+}
+
+function recordInto(acc: RegionsAcc, r: RegionAcc, client: string, metric: string, value: number, tags: Tags, sec: number): void {
   switch (metric) {
     case 'http_reqs': {
       const s = second(r, sec);
@@ -77,6 +85,7 @@ export function recordRegionPoint(acc: RegionsAcc, metric: string, value: number
       s.requests += value;
       const gw = tags.gateway_region ?? client;
       r.gateways.set(gw, (r.gateways.get(gw) ?? 0) + value);
+      r.clients.set(client, (r.clients.get(client) ?? 0) + value);
       if (tags.region) {
         const cross = (acc.locate(tags.region) ?? tags.region) !== gw ? value : 0;
         r.served += value;
@@ -147,30 +156,34 @@ export function summarizeRegions(acc: RegionsAcc, windows: ReturnType<typeof fau
   if (acc.byClient.size === 0) return undefined;
   const total = [...acc.byClient.values()].reduce((n, r) => n + r.requests, 0);
   const inFault = (s: number): boolean => windows.some((w) => s + 1 > w.fromS && (w.toS === null || s < w.toS));
-  const rows = [...acc.byClient.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([region, r]) => {
-      const during = zero();
-      const outside = zero();
-      for (const [s, c] of r.seconds) add(inFault(s + offsetS) ? during : outside, c);
-      const gateway = [...r.gateways.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-      return {
-        clientRegion: region,
-        gatewayRegion: gateway,
-        requests: countOf(r.requests),
-        share: ratio(r.requests, total),
-        errors: r.errors,
-        errorRate: ratio(r.errors, r.requests),
-        ttft_p50_ms: p(r.ttft, 50),
-        ttft_p95_ms: p(r.ttft, 95),
-        ttft_p99_ms: p(r.ttft, 99),
-        e2e_p50_ms: p(r.e2e, 50),
-        e2e_p99_ms: p(r.e2e, 99),
-        crossRegionShare: ratio(r.cross, r.served),
-        failovers: r.failovers,
-        duringFaults: windows.length > 0 ? phase(during) : null,
-        outsideFaults: windows.length > 0 ? phase(outside) : null,
-      };
-    });
-  return { faultWindows: windows, rows };
+  const most = (m: Map<string, number>): string | null => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const rowsOf = (map: Map<string, RegionAcc>) =>
+    [...map.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, r]) => {
+        const during = zero();
+        const outside = zero();
+        for (const [s, c] of r.seconds) add(inFault(s + offsetS) ? during : outside, c);
+        return {
+          clientRegion: most(r.clients) ?? key,
+          gatewayRegion: most(r.gateways),
+          requests: countOf(r.requests),
+          share: ratio(r.requests, total),
+          errors: r.errors,
+          errorRate: ratio(r.errors, r.requests),
+          ttft_p50_ms: p(r.ttft, 50),
+          ttft_p95_ms: p(r.ttft, 95),
+          ttft_p99_ms: p(r.ttft, 99),
+          e2e_p50_ms: p(r.e2e, 50),
+          e2e_p99_ms: p(r.e2e, 99),
+          crossRegionShare: ratio(r.cross, r.served),
+          failovers: r.failovers,
+          duringFaults: windows.length > 0 ? phase(during) : null,
+          outsideFaults: windows.length > 0 ? phase(outside) : null,
+        };
+      });
+  const rows = rowsOf(acc.byClient);
+  const classRows = rowsOf(acc.byClass);
+  const classes = Object.fromEntries([...acc.byClass.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k, i) => [k, classRows[i]!]));
+  return { faultWindows: windows, rows, classes };
 }

@@ -19,11 +19,10 @@ function phaseCells(during: Phase, outside: Phase): string[] {
   return [fmtPct(during?.errorRate ?? null), fmtPct(outside?.errorRate ?? null), fmtPct(during?.crossRegionShare ?? null), fmtPct(outside?.crossRegionShare ?? null)];
 }
 
-/** The table as plain text cells (no markup yet): a header and one row per client region. */
-export function regionTable(r: Regions): { head: string[]; rows: string[][] } {
-  const phases = r.faultWindows.length > 0;
-  const rows = r.rows.map((x) => [
-    x.clientRegion,
+type Row = Regions['rows'][number];
+
+function cells(x: Row, phases: boolean): string[] {
+  return [
     x.gatewayRegion ?? '—',
     fmtInt(x.requests),
     fmtPct(x.share),
@@ -34,8 +33,24 @@ export function regionTable(r: Regions): { head: string[]; rows: string[][] } {
     fmtPct(x.crossRegionShare),
     fmtInt(x.failovers),
     ...(phases ? phaseCells(x.duringFaults, x.outsideFaults) : []),
-  ]);
-  return { head: phases ? [...HEAD, ...PHASE_HEAD] : HEAD, rows };
+  ];
+}
+
+/**
+ * The table as plain text cells (no markup yet): one row per client region, or (`byClass`) per
+ * request class with its client region — where one region's tenants are pinned and others not.
+ */
+export function regionTable(r: Regions, byClass = false): { head: string[]; rows: string[][] } {
+  const phases = r.faultWindows.length > 0;
+  const head = phases ? [...HEAD, ...PHASE_HEAD] : HEAD;
+  if (!byClass) return { head, rows: r.rows.map((x) => [x.clientRegion, ...cells(x, phases)]) };
+  const rows = Object.entries(r.classes).map(([name, x]) => [name, x.clientRegion, ...cells(x, phases)]);
+  return { head: ['class', ...head], rows };
+}
+
+/** A class table adds something only when some region holds more than one class. */
+function showClasses(r: Regions): boolean {
+  return Object.keys(r.classes).length > r.rows.length;
 }
 
 /** "outage-refuse (provider=openai region=eu-west) 10–20 s" for each fault window. */
@@ -53,17 +68,21 @@ function mdCell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+function mdTable({ head, rows }: { head: string[]; rows: string[][] }, left: number): string[] {
+  const align = head.map((_, i) => (i < left ? '---' : '---:'));
+  return [head, align, ...rows.map((r) => r.map(mdCell))].map((r) => `| ${r.join(' | ')} |`);
+}
+
 export function regionsMarkdown(s: Summary): string {
   if (!s.regions) return '';
-  const { head, rows } = regionTable(s.regions);
-  const align = head.map((_, i) => (i < 2 ? '---' : '---:'));
-  const lines = [head, align, ...rows.map((r) => r.map(mdCell))].map((r) => `| ${r.join(' | ')} |`);
-  return ['### Regions', '', ...lines, '', `${mdCell(faultWindowText(s.regions))} ${NOTE}`].join('\n');
+  const byClass = showClasses(s.regions) ? ['', '#### By class', '', ...mdTable(regionTable(s.regions, true), 3)] : [];
+  const note = `${mdCell(faultWindowText(s.regions))} ${NOTE}`;
+  return ['### Regions', '', ...mdTable(regionTable(s.regions), 2), ...byClass, '', note].join('\n');
 }
 
 export function regionsHtml(s: Summary): string {
   if (!s.regions) return '';
-  const { head, rows } = regionTable(s.regions);
-  const table = htmlTable(head.map(esc), rows.map((r) => r.map(esc)), [0, 1]);
-  return section('Regions', table, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(NOTE)}</p>`);
+  const table = (t: { head: string[]; rows: string[][] }, left: number[]) => htmlTable(t.head.map(esc), t.rows.map((r) => r.map(esc)), left);
+  const byClass = showClasses(s.regions) ? `<h3>By class</h3>\n${table(regionTable(s.regions, true), [0, 1, 2])}` : '';
+  return section('Regions', table(regionTable(s.regions), [0, 1]), byClass, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(NOTE)}</p>`);
 }

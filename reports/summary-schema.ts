@@ -101,34 +101,37 @@ const regionPhase = z
   .strictObject({ requests: count, errorRate: nullableNumber, crossRegionShare: nullableNumber, failovers: count })
   .nullable();
 
+const RegionRowSchema = z.strictObject({
+  clientRegion: z.string(),
+  /** the gateway region its requests went to */
+  gatewayRegion: z.string().nullable(),
+  requests: count,
+  /** of all requests with a client region */
+  share: nullableNumber,
+  errors: count,
+  errorRate: nullableNumber,
+  ttft_p50_ms: nullableNumber,
+  ttft_p95_ms: nullableNumber,
+  ttft_p99_ms: nullableNumber,
+  e2e_p50_ms: nullableNumber,
+  e2e_p99_ms: nullableNumber,
+  /** answered requests served by an upstream outside the gateway's region */
+  crossRegionShare: nullableNumber,
+  /** requests answered after more than one upstream attempt (failover or retry) */
+  failovers: count,
+  /** the same figures for the seconds a fault was on, and the others; null without faults */
+  duringFaults: regionPhase,
+  outsideFaults: regionPhase,
+});
+
 /** Per client region, for a spec with a topology (reports/regions.ts). */
 export const RegionsSchema = z.strictObject({
   /** the chaos log's faults, seconds since the start (toS null: still on at the end) */
   faultWindows: z.array(z.strictObject({ fromS: z.number(), toS: nullableNumber, fault: z.string(), scope: z.string() })),
-  rows: z.array(
-    z.strictObject({
-      clientRegion: z.string(),
-      /** the gateway region its requests went to */
-      gatewayRegion: z.string().nullable(),
-      requests: count,
-      /** of all requests with a client region */
-      share: nullableNumber,
-      errors: count,
-      errorRate: nullableNumber,
-      ttft_p50_ms: nullableNumber,
-      ttft_p95_ms: nullableNumber,
-      ttft_p99_ms: nullableNumber,
-      e2e_p50_ms: nullableNumber,
-      e2e_p99_ms: nullableNumber,
-      /** answered requests served by an upstream outside the gateway's region */
-      crossRegionShare: nullableNumber,
-      /** requests answered after more than one upstream attempt (failover or retry) */
-      failovers: count,
-      /** the same figures for the seconds a fault was on, and the others; null without faults */
-      duringFaults: regionPhase,
-      outsideFaults: regionPhase,
-    }),
-  ),
+  /** one per client region */
+  rows: z.array(RegionRowSchema),
+  /** the same per request class (its clientRegion: the region it is in) */
+  classes: z.record(z.string(), RegionRowSchema),
 });
 
 export const SummarySchema = z.strictObject({
