@@ -67,7 +67,9 @@ describe('per-region report', () => {
     expect(us!.share).toBeCloseTo(200 / 700, 5);
     expect(us!.ttft_p50_ms).toBeCloseTo(300, 0);
     expect(ap!.ttft_p99_ms).toBeCloseTo(500, 0);
-    expect(eu).toMatchObject({ requests: 300, errors: 1, failovers: 49 + 25 });
+    expect(eu).toMatchObject({ requests: 300, errors: 1, servedFrom: 'eu-west', failovers: 49, retried: 49 + 25 });
+    expect(eu!.failoverSpans).toEqual([{ fromS: 10, toS: 15, requests: 49 }]);
+    expect(us!.failoverSpans).toEqual([]);
     // westeurope lies in eu-west: only eu-shop's 49 failed-over answers left the region
     expect(eu!.crossRegionShare).toBeCloseTo(49 / 299, 5);
     expect(eu!.ttft_p95_ms).toBeCloseTo(400, 0);
@@ -77,7 +79,7 @@ describe('per-region report', () => {
     const r = (await summary()).regions!;
     expect(r.faultWindows).toEqual([{ fromS: 10, toS: 15, fault: 'outage-refuse', scope: 'provider=openai region=eu-west' }]);
     const eu = r.rows.find((x) => x.clientRegion === 'eu-west')!;
-    expect(eu.duringFaults).toMatchObject({ requests: 75, failovers: 74 });
+    expect(eu.duringFaults).toMatchObject({ requests: 75, failovers: 49 });
     expect(eu.duringFaults!.crossRegionShare).toBeCloseTo(49 / 74, 5);
     expect(eu.duringFaults!.errorRate).toBeCloseTo(1 / 75, 5);
     expect(eu.outsideFaults).toMatchObject({ requests: 225, errorRate: 0, crossRegionShare: 0 });
@@ -89,7 +91,7 @@ describe('per-region report', () => {
   it('tells the classes of one region apart: the pinned tenant stays, the other moves', async () => {
     const { classes } = (await summary()).regions!;
     expect(Object.keys(classes)).toEqual(['ap', 'eu-bank', 'eu-shop', 'us']);
-    expect(classes['eu-bank']).toMatchObject({ clientRegion: 'eu-west', requests: 100, crossRegionShare: 0 });
+    expect(classes['eu-bank']).toMatchObject({ clientRegion: 'eu-west', requests: 100, crossRegionShare: 0, failovers: 0 });
     expect(classes['eu-bank']!.duringFaults).toMatchObject({ requests: 25, crossRegionShare: 0, errorRate: 0 });
     expect(classes['eu-shop']!.duringFaults).toMatchObject({ requests: 50, crossRegionShare: 1 });
   });
@@ -117,6 +119,7 @@ describe('per-region renderers', () => {
     const bankLine = md.split('\n').find((l) => l.startsWith('| eu-bank | eu-west | eu-west |'))!;
     expect(bankLine).toBeDefined();
     expect(md).toContain('Faults: outage-refuse (provider=openai region=eu-west) 10–15 s.');
+    expect(md).toContain('Failover events (answers served away from the usual region): eu-west 10–15 s (49); eu-shop 10–15 s (49).');
     const html = renderHtml(s, { chartJs: '' });
     expect(html).toContain('<h2>Regions</h2>');
     expect(html).toMatch(/<td class="l">ap-southeast<\/td>/);

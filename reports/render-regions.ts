@@ -61,8 +61,23 @@ export function faultWindowText(r: Regions): string {
 }
 
 const NOTE =
-  'Cross-region: answered requests served by an upstream outside their gateway’s region. ' +
-  'Failovers: requests answered after more than one upstream attempt. Latency includes the topology’s round trips.';
+  'Cross-region: answers served by an upstream outside the gateway’s region. Failovers: answers served ' +
+  'away from the region that usually serves that traffic. A request counts in the second it was due to start; ' +
+  'latency includes the topology’s round trips.';
+
+/** "eu-west: 8–16 s (41 requests)" for each row with failover spans; '' when none has any. */
+export function failoverText(r: Regions): string {
+  const rows: Array<[string, Row]> = [...r.rows.map((x) => [x.clientRegion, x] as [string, Row]), ...Object.entries(r.classes)];
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const [name, x] of rows) {
+    if (x.failoverSpans.length === 0 || seen.has(name)) continue;
+    seen.add(name);
+    const spans = x.failoverSpans.map((sp) => `${fmtNum(sp.fromS)}–${fmtNum(sp.toS)} s (${fmtInt(sp.requests)})`);
+    parts.push(`${name} ${spans.join(', ')}`);
+  }
+  return parts.length > 0 ? `Failover events (answers served away from the usual region): ${parts.join('; ')}.` : 'No failover events.';
+}
 
 function mdCell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -76,7 +91,7 @@ function mdTable({ head, rows }: { head: string[]; rows: string[][] }, left: num
 export function regionsMarkdown(s: Summary): string {
   if (!s.regions) return '';
   const byClass = showClasses(s.regions) ? ['', '#### By class', '', ...mdTable(regionTable(s.regions, true), 3)] : [];
-  const note = `${mdCell(faultWindowText(s.regions))} ${NOTE}`;
+  const note = `${mdCell(faultWindowText(s.regions))} ${mdCell(failoverText(s.regions))} ${NOTE}`;
   return ['### Regions', '', ...mdTable(regionTable(s.regions), 2), ...byClass, '', note].join('\n');
 }
 
@@ -84,5 +99,5 @@ export function regionsHtml(s: Summary): string {
   if (!s.regions) return '';
   const table = (t: { head: string[]; rows: string[][] }, left: number[]) => htmlTable(t.head.map(esc), t.rows.map((r) => r.map(esc)), left);
   const byClass = showClasses(s.regions) ? `<h3>By class</h3>\n${table(regionTable(s.regions, true), [0, 1, 2])}` : '';
-  return section('Regions', table(regionTable(s.regions), [0, 1]), byClass, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(NOTE)}</p>`);
+  return section('Regions', table(regionTable(s.regions), [0, 1]), byClass, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(failoverText(s.regions))} ${esc(NOTE)}</p>`);
 }

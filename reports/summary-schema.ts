@@ -105,6 +105,8 @@ const RegionRowSchema = z.strictObject({
   clientRegion: z.string(),
   /** the gateway region its requests went to */
   gatewayRegion: z.string().nullable(),
+  /** the lab region that served most of its answers (its usual one) */
+  servedFrom: z.string().nullable(),
   requests: count,
   /** of all requests with a client region */
   share: nullableNumber,
@@ -117,8 +119,12 @@ const RegionRowSchema = z.strictObject({
   e2e_p99_ms: nullableNumber,
   /** answered requests served by an upstream outside the gateway's region */
   crossRegionShare: nullableNumber,
-  /** requests answered after more than one upstream attempt (failover or retry) */
+  /** answers served away from its usual region (servedFrom) */
   failovers: count,
+  /** the spans of the run (seconds since the start) with such answers: the failover events */
+  failoverSpans: z.array(z.strictObject({ fromS: z.number(), toS: z.number(), requests: count })),
+  /** requests answered after more than one upstream attempt (retries and failovers) */
+  retried: count,
   /** the same figures for the seconds a fault was on, and the others; null without faults */
   duringFaults: regionPhase,
   outsideFaults: regionPhase,
