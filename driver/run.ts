@@ -126,7 +126,8 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
 
   const limit = segmentLimit(spec, segment);
   const dispatcher = new Agent({ connections: limit, pipelining: 1, keepAliveTimeout: 30_000 });
-  const urls = opts.targets ? Object.fromEntries(Object.entries(opts.targets).map(([r, t]) => [r, chatCompletionsUrl(t)])) : undefined;
+  const targets = opts.targets ? Object.entries(opts.targets) : undefined;
+  const urls = targets ? Object.fromEntries(targets.map(([r, t]) => [r, chatCompletionsUrl(t)])) : undefined;
   const ctx = {
     url: chatCompletionsUrl(opts.target),
     ...(urls ? { urls } : {}),

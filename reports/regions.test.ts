@@ -28,7 +28,8 @@ function run(): string[] {
   for (let ms = 0; ms < 20_000; ms += 100) {
     const at = T0 + ms;
     const down = ms >= 10_000 && ms < 15_000;
-    lines.push(...request(at, { class: 'us', client_region: 'us-east', gateway_region: 'us-east' }, { ttft: 300, region: 'us-east' }));
+    const us = { class: 'us', client_region: 'us-east', gateway_region: 'us-east' };
+    lines.push(...request(at, us, { ttft: 300, region: 'us-east' }));
     const ap = { class: 'ap', client_region: 'ap-southeast', gateway_region: 'ap-southeast' };
     lines.push(...request(at, ap, { ttft: 500, region: 'ap-southeast' }));
     // a pinned EU tenant, every 200 ms: always answered in the EU (by Azure's westeurope during the outage)
@@ -119,7 +120,8 @@ describe('per-region renderers', () => {
     const bankLine = md.split('\n').find((l) => l.startsWith('| eu-bank | eu-west | eu-west |'))!;
     expect(bankLine).toBeDefined();
     expect(md).toContain('Faults: outage-refuse (provider=openai region=eu-west) 10–15 s.');
-    expect(md).toContain('Failover events (answers served away from the usual region): eu-west 10–15 s (49); eu-shop 10–15 s (49).');
+    const events = 'eu-west 10–15 s (49); eu-shop 10–15 s (49)';
+    expect(md).toContain(`Failover events (answers served away from the usual region): ${events}.`);
     const html = renderHtml(s, { chartJs: '' });
     expect(html).toContain('<h2>Regions</h2>');
     expect(html).toMatch(/<td class="l">ap-southeast<\/td>/);

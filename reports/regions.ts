@@ -86,7 +86,7 @@ export function recordRegionPoint(acc: RegionsAcc, metric: string, value: number
   if (tags.class !== undefined) recordInto(acc, rowAcc(acc.byClass, tags.class), client, metric, value, tags, sec);
 }
 
-function recordInto(acc: RegionsAcc, r: RowAcc, client: string, metric: string, value: number, tags: Tags, sec: number): void {
+function recordInto(acc: RegionsAcc, r: RowAcc, client: string, metric: string, value: number, tags: Tags, sec: number) {
   switch (metric) {
     case 'http_reqs': {
       const s = second(r, sec);

@@ -12,11 +12,13 @@ import type { Summary } from './summary-schema.js';
 type Regions = NonNullable<Summary['regions']>;
 type Phase = Regions['rows'][number]['duringFaults'];
 
-const HEAD = ['client region', 'gateway', 'requests', 'share', 'errors', 'TTFT p50', 'TTFT p95', 'TTFT p99', 'cross-region', 'failovers'];
+const HEAD = [
+  'client region', 'gateway', 'requests', 'share', 'errors', 'TTFT p50', 'TTFT p95', 'TTFT p99', 'cross-region', 'failovers',
+];
 const PHASE_HEAD = ['errors in faults', 'errors outside', 'cross-region in faults', 'cross-region outside'];
 
 function phaseCells(during: Phase, outside: Phase): string[] {
-  return [fmtPct(during?.errorRate ?? null), fmtPct(outside?.errorRate ?? null), fmtPct(during?.crossRegionShare ?? null), fmtPct(outside?.crossRegionShare ?? null)];
+  return [during?.errorRate, outside?.errorRate, during?.crossRegionShare, outside?.crossRegionShare].map((x) => fmtPct(x ?? null));
 }
 
 type Row = Regions['rows'][number];
@@ -56,7 +58,8 @@ function showClasses(r: Regions): boolean {
 /** "outage-refuse (provider=openai region=eu-west) 10–20 s" for each fault window. */
 export function faultWindowText(r: Regions): string {
   if (r.faultWindows.length === 0) return 'No faults during the run.';
-  const one = (w: Regions['faultWindows'][number]) => `${w.fault} (${w.scope}) ${fmtNum(w.fromS)}–${w.toS === null ? 'end' : fmtNum(w.toS)} s`;
+  const one = (w: Regions['faultWindows'][number]) =>
+    `${w.fault} (${w.scope}) ${fmtNum(w.fromS)}–${w.toS === null ? 'end' : fmtNum(w.toS)} s`;
   return `Faults: ${r.faultWindows.map(one).join('; ')}.`;
 }
 
@@ -67,7 +70,7 @@ const NOTE =
 
 /** "eu-west: 8–16 s (41 requests)" for each row with failover spans; '' when none has any. */
 export function failoverText(r: Regions): string {
-  const rows: Array<[string, Row]> = [...r.rows.map((x) => [x.clientRegion, x] as [string, Row]), ...Object.entries(r.classes)];
+  const rows: Array<[string, Row]> = [...r.rows.map((x): [string, Row] => [x.clientRegion, x]), ...Object.entries(r.classes)];
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const [name, x] of rows) {
@@ -76,7 +79,8 @@ export function failoverText(r: Regions): string {
     const spans = x.failoverSpans.map((sp) => `${fmtNum(sp.fromS)}–${fmtNum(sp.toS)} s (${fmtInt(sp.requests)})`);
     parts.push(`${name} ${spans.join(', ')}`);
   }
-  return parts.length > 0 ? `Failover events (answers served away from the usual region): ${parts.join('; ')}.` : 'No failover events.';
+  if (parts.length === 0) return 'No failover events.';
+  return `Failover events (answers served away from the usual region): ${parts.join('; ')}.`;
 }
 
 function mdCell(text: string): string {
@@ -97,7 +101,9 @@ export function regionsMarkdown(s: Summary): string {
 
 export function regionsHtml(s: Summary): string {
   if (!s.regions) return '';
-  const table = (t: { head: string[]; rows: string[][] }, left: number[]) => htmlTable(t.head.map(esc), t.rows.map((r) => r.map(esc)), left);
+  const table = (t: { head: string[]; rows: string[][] }, left: number[]) =>
+    htmlTable(t.head.map(esc), t.rows.map((r) => r.map(esc)), left);
   const byClass = showClasses(s.regions) ? `<h3>By class</h3>\n${table(regionTable(s.regions, true), [0, 1, 2])}` : '';
-  return section('Regions', table(regionTable(s.regions), [0, 1]), byClass, `<p class="note">${esc(faultWindowText(s.regions))} ${esc(failoverText(s.regions))} ${esc(NOTE)}</p>`);
+  const note = `<p class="note">${esc(faultWindowText(s.regions))} ${esc(failoverText(s.regions))} ${esc(NOTE)}</p>`;
+  return section('Regions', table(regionTable(s.regions), [0, 1]), byClass, note);
 }

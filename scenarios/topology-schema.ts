@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { DEFAULT_RTT_MS, knownRegions, nearestGateway, rttBetween, type Topology } from './topology.js';
 
-const region = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a region name: lowercase letters, digits and "-"' });
+const region = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a region name: lowercase letters, digits and "-"' });
 const rtt = z
   .number({ message: 'a round-trip time in ms' })
   .nonnegative({ message: 'a round-trip time in ms, 0 or more' })
@@ -17,7 +19,8 @@ function uniqueList(what: string) {
     .min(1, { message: `at least one ${what} region` })
     .superRefine((list, ctx) => {
       list.forEach((r, i) => {
-        if (list.indexOf(r) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `a region listed once (${r} repeats)` });
+        if (list.indexOf(r) === i) return;
+        ctx.addIssue({ code: 'custom', path: [i], message: `a region listed once (${r} repeats)` });
       });
     });
 }
@@ -39,14 +42,15 @@ export const TopologySchema = z
   })
   .superRefine((t, ctx) => {
     const known = knownRegions(t);
+    const issue = (path: PropertyKey[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
     for (const [a, row] of Object.entries(t.rttMs)) {
-      if (!known.includes(a)) ctx.addIssue({ code: 'custom', path: ['rttMs', a], message: unknownRegion(a, known) });
+      if (!known.includes(a)) issue(['rttMs', a], unknownRegion(a, known));
       for (const [b, ms] of Object.entries(row)) {
-        if (!known.includes(b)) ctx.addIssue({ code: 'custom', path: ['rttMs', a, b], message: unknownRegion(b, known) });
-        if (a === b) ctx.addIssue({ code: 'custom', path: ['rttMs', a, b], message: 'a pair of two regions (use sameRegionRttMs within one)' });
+        if (!known.includes(b)) issue(['rttMs', a, b], unknownRegion(b, known));
+        if (a === b) issue(['rttMs', a, b], 'a pair of two regions (use sameRegionRttMs within one)');
         const back = t.rttMs[b]?.[a];
         if (back !== undefined && back !== ms && a < b) {
-          ctx.addIssue({ code: 'custom', path: ['rttMs', b, a], message: `the same round trip both ways (${a}→${b} is ${ms} ms, ${b}→${a} ${back} ms)` });
+          issue(['rttMs', b, a], `the same round trip both ways (${a}→${b} is ${ms} ms, ${b}→${a} ${back} ms)`);
         }
       }
     }
@@ -63,7 +67,8 @@ function unknownRegion(r: string, known: string[]): string {
 export function requireRoute(t: Topology, client: string, path: PropertyKey[], ctx: z.RefinementCtx): void {
   const missing = t.gateways.filter((g) => rttBetween(t, client, g) === undefined);
   for (const g of missing) {
-    ctx.addIssue({ code: 'custom', path, message: `a region with a round-trip time to gateway region ${g} (add topology.rttMs.${client}.${g})` });
+    const message = `a region with a round-trip time to gateway region ${g} (add topology.rttMs.${client}.${g})`;
+    ctx.addIssue({ code: 'custom', path, message });
   }
 }
 
@@ -77,12 +82,14 @@ export function checkClassRegions(
     const path = ['workload', 'classes', i, 'clientRegion'];
     if (c.clientRegion === undefined) return;
     if (!topology) {
-      ctx.addIssue({ code: 'custom', path, message: 'a topology (spec field `topology` with its gateway regions) to route this client region to' });
+      const message = 'a topology (spec field `topology` with its gateway regions) to route this client region to';
+      ctx.addIssue({ code: 'custom', path, message });
       return;
     }
     const clients = topology.clients;
     if (clients && !clients.includes(c.clientRegion)) {
-      ctx.addIssue({ code: 'custom', path, message: `one of topology.clients (${clients.join(', ')}), not ${c.clientRegion}` });
+      const message = `one of topology.clients (${clients.join(', ')}), not ${c.clientRegion}`;
+      ctx.addIssue({ code: 'custom', path, message });
       return;
     }
     const known = knownRegions(topology);

@@ -15,7 +15,8 @@ function specText(topology: string, regions: Array<string | undefined> = ['us-ea
   const list = regions
     .map((r, i) => {
       const where = r === undefined ? '' : `, clientRegion: ${r}`;
-      return `    - { name: c${i}, model: m, maxTokens: { dist: constant, value: 4 }, promptTokens: { dist: constant, value: 8 }${where} }`;
+      const sizes = 'maxTokens: { dist: constant, value: 4 }, promptTokens: { dist: constant, value: 8 }';
+      return `    - { name: c${i}, model: m, ${sizes}${where} }`;
     })
     .join('\n');
   const head = 'name: regions\narrival: { executor: constant-arrival-rate, rate: 2, duration: 2s }\n';
@@ -55,7 +56,8 @@ describe('spec topology', () => {
   });
 
   it('takes the spec matrix over the defaults, in either direction', () => {
-    const spec = load('own.yaml', specText('topology: { gateways: [us-east, eu-west], rttMs: { eu-west: { ap-southeast: 300 } } }'));
+    const topology = 'topology: { gateways: [us-east, eu-west], rttMs: { eu-west: { ap-southeast: 300 } } }';
+    const spec = load('own.yaml', specText(topology));
     expect(rttBetween(spec.topology!, 'ap-southeast', 'eu-west')).toBe(300);
     expect(nearestGateway(spec.topology!, 'ap-southeast')).toBe('us-east');
   });
@@ -87,13 +89,16 @@ describe('spec topology', () => {
   });
 
   it('refuses asymmetric round trips and a topology in front of an external target', () => {
-    const e = failure('asym.yaml', specText('topology: { gateways: [us-east], rttMs: { us-east: { eu-west: 80 }, eu-west: { us-east: 90 } } }'));
+    const asym = 'topology: { gateways: [us-east], rttMs: { us-east: { eu-west: 80 }, eu-west: { us-east: 90 } } }';
+    const e = failure('asym.yaml', specText(asym));
     expect(e.details[0]?.expected).toMatch(/same round trip both ways/);
     const ext = SpecSchema.safeParse({
       name: 'x',
       target: { url: 'http://127.0.0.1:1' },
       arrival: { executor: 'constant-arrival-rate', rate: 1, duration: '1s' },
-      workload: { classes: [{ name: 'a', model: 'm', maxTokens: { dist: 'constant', value: 1 }, promptTokens: { dist: 'constant', value: 1 } }] },
+      workload: {
+        classes: [{ name: 'a', model: 'm', maxTokens: { dist: 'constant', value: 1 }, promptTokens: { dist: 'constant', value: 1 } }],
+      },
       topology: { gateways: ['us-east'] },
     });
     expect(ext.success).toBe(false);

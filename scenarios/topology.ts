@@ -65,13 +65,18 @@ export function knownRegions(t: Pick<Topology, 'gateways' | 'clients' | 'locatio
 }
 
 /** The lab region a fleet region lies in; undefined when the topology does not place it. */
-export function labRegionOf(t: Pick<Topology, 'gateways' | 'clients' | 'locations'>, fleetRegion: string): string | undefined {
+export function labRegionOf(
+  t: Pick<Topology, 'gateways' | 'clients' | 'locations'>,
+  fleetRegion: string,
+): string | undefined {
   if (has(t.locations, fleetRegion)) return t.locations[fleetRegion];
   if (knownRegions(t).includes(fleetRegion)) return fleetRegion;
   return has(DEFAULT_LOCATIONS, fleetRegion) ? DEFAULT_LOCATIONS[fleetRegion] : undefined;
 }
 
-function lookup(table: Readonly<Record<string, Readonly<Record<string, number>>>>, a: string, b: string): number | undefined {
+type Matrix = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+function lookup(table: Matrix, a: string, b: string): number | undefined {
   const ab = has(table, a) ? table[a] : undefined;
   if (ab && has(ab, b)) return ab[b];
   const ba = has(table, b) ? table[b] : undefined;
@@ -92,7 +97,9 @@ export function nearestGateway(t: Topology, clientRegion: string): string {
     if (rtt === undefined) continue;
     if (!best || rtt < best.rtt) best = { region: g, rtt };
   }
-  if (!best) throw new RangeError(`no round-trip time from ${clientRegion} to any gateway region (${t.gateways.join(', ')})`);
+  if (!best) {
+    throw new RangeError(`no round-trip time from ${clientRegion} to any gateway region (${t.gateways.join(', ')})`);
+  }
   return best.region;
 }
 

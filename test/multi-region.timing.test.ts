@@ -22,7 +22,8 @@ describe('multi-region spec', () => {
       console.log(
         `${row.clientRegion}: ${row.requests} req, share ${row.share}, errors ${row.errorRate}, TTFT p50/p95/p99 ` +
           `${row.ttft_p50_ms}/${row.ttft_p95_ms}/${row.ttft_p99_ms} ms, cross ${row.crossRegionShare} ` +
-          `(in faults ${row.duringFaults?.crossRegionShare}, outside ${row.outsideFaults?.crossRegionShare}), failovers ${row.failovers} [${f}]`,
+          `(in faults ${row.duringFaults?.crossRegionShare}, outside ${row.outsideFaults?.crossRegionShare}), ` +
+          `failovers ${row.failovers} [${f}]`,
       );
     }
     expect(summary.thresholds.filter((t) => !t.ok)).toEqual([]);

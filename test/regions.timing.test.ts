@@ -75,7 +75,8 @@ describe('lab topology', () => {
     const ttft: Record<string, number[]> = { near: [], eu: [], far: [] };
     for (const text of readFileSync(join(out, 'samples.ndjson'), 'utf8').split('\n')) {
       const r = parseSampleLine(text);
-      if (r.ok && r.line.type === 'Point' && r.line.metric === 'ttft') ttft[r.line.data.tags.class as string]!.push(r.line.data.value);
+      if (!r.ok || r.line.type !== 'Point' || r.line.metric !== 'ttft') continue;
+      ttft[r.line.data.tags.class as string]!.push(r.line.data.value);
     }
     for (const xs of Object.values(ttft)) expect(xs.length).toBeGreaterThan(10);
     const rtt = (a: string, b: string) => rttBetween(t, a, b)!;
@@ -88,7 +89,8 @@ describe('lab topology', () => {
     };
     expect(expected.far).toBe(238);
     const measured = { eu: median(ttft.eu!) - median(ttft.near!), far: median(ttft.far!) - median(ttft.near!) };
-    console.log(`TTFT medians (ms): near ${median(ttft.near!)}, eu ${median(ttft.eu!)}, far ${median(ttft.far!)}; expected +${expected.eu} / +${expected.far}`);
+    const medians = `near ${median(ttft.near!)}, eu ${median(ttft.eu!)}, far ${median(ttft.far!)}`;
+    console.log(`TTFT medians (ms): ${medians}; expected +${expected.eu} / +${expected.far}`);
     expect(Math.abs(measured.eu - expected.eu)).toBeLessThan(5);
     expect(Math.abs(measured.far - expected.far)).toBeLessThan(5);
 

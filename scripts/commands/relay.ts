@@ -43,13 +43,15 @@ Options:
       try {
         text = readFileSync(arg, 'utf8');
       } catch {
-        throw new StormlabError('SL_CONFIG_NOT_FOUND', `cannot read relay routes file ${arg}`, [{ file: arg, expected: 'a JSON array of routes' }]);
+        const detail = { file: arg, expected: 'a JSON array of routes' };
+        throw new StormlabError('SL_CONFIG_NOT_FOUND', `cannot read relay routes file ${arg}`, [detail]);
       }
     }
     const source = inline ? '--routes' : arg;
     const routes = validate(RoutesSchema, parseYamlText(text, source), source, 'relay routes');
     const relay = await startRelay(routes, optString(values, 'host') ?? '127.0.0.1');
-    io.stdout.write(values.json === true ? `${JSON.stringify({ listeners: relay.listeners })}\n` : `${relay.listeners.map((l) => `${l.id} ${l.url}`).join('\n')}\n`);
+    const lines = relay.listeners.map((l) => `${l.id} ${l.url}`).join('\n');
+    io.stdout.write(`${values.json === true ? JSON.stringify({ listeners: relay.listeners }) : lines}\n`);
     await untilInterrupted();
     await relay.close();
     return 0;

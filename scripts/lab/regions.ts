@@ -35,9 +35,11 @@ export interface RegionalLab {
   targets: Record<string, string>;
 }
 
-type MocksReady = Array<{ id: string; url: string }> | { control?: string; endpoints: Array<{ id: string; url: string }> };
+type Endpoint = { id: string; url: string };
+type MocksReady = Endpoint[] | { control?: string; endpoints: Endpoint[] };
 type RelayReady = { listeners: Array<{ id: string; url: string; port: number }> };
-type RawConfig = { upstreams?: Array<Record<string, unknown>>; keys?: Array<Record<string, unknown>> } & Record<string, unknown>;
+type Entry = Record<string, unknown>;
+type RawConfig = { upstreams?: Entry[]; keys?: Entry[] } & Entry;
 
 function hostPort(url: string): { host: string; port: number } {
   const u = new URL(url);
@@ -51,18 +53,19 @@ function badTopology(path: string, message: string, expected: string): StormlabE
 /** The round trip between two lab regions, or a clear error naming the missing matrix entry. */
 function rttOrFail(t: Topology, a: string, b: string, why: string): number {
   const rtt = rttBetween(t, a, b);
-  if (rtt === undefined) throw badTopology(`topology.rttMs.${a}.${b}`, `no round-trip time between ${a} and ${b} (${why})`, 'a round-trip time in ms');
-  return rtt;
+  if (rtt !== undefined) return rtt;
+  throw badTopology(`topology.rttMs.${a}.${b}`, `no round-trip time between ${a} and ${b} (${why})`, 'a round-trip time in ms');
 }
 
 /** The relay routes from each gateway region to each upstream the lab's fleet serves. */
-export function upstreamRoutes(t: Topology, upstreams: Array<{ id: string; region: string; url: string }>): RelayRoute[] {
+export function upstreamRoutes(t: Topology, upstreams: Array<Endpoint & { region: string }>): RelayRoute[] {
   const routes: RelayRoute[] = [];
   for (const g of t.gateways) {
     for (const u of upstreams) {
       const at = labRegionOf(t, u.region);
       if (at === undefined) {
-        throw badTopology(`topology.locations.${u.region}`, `the fleet region ${u.region} (upstream ${u.id}) is not placed`, 'the lab region it lies in');
+        const why = `the fleet region ${u.region} (upstream ${u.id}) is not placed`;
+        throw badTopology(`topology.locations.${u.region}`, why, 'the lab region it lies in');
       }
       const rtt = rttOrFail(t, g, at, `gateway region ${g} → upstream ${u.id}`);
       routes.push({ id: `${g}>${u.id}`, to: hostPort(u.url), delayMs: rtt / 2, handshake: t.handshake });
@@ -80,22 +83,30 @@ export function clientRoutes(t: Topology, clients: string[], gateways: Record<st
   });
 }
 
-/** A gateway region's config: the raw file with its region as the home of keys that name none, upstreams through the relay. */
+/** A gateway region's config: the raw file, its region the home of keys that name none, upstreams through the relay. */
 export function regionalConfig(raw: RawConfig, region: string, urls: Record<string, string>): RawConfig {
   return {
     ...raw,
-    upstreams: (raw.upstreams ?? []).map((u) => (typeof u.id === 'string' && urls[u.id] ? { ...u, url: urls[u.id] } : u)),
+    upstreams: (raw.upstreams ?? []).map((u) => {
+      const url = typeof u.id === 'string' ? urls[u.id] : undefined;
+      return url ? { ...u, url } : u;
+    }),
     keys: (raw.keys ?? []).map((k) => (k.homeRegion === undefined ? { ...k, homeRegion: region } : k)),
   };
 }
 
-async function spawnRelay(label: string, routes: RelayRoute[], runDir: string, file: string): Promise<LabProcess<RelayReady>> {
+function spawnRelay(label: string, routes: RelayRoute[], runDir: string, file: string): Promise<LabProcess<RelayReady>> {
   const path = join(runDir, file);
   writeFileSync(path, `${JSON.stringify(routes, null, 2)}\n`);
   return spawnCli<RelayReady>(label, ['relay', '--routes', path, '--json']);
 }
 
-export async function startRegionalLab(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<RegionalLab> {
+export async function startRegionalLab(
+  spec: Spec,
+  runDir: string,
+  log: (l: string) => void,
+  stopped?: AbortSignal,
+): Promise<RegionalLab> {
   const t = spec.topology;
   if (!t || !('gateway' in spec.target)) throw new Error('startRegionalLab needs a topology and a gateway target');
   const fleetFile = resolveFleetFile(spec.target.fleet);
@@ -124,7 +135,8 @@ export async function startRegionalLab(spec: Spec, runDir: string, log: (l: stri
       .filter((u) => u.url === undefined && endpointUrl.has(u.id))
       .map((u) => ({ id: u.id, region: u.region, url: endpointUrl.get(u.id) as string }));
     check();
-    const upRelay = await spawnRelay('latency relay (gateway→provider)', upstreamRoutes(t, upstreams), runDir, 'relay-upstreams.json');
+    const upRoutes = upstreamRoutes(t, upstreams);
+    const upRelay = await spawnRelay('latency relay (gateway→provider)', upRoutes, runDir, 'relay-upstreams.json');
     procs.push(upRelay);
     const relayUrl = new Map(upRelay.ready.listeners.map((l) => [l.id, l.url]));
 
@@ -134,7 +146,8 @@ export async function startRegionalLab(spec: Spec, runDir: string, log: (l: stri
       const urls = Object.fromEntries(upstreams.map((u) => [u.id, relayUrl.get(`${g}>${u.id}`) as string]));
       const config = join(runDir, `gateway.${g}.json`);
       writeFileSync(config, `${JSON.stringify(regionalConfig(raw, g, urls), null, 2)}\n`);
-      const gw = await spawnCli<{ url: string }>(`gateway (${g})`, ['gateway', '--config', config, '--port', '0', '--json']);
+      const args = ['gateway', '--config', config, '--port', '0', '--json'];
+      const gw = await spawnCli<{ url: string }>(`gateway (${g})`, args);
       procs.push(gw);
       gateways.push({ region: g, url: gw.ready.url, pid: gw.child.pid, config });
       log(`gateway ${g}: ${gw.ready.url}`);
@@ -145,11 +158,15 @@ export async function startRegionalLab(spec: Spec, runDir: string, log: (l: stri
 
     check();
     const gatewayUrls = Object.fromEntries(gateways.map((g) => [g.region, g.url]));
-    const clientRelay = await spawnRelay('latency relay (client→gateway)', clientRoutes(t, clients, gatewayUrls), runDir, 'relay-clients.json');
+    const inRoutes = clientRoutes(t, clients, gatewayUrls);
+    const clientRelay = await spawnRelay('latency relay (client→gateway)', inRoutes, runDir, 'relay-clients.json');
     procs.push(clientRelay);
     const targets: Record<string, string> = {};
     for (const l of clientRelay.ready.listeners) targets[l.id.split('>')[0] as string] = l.url;
-    for (const c of clients) log(`clients ${c} → gateway ${nearestGateway(t, c)} (${rttBetween(t, c, nearestGateway(t, c))} ms round trip)`);
+    for (const c of clients) {
+      const g = nearestGateway(t, c);
+      log(`clients ${c} → gateway ${g} (${rttBetween(t, c, g)} ms round trip)`);
+    }
     const control = Array.isArray(mocks.ready) ? undefined : mocks.ready.control;
     return { procs, ...(control ? { control } : {}), endpoints, gateways, targets };
   } catch (e) {

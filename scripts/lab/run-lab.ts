@@ -105,7 +105,8 @@ async function startRegions(spec: Spec, runDir: string, log: (l: string) => void
     gateways: lab.gateways.map((g) => ({ region: g.region, pid: g.pid, url: g.url })),
     targets: lab.targets,
   };
-  return { target: first.url, procs: lab.procs, control: lab.control, record, endpoints: lab.endpoints, targets: lab.targets, gateways: lab.gateways };
+  const { procs, control, endpoints, targets, gateways } = lab;
+  return { target: first.url, procs, control, record, endpoints, targets, gateways };
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
@@ -192,7 +193,7 @@ async function startChaos(control: string, chaos: Spec['chaos'], startAtMs: numb
   if (!res.ok) throw new StormlabError('SL_PROCESS_FAILED', `the mock fleet refused the chaos timeline (${res.status}): ${await res.text()}`);
 }
 
-async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal, file = 'metrics.prom'): Promise<void> {
+async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal, file = 'metrics.prom') {
   try {
     const timeout = AbortSignal.timeout(5000);
     const res = await fetch(`${target}/metrics`, { signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
@@ -220,7 +221,8 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
   if (driver === 'k6' && spec.topology) {
-    throw new StormlabError('SL_USAGE', `${spec.name} has a topology: its clients in several regions run on the native driver (--driver native)`);
+    const why = `${spec.name} has a topology: its clients in several regions run on the native driver (--driver native)`;
+    throw new StormlabError('SL_USAGE', why);
   }
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
@@ -317,7 +319,8 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     await opts.beforeStop?.();
     if (lab.procs.length > 0 && !intr?.abort.aborted) {
       // one snapshot per regional gateway (metrics.<region>.prom); the report adds them up
-      const snaps = lab.gateways?.map((g) => ({ url: g.url, file: `metrics.${g.region}.prom` })) ?? [{ url: lab.target, file: 'metrics.prom' }];
+      const regional = lab.gateways?.map((g) => ({ url: g.url, file: `metrics.${g.region}.prom` }));
+      const snaps = regional ?? [{ url: lab.target, file: 'metrics.prom' }];
       await Promise.all(snaps.map((s) => snapshotMetrics(s.url, runDir, intr?.abort, s.file)));
     }
     const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
