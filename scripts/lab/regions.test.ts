@@ -67,4 +67,11 @@ describe('a spec with a topology', () => {
       message: expect.stringMatching(/native driver/),
     });
   });
+
+  it('is refused against an external --target', async () => {
+    await expect(runLab({ spec: 'multi-region', target: 'http://127.0.0.1:1', out: '/nonexistent/never-made' })).rejects.toMatchObject({
+      code: 'SL_USAGE',
+      message: expect.stringMatching(/not --target/),
+    });
+  });
 });

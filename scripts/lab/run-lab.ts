@@ -220,6 +220,10 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   let spec = applyOverrides(loaded, { durationMs: opts.durationMs, rate: opts.rate, seed: opts.seed });
   if (opts.gateway !== undefined && 'gateway' in spec.target) spec = { ...spec, target: { ...spec.target, gateway: opts.gateway } };
   if (opts.target) spec = { ...spec, target: { url: opts.target, headers: 'url' in spec.target ? spec.target.headers : {} } };
+  if (opts.target && loaded.topology) {
+    const why = `${loaded.name} has a topology: it runs against the lab's own gateway per region, not --target`;
+    throw new StormlabError('SL_USAGE', why);
+  }
   if (driver === 'k6' && spec.topology) {
     const why = `${spec.name} has a topology: its clients in several regions run on the native driver (--driver native)`;
     throw new StormlabError('SL_USAGE', why);
