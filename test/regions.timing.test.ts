@@ -62,7 +62,7 @@ describe('lab topology', () => {
     const spec = SpecSchema.parse({
       name: 'regions-delay',
       target: { gateway: join(dir, 'gateway.yaml'), fleet: join(dir, 'fleet.yaml') },
-      arrival: { executor: 'constant-arrival-rate', rate: 9, duration: '7s', maxInFlight: 50 },
+      arrival: { executor: 'constant-arrival-rate', rate: 12, duration: '9s', maxInFlight: 50 },
       workload: { seed: 5, classes: [cls('near', 'us-east'), cls('eu', 'eu-west'), cls('far', 'ap-southeast')] },
       topology: { gateways: ['us-east', 'eu-west'] },
       timeout: '10s',
