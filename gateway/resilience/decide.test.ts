@@ -25,6 +25,16 @@ const rows: Array<[string, Partial<DecisionInput>, Decision]> = [
     { action: 'retry-same', delayMs: 500 },
   ],
   [
+    '429: the wait plus the target\'s own answer time is later than the fallback\'s → fail over, cool down',
+    { outcome: '429', retryAfterMs: 500, targetExpectedMs: 400 },
+    { action: 'failover', coolDownMs: 500 },
+  ],
+  [
+    '429: the wait plus the target\'s own answer time still beats a slow fallback → wait and retry',
+    { outcome: '429', retryAfterMs: 500, targetExpectedMs: 200 },
+    { action: 'retry-same', delayMs: 500 },
+  ],
+  [
     '429: a wait longer than the fallback takes → fail over now, cool the target down',
     { outcome: '429', retryAfterMs: 5_000 },
     { action: 'failover', coolDownMs: 5_000 },

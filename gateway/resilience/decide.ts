@@ -12,8 +12,9 @@
  * |--------------------------|-------------------------------------------------|-------------------------------------|
  * | 4xx                      | stop (pass the upstream's error through)        | same                                |
  * | context_length           | larger-context (none configured: the caller passes the error through)        |
- * | 429 + Retry-After        | the wait fits the deadline, beats the fallback's expected answer and a        |
- * |                          | same-target retry is left → retry-same after the wait; else failover,         |
+ * | 429 + Retry-After        | the wait fits the deadline, the wait plus this target's own expected answer   |
+ * |                          | beats the fallback's expected answer, and a same-target retry is left →       |
+ * |                          | retry-same after the wait; else failover,                                     |
  * |                          | cooling the target down for the wait            | fits → retry-same, else stop        |
  * | 429, no Retry-After      | failover                                        | retry-same after backoff            |
  * | 5xx                      | retry-same after backoff while same-target retries are left, then failover   |
@@ -44,6 +45,8 @@ export interface DecisionInput {
   readonly fallbackAvailable: boolean;
   /** how soon the fallback is expected to answer (e.g. its TTFT average), in ms */
   readonly fallbackExpectedMs?: number;
+  /** how soon the failing target answers when it does (its own TTFT average), in ms; unknown counts as 0 */
+  readonly targetExpectedMs?: number;
   /** the retry budget has room (budget.canRetry) */
   readonly budgetAllows: boolean;
   /** the backoff delay for this retry (backoffMs) */
@@ -79,7 +82,8 @@ function on429(input: DecisionInput, policy: Pick<RetryConfig, 'sameTargetRetrie
   if (wait === undefined) return input.fallbackAvailable ? FAILOVER : sameOr(input.backoffMs, input);
   const fits = wait < input.remainingMs;
   if (!input.fallbackAvailable) return fits ? { action: 'retry-same', delayMs: wait } : stop('deadline');
-  const sooner = input.fallbackExpectedMs !== undefined && wait < input.fallbackExpectedMs;
+  // a retry answers after the wait AND the target's own time to answer: compare like with like
+  const sooner = input.fallbackExpectedMs !== undefined && wait + (input.targetExpectedMs ?? 0) < input.fallbackExpectedMs;
   const sameLeft = input.sameTargetRetries < policy.sameTargetRetries;
   if (fits && sooner && sameLeft) return { action: 'retry-same', delayMs: wait };
   return { action: 'failover', coolDownMs: wait };

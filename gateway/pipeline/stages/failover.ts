@@ -114,6 +114,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       remainingMs: ctx.remainingMs(after),
       fallbackAvailable: next !== undefined || (!inContextFallback && ctx.route.contextFallback.length > 0 && r.outcome === 'context_length'),
       fallbackExpectedMs: next?.stats.ttftEmaMs,
+      targetExpectedMs: target.stats.ttftEmaMs,
       budgetAllows: deps.budget.canRetry(after),
       backoffMs: backoffMs(same, retry.backoff, deps.random),
     }, retry);
