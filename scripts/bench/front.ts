@@ -41,7 +41,8 @@ function timed(url: string): Promise<[number, number]> {
     const t0 = performance.now();
     let first = NaN;
     const u = new URL(url);
-    const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/v1/chat/completions', agent: false }, (res) => {
+    const options = { host: u.hostname, port: u.port, method: 'POST', path: '/v1/chat/completions', agent: false };
+    const req = request(options, (res) => {
       res.on('data', () => {
         if (Number.isNaN(first)) first = performance.now() - t0;
       });
@@ -84,13 +85,15 @@ for (let r = 0; r < rounds; r++) {
 await front.close();
 for (const u of ups) u.server.close();
 
-console.log(`front bench: ${REQUESTS} streamed requests per path, ${CONCURRENCY} at a time, ${EVENTS} events ${GAP_MS} ms apart`);
+const shape = `${CONCURRENCY} at a time, ${EVENTS} events ${GAP_MS} ms apart`;
+console.log(`front bench: ${REQUESTS} streamed requests per path, ${shape}`);
 console.log(`(${loadavg()[0]?.toFixed(1)} load average on ${availableParallelism()} cores)`);
 for (const [name, key] of [['first event', 'first'], ['end of stream', 'total']] as const) {
   for (const q of [0.5, 0.99]) {
     const d = pct(direct[key], q);
     const p = pct(proxied[key], q);
     const label = `${name} p${q * 100}`.padEnd(20);
-    console.log(`${label} direct ${d.toFixed(2)} ms · through the front ${p.toFixed(2)} ms · +${(p - d).toFixed(2)} ms (×${(p / d).toFixed(2)})`);
+    const extra = `+${(p - d).toFixed(2)} ms (×${(p / d).toFixed(2)})`;
+    console.log(`${label} direct ${d.toFixed(2)} ms · through the front ${p.toFixed(2)} ms · ${extra}`);
   }
 }
