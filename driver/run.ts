@@ -34,6 +34,11 @@ export interface DriverOptions {
   spec: Spec;
   /** base URL of the system under test; requests go to `<target>/v1/chat/completions` */
   target: string;
+  /**
+   * per client region (a spec topology's `client_region` tag): the base URL its requests go to
+   * instead of `target` (the lab's relay in front of the region's nearest gateway)
+   */
+  targets?: Record<string, string>;
   /** extra request headers (e.g. auth for a third-party gateway); a class's own headers win */
   headers?: Record<string, string>;
   /** NDJSON destination: a file path (created, then closed) or a stream (flushed, left open) */
@@ -121,7 +126,16 @@ export async function runDriver(opts: DriverOptions): Promise<DriverResult> {
 
   const limit = segmentLimit(spec, segment);
   const dispatcher = new Agent({ connections: limit, pipelining: 1, keepAliveTimeout: 30_000 });
-  const ctx = { url: chatCompletionsUrl(opts.target), headers: opts.headers ?? {}, dispatcher, timeoutMs: spec.timeout, signal: run.signal };
+  const targets = opts.targets ? Object.entries(opts.targets) : undefined;
+  const urls = targets ? Object.fromEntries(targets.map(([r, t]) => [r, chatCompletionsUrl(t)])) : undefined;
+  const ctx = {
+    url: chatCompletionsUrl(opts.target),
+    ...(urls ? { urls } : {}),
+    headers: opts.headers ?? {},
+    dispatcher,
+    timeoutMs: spec.timeout,
+    signal: run.signal,
+  };
   const counts = { ok: 0, errors: 0, dropped: 0, interrupted: 0 };
   let active = 0;
   const stream = opts.progressStream ?? process.stderr;

@@ -13,6 +13,8 @@ import { now } from './clock.js';
 
 export interface SendContext {
   url: string;
+  /** per client region (the plan's `client_region` tag): the URL its requests go to instead of `url` */
+  urls?: Record<string, string>;
   /** extra headers (auth for a third-party gateway); the plan's own headers win, `x-request-id` is always the plan's */
   headers: Record<string, string>;
   dispatcher: Dispatcher;
@@ -77,7 +79,9 @@ export async function send(ctx: SendContext, plan: PlannedRequest, intendedMs: n
   let inBody = false;
   let ended: number | undefined;
   try {
-    const res = await request(ctx.url, {
+    const region = plan.tags.client_region;
+    const url = (region !== undefined && ctx.urls?.[region]) || ctx.url;
+    const res = await request(url, {
       method: 'POST',
       dispatcher: ctx.dispatcher,
       headers: { 'content-type': 'application/json', ...ctx.headers, ...plan.headers, 'x-request-id': plan.id },

@@ -10,6 +10,7 @@ import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordInSecond, secondBu
 import { createCacheAcc, FALSE_HIT_METRIC, recordCachePoint, type CacheAcc } from './cache-acc.js';
 import type { BadLines } from './lines.js';
 import { createMetricAcc, recordMetric, type MetricAcc } from './metric-acc.js';
+import { createRegionsAcc, recordRegionPoint, type RegionsAcc } from './regions.js';
 import { buildSubmetricIndex, knownType, recordSubmetrics, type SubmetricIndex, type Thresholds } from './submetrics.js';
 
 export interface IngestOptions {
@@ -21,6 +22,8 @@ export interface IngestOptions {
   startMs?: number;
   /** how many bad lines to keep with their reasons (default 10) */
   keepBadLines?: number;
+  /** with a spec topology: the lab region a fleet region lies in (per-region cross-region shares) */
+  locateRegion?: (fleetRegion: string) => string | undefined;
 }
 
 export interface Aggregate {
@@ -64,6 +67,8 @@ export interface Aggregate {
   requests: Map<string, Tags>;
   /** requests with an id that did not fit in `requests` */
   requestsUnindexed: number;
+  /** per client region (samples tagged `client_region`) */
+  regions: RegionsAcc;
 }
 
 /** ~100 bytes each: a 2M-request run holds ~200 MB at most */
@@ -99,6 +104,7 @@ export function createAggregate(opts: IngestOptions = {}): Aggregate {
     ttftDefinitions: new Set(),
     requests: new Map(),
     requestsUnindexed: 0,
+    regions: createRegionsAcc(opts.locateRegion),
   };
 }
 
@@ -179,6 +185,9 @@ export function recordPoint(
   if (!known) return;
 
   recordGroups(agg.groups, agg.dimsOnHttp, metric, value, tags, agg.groupMemo);
+  if (tags.client_region !== undefined) {
+    recordRegionPoint(agg.regions, metric, value, tags, Math.floor((timeMs - (agg.seriesOriginMs ?? 0)) / 1000));
+  }
   if (info.series) {
     const key = Math.floor((timeMs - (agg.seriesOriginMs ?? 0)) / 1000);
     const last = agg.lastSecond;

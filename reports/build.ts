@@ -4,7 +4,7 @@
  * when present, run.json, ledger.ndjson, chaos.ndjson, metrics.prom, gateway.json and fleet.json.
  * Everything is streamed; nothing here starts a server.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StormlabError } from '../core/errors.js';
@@ -22,6 +22,7 @@ import { readRunMeta, type RunMeta } from './run-meta.js';
 import { mergedRunMeta, resolveInput, RUN_FILES, sideFiles, type RunInput } from './run-inputs.js';
 import { summarize } from './summarize.js';
 import { SummarySchema, type Summary } from './summary-schema.js';
+import { labRegionOf } from '../scenarios/topology.js';
 
 export { RUN_FILES } from './run-inputs.js';
 
@@ -97,6 +98,31 @@ function requireRunMeta(file: string): RunMeta {
   return meta;
 }
 
+/** spec.json's topology, when the run had one: where each fleet region lies, for cross-region shares. */
+function regionLocator(dir: string | null | undefined): ((fleetRegion: string) => string | undefined) | undefined {
+  if (!dir) return undefined;
+  try {
+    const spec = JSON.parse(readFileSync(join(dir, RUN_FILES.spec), 'utf8')) as { topology?: unknown };
+    const t = spec.topology as { gateways?: unknown; clients?: unknown; locations?: unknown } | undefined;
+    if (!t || !Array.isArray(t.gateways)) return undefined;
+    const topology = {
+      gateways: t.gateways.map(String),
+      clients: Array.isArray(t.clients) ? t.clients.map(String) : undefined,
+      locations: typeof t.locations === 'object' && t.locations !== null ? (t.locations as Record<string, string>) : {},
+    };
+    return (region) => labRegionOf(topology, region);
+  } catch {
+    return undefined; // no spec.json (or not ours): regions are compared by name
+  }
+}
+
+/** A regional lab's gateways: one metrics snapshot each (`metrics.<region>.prom`). */
+function regionalSnapshots(inputs: RunInput[]): string[] {
+  return inputs.flatMap((i) =>
+    i.dir ? readdirSync(i.dir).filter((f) => /^metrics\.[a-z0-9-]+\.prom$/.test(f)).sort().map((f) => join(i.dir as string, f)) : [],
+  );
+}
+
 /**
  * Build one report from several inputs (run directories or sample files) into `outDir`: the
  * samples of every input merge into one set of histograms (percentiles merged, never averaged).
@@ -109,6 +135,7 @@ export async function buildMergedReport(inputPaths: string[], outDir: string, op
     thresholds: run?.thresholds,
     thresholdsSource: runFile ?? undefined,
     startMs: run?.startedAt ? Date.parse(run.startedAt) : undefined,
+    locateRegion: regionLocator(inputs.find((i) => i.dir !== null)?.dir),
   });
   for (const i of inputs) await ingestInto(agg, i.samples);
   const firstDir = inputs.find((i) => i.dir !== null)?.dir;
@@ -119,7 +146,7 @@ export async function buildMergedReport(inputPaths: string[], outDir: string, op
       run,
       ledger: await readLedgers(sideFiles(inputs, RUN_FILES.ledger)),
       chaos: await readChaos(sideFiles(inputs, RUN_FILES.chaos)),
-      gateway: await readSnapshots(sideFiles(inputs, RUN_FILES.metrics).filter((f) => !f.endsWith('.gz'))),
+      gateway: await readSnapshots([...sideFiles(inputs, RUN_FILES.metrics).filter((f) => !f.endsWith('.gz')), ...regionalSnapshots(inputs)]),
       prices,
     }),
   );

@@ -5,6 +5,7 @@
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd, sameToTheCent } from './format.js';
 import { describeInterrupted } from './interrupted.js';
 import { qualityRows } from './quality-rows.js';
+import { regionsMarkdown } from './render-regions.js';
 import type { GroupSummary, LatencyStats, Summary } from './summary-schema.js';
 
 /** Text safe inside a table cell: no pipes, no line breaks, no HTML. */
@@ -265,6 +266,6 @@ function ingest(s: Summary): string {
 }
 
 export function renderMarkdown(s: Summary): string {
-  const sections = [headline(s), latency(s), cost(s), quality(s), breakdowns(s), statuses(s), upstream(s), gateway(s), chaos(s), thresholds(s), ingest(s)];
+  const sections = [headline(s), latency(s), cost(s), quality(s), breakdowns(s), regionsMarkdown(s), statuses(s), upstream(s), gateway(s), chaos(s), thresholds(s), ingest(s)];
   return `${sections.filter((x) => x !== '').join('\n\n')}\n`;
 }

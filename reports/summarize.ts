@@ -14,6 +14,7 @@ import type { RunMeta } from './run-meta.js';
 import { interruptedOf } from './interrupted.js';
 import { findSubmetric } from './submetrics.js';
 import { summarizeQuality } from './quality.js';
+import { faultWindows, summarizeRegions } from './regions.js';
 import { summarizeCache, summarizeCost, type CostInputs } from './summarize-cost.js';
 import { SUMMARY_VERSION, type Curve, type LatencyStats, type Summary } from './summary-schema.js';
 
@@ -156,6 +157,15 @@ export function summarize(agg: Aggregate, inputs: SummarizeInputs = {}): Summary
       clampedValues: clamped,
       sources: agg.sources.map((x) => ({ ...x })),
     },
+    ...regions(agg, inputs.chaos, run.startedAt),
     timeseries: summarizeTimeseries(agg),
   };
+}
+
+function regions(agg: Aggregate, log: ChaosLog | null | undefined, startedAt: string | null): Pick<Summary, 'regions'> {
+  const startMs = startedAt ? Date.parse(startedAt) : (agg.firstTimeMs ?? 0);
+  // buckets count from the series origin (the run start when ingest knew it, else the Unix epoch)
+  const offsetS = ((agg.seriesOriginMs ?? 0) - startMs) / 1000;
+  const block = summarizeRegions(agg.regions, faultWindows(log, startMs), offsetS);
+  return block ? { regions: block } : {};
 }

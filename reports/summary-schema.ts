@@ -100,6 +100,49 @@ export const InterruptedSchema = z.strictObject({
 });
 export type Interrupted = z.output<typeof InterruptedSchema>;
 
+const regionPhase = z
+  .strictObject({ requests: count, errorRate: nullableNumber, crossRegionShare: nullableNumber, failovers: count })
+  .nullable();
+
+const RegionRowSchema = z.strictObject({
+  clientRegion: z.string(),
+  /** the gateway region its requests went to */
+  gatewayRegion: z.string().nullable(),
+  /** the lab region that served most of its answers (its usual one) */
+  servedFrom: z.string().nullable(),
+  requests: count,
+  /** of all requests with a client region */
+  share: nullableNumber,
+  errors: count,
+  errorRate: nullableNumber,
+  ttft_p50_ms: nullableNumber,
+  ttft_p95_ms: nullableNumber,
+  ttft_p99_ms: nullableNumber,
+  e2e_p50_ms: nullableNumber,
+  e2e_p99_ms: nullableNumber,
+  /** answered requests served by an upstream outside the gateway's region */
+  crossRegionShare: nullableNumber,
+  /** answers served away from its usual region (servedFrom) */
+  failovers: count,
+  /** the spans of the run (seconds since the start) with such answers: the failover events */
+  failoverSpans: z.array(z.strictObject({ fromS: z.number(), toS: z.number(), requests: count })),
+  /** requests answered after more than one upstream attempt (retries and failovers) */
+  retried: count,
+  /** the same figures for the seconds a fault was on, and the others; null without faults */
+  duringFaults: regionPhase,
+  outsideFaults: regionPhase,
+});
+
+/** Per client region, for a spec with a topology (reports/regions.ts). */
+export const RegionsSchema = z.strictObject({
+  /** the chaos log's faults, seconds since the start (toS null: still on at the end) */
+  faultWindows: z.array(z.strictObject({ fromS: z.number(), toS: nullableNumber, fault: z.string(), scope: z.string() })),
+  /** one per client region */
+  rows: z.array(RegionRowSchema),
+  /** the same per request class (its clientRegion: the region it is in) */
+  classes: z.record(z.string(), RegionRowSchema),
+});
+
 export const SummarySchema = z.strictObject({
   version: z.literal(3),
   run: z.strictObject({
@@ -243,6 +286,8 @@ export const SummarySchema = z.strictObject({
     /** the sample inputs merged into this report (several runners), with their own counts */
     sources: z.array(z.strictObject({ name: z.string(), lines: count, points: count, badLines: count })),
   }),
+  /** per client region; absent when the spec has no topology */
+  regions: RegionsSchema.optional(),
   /** one row per second of the run, gaps filled; t = whole seconds since the start */
   timeseries: z.array(
     z.strictObject({

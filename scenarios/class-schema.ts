@@ -97,6 +97,8 @@ export const RequestClassSchema = z
     /** scheduling priority: header `x-stormlab-priority`, tag `priority` */
     priority: label.optional(),
     residency: ResidencySchema.optional(),
+    /** where its users are (a region of the spec's `topology`): the lab routes them to the nearest gateway; tag `client_region` */
+    clientRegion: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a region name: lowercase letters, digits and "-"' }).optional(),
     /** more request headers for this class */
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'an HTTP header name' }), z.string()).default({}),
     prompt: PromptSourceSchema.default({ source: 'generated' }),

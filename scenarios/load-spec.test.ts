@@ -113,7 +113,7 @@ describe('applyOverrides', () => {
 });
 
 describe('built-in specs', () => {
-  const NAMES = ['429-storm', 'baseline', 'budget-exhaustion', 'cache-effectiveness', 'priority-separation', 'regional-outage', 'residency', 'soak', 'spike', 'stress-ramp'];
+  const NAMES = ['429-storm', 'baseline', 'budget-exhaustion', 'cache-effectiveness', 'multi-region', 'priority-separation', 'regional-outage', 'residency', 'soak', 'spike', 'stress-ramp'];
 
   it('are all there, load, run a few minutes at most by default and shrink to 2 s with --duration', () => {
     expect(listSpecs()).toEqual(NAMES);

@@ -33,6 +33,8 @@ export const TAG_KEYS = [
   'scenario', 'class', 'provider', 'region', 'model', 'status', 'cache', 'stream', 'error',
   // set when the request class sets them (scenarios/class-schema.ts)
   'tenant', 'feature', 'tier', 'priority', 'residency', 'intent', 'turn',
+  // with a spec topology: where the client is, and the gateway region it is routed to
+  'client_region', 'gateway_region',
   // on ttft points: how TTFT was measured
   'ttft_def',
 ] as const;

@@ -11,6 +11,7 @@ import { ChaosTimelineSchema } from '../mock-providers/chaos/timeline-schema.js'
 import { ArrivalSchema } from './arrival-schema.js';
 import { RequestClassSchema } from './class-schema.js';
 import { THRESHOLD_RE } from './thresholds.js';
+import { checkClassRegions, TopologySchema } from './topology-schema.js';
 
 export { DistSchema, type Dist } from '../core/dist-schema.js';
 export { ChaosTimelineSchema, type ChaosEvent, type ChaosTimeline } from '../mock-providers/chaos/timeline-schema.js';
@@ -78,26 +79,40 @@ export const ThresholdSchema = z.union([
   }),
 ]);
 
-export const SpecSchema = z.strictObject({
-  name: nameSchema,
-  description: z.string().default(''),
-  target: TargetSchema.prefault({ gateway: 'default', fleet: 'default' }),
-  arrival: ArrivalSchema,
-  workload: WorkloadSchema,
-  /**
-   * k6 thresholds (the SLOs) keyed by metric, optionally with a tag filter:
-   * `ttft{class:chat}`, `http_req_failed{tenant:acme,priority:interactive}`.
-   */
-  thresholds: z
-    .record(z.string().regex(/^[a-z_][a-z0-9_]*(\{[^}]+\})?$/, { message: 'a metric name, optionally with {tag:value}' }), z.array(ThresholdSchema))
-    .default({}),
-  /** per-request timeout */
-  timeout: durationMs.default(60_000),
-  /**
-   * faults to inject into the mock fleet during the run, offsets from the start of the load
-   * (mock-providers/chaos/timeline-schema.ts); the lab applies them through the fleet
-   */
-  chaos: ChaosTimelineSchema.default([]),
-});
+export { TopologySchema } from './topology-schema.js';
+
+export const SpecSchema = z
+  .strictObject({
+    name: nameSchema,
+    description: z.string().default(''),
+    target: TargetSchema.prefault({ gateway: 'default', fleet: 'default' }),
+    arrival: ArrivalSchema,
+    workload: WorkloadSchema,
+    /**
+     * k6 thresholds (the SLOs) keyed by metric, optionally with a tag filter:
+     * `ttft{class:chat}`, `http_req_failed{tenant:acme,priority:interactive}`.
+     */
+    thresholds: z
+      .record(z.string().regex(/^[a-z_][a-z0-9_]*(\{[^}]+\})?$/, { message: 'a metric name, optionally with {tag:value}' }), z.array(ThresholdSchema))
+      .default({}),
+    /** per-request timeout */
+    timeout: durationMs.default(60_000),
+    /**
+     * faults to inject into the mock fleet during the run, offsets from the start of the load
+     * (mock-providers/chaos/timeline-schema.ts); the lab applies them through the fleet
+     */
+    chaos: ChaosTimelineSchema.default([]),
+    /**
+     * regions (scenarios/topology-schema.ts): clients, gateways and the round trips between them;
+     * the lab starts a gateway per gateway region and injects the delays
+     */
+    topology: TopologySchema.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    checkClassRegions(spec.topology, spec.workload.classes, ctx);
+    if (spec.topology && 'url' in spec.target) {
+      ctx.addIssue({ code: 'custom', path: ['topology'], message: 'a lab target (target.gateway): the lab starts one gateway per region' });
+    }
+  });
 export type Spec = z.output<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;

@@ -11,6 +11,7 @@ import { chatPromptTokens } from '../core/tokens.js';
 import type { RequestClass } from './class-schema.js';
 import { firstTurn, followUpText, type ChatMessage } from './prompt-source.js';
 import type { Spec } from './spec-schema.js';
+import { clientRegionOf, nearestGateway } from './topology.js';
 
 export { buildMessages, type ChatMessage } from './prompt-source.js';
 
@@ -109,6 +110,10 @@ function classTags(spec: Spec, cls: RequestClass, stream: boolean, intent: strin
   if (cls.priority) tags.priority = cls.priority;
   if (cls.residency) tags.residency = cls.residency.zone;
   if (intent) tags.intent = intent;
+  if (spec.topology) {
+    tags.client_region = clientRegionOf(spec.topology, cls);
+    tags.gateway_region = nearestGateway(spec.topology, tags.client_region);
+  }
   return tags;
 }
 

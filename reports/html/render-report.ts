@@ -8,6 +8,7 @@ import { fmtInt, fmtMs, fmtNum, fmtPct, fmtSeconds, fmtUsd } from '../format.js'
 import { describeInterrupted } from '../interrupted.js';
 import { qualityRows } from '../quality-rows.js';
 import { falseHitText, promptCacheText, reconciliation, savedByCacheText } from '../render-markdown.js';
+import { regionsHtml } from '../render-regions.js';
 import type { GroupSummary, LatencyStats, Summary } from '../summary-schema.js';
 import type { HtmlAssets } from './assets.js';
 import type { ChartSpec } from './chart-spec.js';
@@ -220,6 +221,7 @@ export function renderHtml(s: Summary, assets: HtmlAssets): string {
     latency(s, charts),
     section('Timeline', has(charts, 'chart-timeline') ? canvas('chart-timeline', true) : ''),
     breakdowns(s, charts),
+    regionsHtml(s),
     cost(s, charts),
     quality(s),
     upstream(s),

@@ -8,6 +8,7 @@ import { gateCommand } from './gate.js';
 import { gatewayCommand } from './gateway.js';
 import { k8sCommand } from './k8s.js';
 import { mocksCommand } from './mocks.js';
+import { relayCommand } from './relay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   gateCommand,
   gamedayCommand,
   capacityCommand,
+  relayCommand,
 ];

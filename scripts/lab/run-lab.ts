@@ -20,6 +20,7 @@ import { K6_EXTERNAL_ABORT, requireK6, runK6 } from './k6.js';
 import { startGatewayTier, type InstanceGroup, type Stoppable } from './instances.js';
 import { spawnCli, stopAll, type LabProcess } from './processes.js';
 import { defaultRunDir, makeRunDir, writeJson } from './run-dir.js';
+import { startRegionalLab, type RegionalGateway } from './regions.js';
 import { plannedOf, RunJson, type LabRecord } from './run-record.js';
 
 export interface LabReady {
@@ -97,6 +98,23 @@ interface Lab {
   record?: LabRecord;
   endpoints: Endpoint[];
   instances?: InstanceGroup;
+  /** with a spec topology: client region → where its load goes, and the gateway of each region */
+  targets?: Record<string, string>;
+  gateways?: RegionalGateway[];
+}
+
+/** A spec with a topology: the fleet, a gateway per region and the latency relays (./regions.ts). */
+async function startRegions(spec: Spec, runDir: string, log: (l: string) => void, stopped?: AbortSignal): Promise<Lab> {
+  const lab = await startRegionalLab(spec, runDir, log, stopped);
+  const first = lab.gateways[0] as RegionalGateway;
+  const record: LabRecord = {
+    fleet: { pid: lab.procs[0]?.child.pid, ...(lab.control ? { control: lab.control } : {}) },
+    gateway: { pid: first.pid, url: first.url },
+    gateways: lab.gateways.map((g) => ({ region: g.region, pid: g.pid, url: g.url })),
+    targets: lab.targets,
+  };
+  const { procs, control, endpoints, targets, gateways } = lab;
+  return { target: first.url, procs, control, record, endpoints, targets, gateways };
 }
 
 /** Start the fleet, then the gateway; `stopped` (a signal) keeps the next one from starting. */
@@ -185,11 +203,11 @@ async function startChaos(control: string, chaos: Spec['chaos'], startAtMs: numb
   if (!res.ok) throw new StormlabError('SL_PROCESS_FAILED', `the mock fleet refused the chaos timeline (${res.status}): ${await res.text()}`);
 }
 
-async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal): Promise<void> {
+async function snapshotMetrics(target: string, runDir: string, abort?: AbortSignal, file = 'metrics.prom') {
   try {
     const timeout = AbortSignal.timeout(5000);
     const res = await fetch(`${target}/metrics`, { signal: abort ? AbortSignal.any([timeout, abort]) : timeout });
-    if (res.ok) writeFileSync(join(runDir, 'metrics.prom'), await res.text());
+    if (res.ok) writeFileSync(join(runDir, file), await res.text());
   } catch {
     // the snapshot is a bonus; a gateway that cannot give one does not fail the run
   }
@@ -217,6 +235,18 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     const own = 'url' in spec.target ? spec.target.headers : {};
     spec = { ...spec, target: { url: opts.target, headers: { ...own, ...opts.headers } } };
   }
+  if (opts.target && loaded.topology) {
+    const why = `${loaded.name} has a topology: it runs against the lab's own gateway per region, not --target`;
+    throw new StormlabError('SL_USAGE', why);
+  }
+  if (spec.topology && 'gateway' in spec.target && (spec.target.instances ?? 1) > 1) {
+    const why = `${spec.name} has a topology: it runs one gateway per region, not several instances behind one front`;
+    throw new StormlabError('SL_USAGE', why);
+  }
+  if (driver === 'k6' && spec.topology) {
+    const why = `${spec.name} has a topology: its clients in several regions run on the native driver (--driver native)`;
+    throw new StormlabError('SL_USAGE', why);
+  }
   const k6 = driver === 'k6' ? requireK6() : undefined;
   if (opts.segment !== undefined) parseSegment(opts.segment); // a bad segment fails before anything starts
 
@@ -232,7 +262,9 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
   try {
     const starting =
       external === undefined
-        ? startLab(spec, runDir, log, stopped)
+        ? spec.topology
+          ? startRegions(spec, runDir, log, stopped)
+          : startLab(spec, runDir, log, stopped)
         : opts.fleetBehindTarget
           ? fleetOnly(opts.fleetBehindTarget, external)
           : Promise.resolve<Lab>({ target: external, procs: [], endpoints: [] });
@@ -297,6 +329,7 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
       const result = await runDriver({
         spec,
         target: lab.target,
+        ...(lab.targets ? { targets: lab.targets } : {}),
         headers,
         out: samples,
         segment: opts.segment,
@@ -310,9 +343,14 @@ export async function runLab(opts: RunLabOptions): Promise<RunLabResult> {
     }
     const endedAt = new Date();
     await opts.beforeStop?.();
-    // several instances: the first one running (through the front, any one would answer)
-    const metricsFrom = lab.instances ? lab.instances.urls().find((_, i) => lab.instances?.running(i + 1)) : lab.target;
-    if (lab.procs.length > 0 && metricsFrom && !intr?.abort.aborted) await snapshotMetrics(metricsFrom, runDir, intr?.abort);
+    if (lab.procs.length > 0 && !intr?.abort.aborted) {
+      // one snapshot per regional gateway (metrics.<region>.prom), the report adds them up; several
+      // instances: the first one running (through the front, any one would answer)
+      const regional = lab.gateways?.map((g) => ({ url: g.url, file: `metrics.${g.region}.prom` }));
+      const first = lab.instances ? lab.instances.urls().find((_, i) => lab.instances?.running(i + 1)) : lab.target;
+      const snaps = regional ?? (first ? [{ url: first, file: 'metrics.prom' }] : []);
+      await Promise.all(snaps.map((s) => snapshotMetrics(s.url, runDir, intr?.abort, s.file)));
+    }
     const status = intr?.abort.aborted ? 'aborted' : stoppedEarly ? 'interrupted' : 'complete';
     record.end(endedAt, { status, signal: intr?.first, cut });
   } catch (e) {

@@ -15,6 +15,9 @@ import { writeJson } from './run-dir.js';
 export interface LabRecord {
   fleet?: { pid: number | undefined; control?: string };
   gateway?: { pid: number | undefined; url: string };
+  /** with a spec topology: the gateway of each region, and where each client region's load went (a relay) */
+  gateways?: Array<{ region: string; pid: number | undefined; url: string }>;
+  targets?: Record<string, string>;
 }
 
 export type RunRecord = Omit<RunMeta, 'thresholds'> & { thresholds: Spec['thresholds']; lab?: LabRecord };
