@@ -45,6 +45,18 @@ function pairs(events: readonly InstanceEvent[]): Array<{ kill: Kill; restart: R
   return out;
 }
 
+/**
+ * When the killed process was gone: the first sign of it — the front losing a request on it, or
+ * the CLI seeing it exit, whichever came first (each is seen a little late on a busy machine).
+ */
+function goneMs(kill: Kill, events: readonly InstanceEvent[]): number {
+  const from = ms(kill.time);
+  let gone = ms(kill.exitedAt ?? kill.time);
+  for (const e of events)
+    if (e.event === 'lost' && e.instance === kill.instance && ms(e.time) >= from) gone = Math.min(gone, ms(e.time));
+  return gone;
+}
+
 /** The kills as fault windows, within the run. */
 export function killWindows(events: readonly InstanceEvent[], runStartMs: number, runEndMs: number): FaultWindow[] {
   return pairs(events)
@@ -52,7 +64,7 @@ export function killWindows(events: readonly InstanceEvent[], runStartMs: number
       id: `kill-instance-${kill.instance}@${kill.time}`,
       fault: 'kill-instance',
       scope: { instance: String(kill.instance) },
-      startMs: ms(kill.exitedAt ?? kill.time),
+      startMs: goneMs(kill, events),
       endMs: restart ? Math.min(ms(restart.time), runEndMs) : runEndMs,
     }))
     .filter((w) => w.endMs > runStartMs && w.startMs < runEndMs);

@@ -9,7 +9,7 @@
  * free, as a restarted pod keeps its address). Starts, kills, restarts and every request the front
  * lost to a dead instance go to instances.ndjson in the run directory.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { GatewayConfigSchema } from '../../gateway/index.js';
@@ -73,10 +73,14 @@ const gatewayArgs = (configFile: string, port: number, endpointsFile: string): s
   '--json',
 ];
 
-/** The config file the instances run: the given one with `redis: { url }` added, in the run directory. */
+/**
+ * The config file the instances run, in the run directory: the given one with the run's Redis as
+ * `redis.url` (a `redis:` block it has keeps its other settings, its key prefix for one).
+ */
 export function sharedConfig(configFile: string, redisUrl: string, runDir: string): string {
   const raw = parseYaml(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  return writeJson(runDir, 'gateway-instances.json', { ...raw, redis: { url: redisUrl } });
+  const own = typeof raw.redis === 'object' && raw.redis !== null ? raw.redis : {};
+  return writeJson(runDir, 'gateway-instances.json', { ...raw, redis: { ...own, url: redisUrl } });
 }
 
 /** Does this gateway build read `redis: { url }` from its config? */
@@ -92,6 +96,7 @@ export async function startGatewayTier(opts: GatewayTierOptions): Promise<Gatewa
     return { target: gw.ready.url, procs: [gw], first: gw };
   }
   const events = join(runDir, INSTANCES_FILE);
+  writeFileSync(events, ''); // a reused run directory starts the log afresh
   const note = (e: InstanceEvent): void => appendFileSync(events, `${JSON.stringify(e)}\n`);
   const procs: Stoppable[] = [];
   const gateways: Gateway[] = [];
