@@ -96,3 +96,35 @@ describe('failover and retries', () => {
     expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(/rate-limited|cooling/);
   });
 });
+
+describe('the retry budget', () => {
+  let lab: GatewayLab;
+  beforeAll(async () => {
+    lab = await startGatewayLab({
+      routes: [{ model: 'm1', targets: [{ upstream: 'oai/a' }, { upstream: 'oai/b' }] }],
+      breaker: { minRequests: 1000, consecutiveFailures: 1000 },
+      // no retries at all: every further attempt must come from somewhere other than the budget
+      retry: { maxAttempts: 4, sameTargetRetries: 0, budget: { ratio: 0, minPerSecond: 0 } },
+    });
+  });
+  afterAll(() => lab.close());
+  afterEach(() => lab.reset());
+
+  // first: the 429 case below cools oai/a down for a second, which would route this one around it
+  it('still bounds failovers away from failing targets: with none left, the 5xx ends the request', async () => {
+    await lab.fault({ fault: 'http-error', scope: { provider: 'oai', region: 'a' }, params: { statuses: [500] } });
+    const res = await postChat(lab.url, ask, lab.headers());
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('retry budget');
+    expect(lab.ledger.filter((l) => l.endpoint === 'oai/b')).toHaveLength(0);
+  });
+
+  it('is not drawn on by a failover away from a 429: the load moves off the limited target, it does not grow', async () => {
+    await lab.fault({ fault: 'rate-limit', scope: { provider: 'oai', region: 'a' }, params: { retryAfterS: 1 } });
+    const res = await postChat(lab.url, ask, lab.headers());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-upstream')).toBe('oai/b');
+    expect(res.headers.get('x-gateway-attempts')).toBe('2');
+  });
+});

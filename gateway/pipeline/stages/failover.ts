@@ -71,6 +71,9 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
   let n = 0;
   let same = 0;
   let stopReason: string | undefined;
+  // a failover away from a 429 moves load off a limited target rather than adding to a failing one:
+  // it does not draw on the retry budget (the attempt cap still bounds it)
+  let shedding = false;
   while (i < queue.length && !ctx.signal.aborted) {
     const target = queue[i] as Target;
     const now = performance.now();
@@ -82,12 +85,13 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       same = 0;
       continue;
     }
-    if (n > 0 && !deps.budget.tryRetry(now)) {
+    if (n > 0 && !shedding && !deps.budget.tryRetry(now)) {
       target.breaker.release();
       stopReason = 'the gateway retry budget is spent';
       break;
     }
     n += 1;
+    shedding = false;
     const { run, leave } = await tryTarget(ctx, deps, target, n, opts);
     if (run.answer) {
       const next = queue[i + 1];
@@ -115,7 +119,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       fallbackAvailable: next !== undefined || (!inContextFallback && ctx.route.contextFallback.length > 0 && r.outcome === 'context_length'),
       fallbackExpectedMs: next?.stats.ttftEmaMs,
       targetExpectedMs: target.stats.ttftEmaMs,
-      budgetAllows: deps.budget.canRetry(after),
+      budgetAllows: r.outcome === '429' || deps.budget.canRetry(after),
       backoffMs: backoffMs(same, retry.backoff, deps.random),
     }, retry);
     if (d.action === 'stop') {
@@ -147,6 +151,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       continue;
     }
     if (d.coolDownMs !== undefined) deps.cooldowns.coolDown(target.key, d.coolDownMs, after);
+    shedding = r.outcome === '429';
     if (next) deps.metrics.failovers.inc({ from: target.upstream.id, to: next.upstream.id, reason: r.outcome });
     i += 1;
   }
