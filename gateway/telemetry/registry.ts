@@ -34,12 +34,17 @@ abstract class Metric<Child> {
   protected abstract create(): Child;
   protected abstract renderChild(values: readonly string[], child: Child): string[];
 
+  /**
+   * The child for a label set. On the hot path (every request makes about a dozen of these) the
+   * key is concatenated in place, with no array built; the values are kept only on first sight.
+   */
   protected child(labels: Labels): Child {
-    const values = this.labelNames.map((n) => labels[n] ?? '');
-    const key = values.join('\u0000');
+    const names = this.labelNames;
+    let key = '';
+    for (let i = 0; i < names.length; i++) key += i === 0 ? (labels[names[i] as string] ?? '') : `\u0000${labels[names[i] as string] ?? ''}`;
     let entry = this.children.get(key);
     if (!entry) {
-      entry = { values, child: this.create() };
+      entry = { values: names.map((n) => labels[n] ?? ''), child: this.create() };
       this.children.set(key, entry);
     }
     return entry.child;
@@ -110,8 +115,13 @@ export class Histogram extends Metric<HistogramChild> {
     const c = this.child(labels);
     c.sum += value;
     c.count += 1;
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) c.counts[i] = (c.counts[i] ?? 0) + 1;
+    const b = this.buckets;
+    for (let i = 0; i < b.length; i++) {
+      if (value <= (b[i] as number)) {
+        c.counts[i] = (c.counts[i] as number) + 1;
+        return;
+      }
+    }
   }
   protected renderChild(values: readonly string[], c: HistogramChild): string[] {
     const lines: string[] = [];
