@@ -70,7 +70,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
   let n = 0;
   let same = 0;
   let stopReason: string | undefined;
-  while (i < queue.length && !ctx.signal.aborted) {
+  while (i < queue.length && !ctx.aborted) {
     const target = queue[i] as Target;
     const now = performance.now();
     if (deps.cooldowns.isCooling(target.key, now) || !target.breaker.tryAcquire(now)) {
@@ -98,7 +98,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       same = 0;
       continue;
     }
-    if (ctx.signal.aborted || n >= retry.maxAttempts) break;
+    if (ctx.aborted || n >= retry.maxAttempts) break;
 
     const r: AttemptResult = run.result;
     const next = queue[i + 1];
