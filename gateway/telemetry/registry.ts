@@ -23,8 +23,16 @@ function labelText(names: readonly string[], values: readonly string[], extra = 
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
+interface Entry<Child> {
+  readonly values: string[];
+  readonly child: Child;
+}
+
 abstract class Metric<Child> {
-  protected readonly children = new Map<string, { values: string[]; child: Child }>();
+  /** children in order of first sight (the exposition's order) */
+  private readonly entries: Array<Entry<Child>> = [];
+  /** children by label value, one Map level per label name */
+  private readonly tree = new Map<string, unknown>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -35,24 +43,33 @@ abstract class Metric<Child> {
   protected abstract renderChild(values: readonly string[], child: Child): string[];
 
   /**
-   * The child for a label set. On the hot path (every request makes about a dozen of these) the
-   * key is concatenated in place, with no array built; the values are kept only on first sight.
+   * The child for a label set. On the hot path (a request makes about a dozen of these) it is
+   * found with one Map lookup per label value — no key string is built: label values are mostly
+   * the same string objects each time (ids and names from config), whose hashes V8 keeps.
    */
   protected child(labels: Labels): Child {
     const names = this.labelNames;
-    let key = '';
-    for (let i = 0; i < names.length; i++) key += i === 0 ? (labels[names[i] as string] ?? '') : `\u0000${labels[names[i] as string] ?? ''}`;
-    let entry = this.children.get(key);
+    let node = this.tree;
+    const last = names.length - 1;
+    for (let i = 0; i < last; i++) {
+      const v = labels[names[i] as string] ?? '';
+      let next = node.get(v) as Map<string, unknown> | undefined;
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const v = last < 0 ? '' : (labels[names[last] as string] ?? '');
+    let entry = node.get(v) as Entry<Child> | undefined;
     if (!entry) {
       entry = { values: names.map((n) => labels[n] ?? ''), child: this.create() };
-      this.children.set(key, entry);
+      node.set(v, entry);
+      this.entries.push(entry);
     }
     return entry.child;
   }
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { values, child } of this.children.values()) lines.push(...this.renderChild(values, child));
+    for (const { values, child } of this.entries) lines.push(...this.renderChild(values, child));
     return lines.join('\n');
   }
 }
