@@ -7,7 +7,6 @@
  * each request is looked up, misses, and its answer is written back (exact cache; the semantic one
  * would add an embeddings call upstream per request, which is a different bench: bench:cache).
  */
-import { createWriteStream } from 'node:fs';
 import { devNull } from 'node:os';
 import type { GatewayConfigInput } from '../config/schema.js';
 import type { BuildGatewayOptions } from '../app.js';
@@ -21,8 +20,9 @@ export interface BenchSetup {
 export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
   budgets: (s) => void (s.config.budgets = [{ id: 'bench-daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
   cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
-  // one JSON line per request, serialised and written (to the null device)
-  logs: (s) => void (s.options.logger = { level: 'info', stream: createWriteStream(devNull) }),
+  // one JSON line per request, serialised and written to the null device by pino's own destination
+  // (sonic-boom, as `stormlab gateway --log` writes stdout)
+  logs: (s) => void (s.options.logger = { level: 'info', file: devNull }),
 };
 
 /** Every control on, over a base setup (keys and metrics are always on). */

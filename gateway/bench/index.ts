@@ -16,6 +16,7 @@
  * IPC). Then the gateway/pass-through ratios and the goals, each marked met or missed (Gateway I's for
  * the plain gateway; CPU per request ≤ 2× the pass-through's for gateway+all).
  *
+ *   --bundled  also the plain gateway as one esbuild bundle run by node, beside the same code through tsx
  *   --profile  sample the CPU profiles of the gateway and the pass-through while they serve
  *              (inspector, from ready to close) and print their top self-time functions;
  *              the profiler costs CPU, so take the figures from a run without it
@@ -28,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { closedLoop, quantile, type Cell, type Shot } from './load.js';
+import { bundleGateway } from './bundle.js';
 import { CONTROLS } from './controls.js';
 import { topSelfTime } from './profile.js';
 import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, type BenchMessage } from './protocol.js';
@@ -43,9 +45,11 @@ const GOAL = { addedP99Ms: 0.5, cpuRatio: 1.5, throughputRatio: 0.67, allControl
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const children: ChildProcess[] = [];
 
+/** A bench server in its own process: a TypeScript file through tsx, or an absolute path to a JS bundle. */
 function child(file: string, args: string[], profile?: string): ChildProcess {
   const env = profile ? { ...process.env, [PROFILE_ENV]: profile } : process.env;
-  const c = spawn(process.execPath, ['--import', 'tsx', here(file), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  const run = file.endsWith('.mjs') ? [file] : ['--import', 'tsx', here(file)];
+  const c = spawn(process.execPath, [...run, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   children.push(c);
   return c;
 }
@@ -80,7 +84,7 @@ async function cpuUs(c: ChildProcess): Promise<number> {
 }
 
 interface Way {
-  name: 'direct' | 'pass-through' | 'gateway' | 'gateway+all';
+  name: 'direct' | 'pass-through' | 'gateway' | 'gateway+all' | 'gateway bundled';
   url: string;
   /** the way's own request (gateway+all: a fresh prompt each time, so the cache misses) */
   shot?: (stream: boolean) => Shot;
@@ -171,7 +175,7 @@ function quietest(rounds: Measured[]): Measured {
 const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const ratio = (x: number): string => (Number.isFinite(x) ? `×${x.toFixed(2)}` : '–');
-const cols = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(26) : c.padStart(11))).join('');
+const cols = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(30) : c.padStart(11))).join('');
 
 function table(mode: string, r: Results): string[] {
   const at = (name: string, c: number): Measured => r.get(name)!.get(c)!;
@@ -186,7 +190,7 @@ function table(mode: string, r: Results): string[] {
     lines.push(cols([name, f2(p(a, 0.5)), f2(p(a, 0.99)), cpu(a), ...busy(b), ...busy(c)]));
   }
   const cpu = (m: Measured): number => m.cpuUs ?? Number.NaN;
-  for (const name of ['gateway', 'gateway+all'].filter((n) => r.has(n))) {
+  for (const name of ['gateway', 'gateway+all', 'gateway bundled'].filter((n) => r.has(n))) {
     const q = (l: number, fn: (m: Measured) => number): string => ratio(fn(at(name, l)) / fn(at('pass-through', l)));
     const p50 = (m: Measured): number => p(m, 0.5);
     const p99 = (m: Measured): number => p(m, 0.99);
@@ -241,6 +245,11 @@ function goals(byMode: Array<[string, Results]>): string[] {
     `  every control on (${Object.keys(CONTROLS).join(', ')}): CPU per request ≤ ${GOAL.allControlsCpuRatio}× the pass-through's (c=64): ` +
       `${all.map(ratio).join('; ')} — ${mark(all.every((x) => x <= GOAL.allControlsCpuRatio))} (at c=1: ${all1.map(ratio).join('; ')})`,
   );
+  if (byMode.every(([, r]) => r.has('gateway bundled'))) {
+    const b = each((r) => (at(r, 'gateway bundled', 64).cpuUs ?? Number.NaN) / (at(r, 'gateway', 64).cpuUs ?? Number.NaN));
+    const b1 = each((r) => (at(r, 'gateway bundled', 1).cpuUs ?? Number.NaN) / (at(r, 'gateway', 1).cpuUs ?? Number.NaN));
+    lines.push(`  (the same gateway bundled by esbuild, CPU per request against tsx's at c=64: ${b.map(ratio).join('; ')}; at c=1: ${b1.map(ratio).join('; ')})`);
+  }
   return lines;
 }
 
@@ -264,6 +273,7 @@ async function main(): Promise<void> {
   const pass = child('./passthrough.ts', [upUrl], profiles?.['pass-through']);
   const gw = child('./gateway.ts', [upUrl, 'plain'], profiles?.gateway);
   const gwAll = child('./gateway.ts', [upUrl, 'all'], profiles?.['gateway+all']);
+  const gwBundled = process.argv.includes('--bundled') ? child(await bundleGateway(), [upUrl, 'plain']) : undefined;
   const urlOf = async (c: ChildProcess): Promise<string> => (await next<Extract<BenchMessage, { type: 'ready' }>>(c, 'ready')).url;
   const [passUrl, gwUrl, allUrl] = await Promise.all([urlOf(pass), urlOf(gw), urlOf(gwAll)]);
   const pool = (url: string): Pool => new Pool(url, { connections: Math.max(...LEVELS), pipelining: 1 });
@@ -273,6 +283,10 @@ async function main(): Promise<void> {
     { name: 'gateway', url: gwUrl!, proc: gw, pool: pool(gwUrl!) },
     { name: 'gateway+all', url: allUrl!, proc: gwAll, pool: pool(allUrl!), shot: variedShot },
   ];
+  if (gwBundled) {
+    const url = await urlOf(gwBundled);
+    ways.push({ name: 'gateway bundled', url, proc: gwBundled, pool: pool(url) });
+  }
   out('upstream: node:http, zero latency — a chat completion, or 8 SSE events (role, 4 content, finish, usage, [DONE]) one per loop turn');
   out(`load: undici Pool (${Math.max(...LEVELS)} connections), closed loops, ${CELL_MS / 1000} s per cell after a ${WARM_MS / 1000} s warm-up;` +
     ` each server in its own process${profile ? '; the gateways and the pass-through CPU-profiled (their figures include the profiler)' : ''}`);
@@ -298,7 +312,7 @@ async function main(): Promise<void> {
   out(`(load average at the end: ${load()}; figures from a shared machine vary with what else runs on it)`);
 
   await Promise.all(ways.map((w) => w.pool.close()));
-  await Promise.all([gw, gwAll, pass, upstream].map(async (c) => {
+  await Promise.all([gw, gwAll, ...(gwBundled ? [gwBundled] : []), pass, upstream].map(async (c) => {
     const exited = new Promise((resolve) => c.once('exit', resolve));
     c.send({ type: 'close' } satisfies BenchMessage);
     await exited;
