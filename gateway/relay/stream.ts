@@ -132,7 +132,7 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
     }
   };
   /** one batch of items; undefined to go on, else how the answer ended (a failure, or `null` for done) */
-  const batch = async (items: readonly StreamItem[]): Promise<Failure | null | undefined> => {
+  const batch = (items: readonly StreamItem[]): Failure | null | undefined => {
     let f: Failure | undefined;
     const corked = items.length > 1 && out.cork();
     try {
@@ -143,14 +143,14 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
     } finally {
       if (corked) out.uncork();
     }
-    if (wait) {
-      await wait;
-      wait = undefined;
-    }
     return f ?? (p.done ? null : undefined);
   };
 
-  const head = await batch(answer.head);
+  const head = batch(answer.head);
+  if (wait) {
+    await wait;
+    wait = undefined;
+  }
   if (head !== undefined) return head ?? undefined;
   for (;;) {
     if (out.gone) return undefined;
@@ -164,7 +164,11 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
       return { reason: c.outcome === 'timeout' ? 'stall' : 'cut', detail: c.detail };
     }
     if (next.done) return { reason: 'incomplete', detail: 'the upstream closed the stream before the answer was complete' };
-    const r = await batch(next.value);
+    const r = batch(next.value);
+    if (wait) {
+      await wait;
+      wait = undefined;
+    }
     if (r !== undefined) return r ?? undefined;
   }
 }
