@@ -18,7 +18,7 @@ export interface BenchSetup {
 }
 
 export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
-  budgets: (s) => void (s.config.budgets = [{ id: 'bench-daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
+  budgets: (s) => void (s.config.budgets = [{ id: 'daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
   cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
   // one JSON line per request, serialised and written to the null device by pino's own destination
   // (sonic-boom, as `stormlab gateway --log` writes stdout)

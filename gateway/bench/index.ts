@@ -194,7 +194,8 @@ function table(mode: string, r: Results): string[] {
     const q = (l: number, fn: (m: Measured) => number): string => ratio(fn(at(name, l)) / fn(at('pass-through', l)));
     const p50 = (m: Measured): number => p(m, 0.5);
     const p99 = (m: Measured): number => p(m, 0.99);
-    lines.push(cols([`${name}/pass-through`, q(1, p50), q(1, p99), q(1, cpu), ...[16, 64].flatMap((l) => [q(l, perS), q(l, p99), q(l, cpu)])]));
+    const busy = [16, 64].flatMap((l) => [q(l, perS), q(l, p99), q(l, cpu)]);
+    lines.push(cols([`${name}/pass-through`, q(1, p50), q(1, p99), q(1, cpu), ...busy]));
   }
   const servers = [...r.keys()].filter((n) => n !== 'direct');
   const wait = (name: string): string => int(at(name, 1).waitUs ?? Number.NaN);
@@ -239,16 +240,19 @@ function goals(byMode: Array<[string, Results]>): string[] {
     `  throughput at c=64 ≥ ${GOAL.throughputRatio}× the pass-through's: ${tp.map(ratio).join('; ')} — ` +
       `${mark(tp.every((x) => x >= GOAL.throughputRatio))}`,
   );
-  const all = each((r) => (at(r, 'gateway+all', 64).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 64).cpuUs ?? Number.NaN));
-  const all1 = each((r) => (at(r, 'gateway+all', 1).cpuUs ?? Number.NaN) / (at(r, 'pass-through', 1).cpuUs ?? Number.NaN));
+  /** CPU per request of `name` over `base`'s at concurrency `c`, per mode */
+  const cpuOver = (name: string, base: string, c: number): number[] =>
+    each((r) => (at(r, name, c).cpuUs ?? Number.NaN) / (at(r, base, c).cpuUs ?? Number.NaN));
+  const all = cpuOver('gateway+all', 'pass-through', 64);
+  const goal = GOAL.allControlsCpuRatio;
   lines.push(
-    `  every control on (${Object.keys(CONTROLS).join(', ')}): CPU per request ≤ ${GOAL.allControlsCpuRatio}× the pass-through's (c=64): ` +
-      `${all.map(ratio).join('; ')} — ${mark(all.every((x) => x <= GOAL.allControlsCpuRatio))} (at c=1: ${all1.map(ratio).join('; ')})`,
+    `  every control on (${Object.keys(CONTROLS).join(', ')}): CPU per request ≤ ${goal}× the pass-through's (c=64): ` +
+      `${all.map(ratio).join('; ')} — ${mark(all.every((x) => x <= goal))}` +
+      ` (at c=1: ${cpuOver('gateway+all', 'pass-through', 1).map(ratio).join('; ')})`,
   );
   if (byMode.every(([, r]) => r.has('gateway bundled'))) {
-    const b = each((r) => (at(r, 'gateway bundled', 64).cpuUs ?? Number.NaN) / (at(r, 'gateway', 64).cpuUs ?? Number.NaN));
-    const b1 = each((r) => (at(r, 'gateway bundled', 1).cpuUs ?? Number.NaN) / (at(r, 'gateway', 1).cpuUs ?? Number.NaN));
-    lines.push(`  (the same gateway bundled by esbuild, CPU per request against tsx's at c=64: ${b.map(ratio).join('; ')}; at c=1: ${b1.map(ratio).join('; ')})`);
+    const b = (c: number): string => cpuOver('gateway bundled', 'gateway', c).map(ratio).join('; ');
+    lines.push(`  (the same gateway bundled by esbuild, CPU per request against tsx's at c=64: ${b(64)}; at c=1: ${b(1)})`);
   }
   return lines;
 }
@@ -318,7 +322,11 @@ async function main(): Promise<void> {
     await exited;
   }));
   if (profDir && profiles) {
-    const shown = [['gateway', profiles.gateway, 25], ['gateway+all', profiles['gateway+all'], 25], ['pass-through', profiles['pass-through'], 10]] as const;
+    const shown = [
+      ['gateway', profiles.gateway, 25],
+      ['gateway+all', profiles['gateway+all'], 25],
+      ['pass-through', profiles['pass-through'], 10],
+    ] as const;
     for (const [name, file, n] of shown) {
       const { busyMs, top } = topSelfTime(file, n);
       out();

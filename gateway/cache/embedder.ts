@@ -26,7 +26,8 @@ export function routeEmbedder(route: Route, opts: { dimensions: number | undefin
     const signal = AbortSignal.any([parent.signal, AbortSignal.timeout(opts.timeoutMs)]);
     // the lookup's own signal (with its timeout), not the request's abort that `onAbort` follows
     const { onAbort: _requestAbort, ...rest } = parent;
-    const ctx: AttemptContext = { ...rest, route, signal, stream: false, promptTokens: 0, remainingMs: (n) => parent.remainingMs(n) };
+    const remainingMs = (n?: number): number => parent.remainingMs(n);
+    const ctx: AttemptContext = { ...rest, route, signal, stream: false, promptTokens: 0, remainingMs };
     let n = 0;
     for (const target of targets) {
       if (ctx.signal.aborted) return undefined;

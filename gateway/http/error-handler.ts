@@ -7,7 +7,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((e, request, reply) => {
     const { status, body, error } = toWireError(e);
     const requestId = request.id;
-    if (status >= 500 && status !== 502 && status !== 503 && status !== 504) request.log.error({ err: e, requestId }, error.message);
+    const ours = status >= 500 && status !== 502 && status !== 503 && status !== 504;
+    if (ours) request.log.error({ err: e, requestId }, error.message);
     else request.log.info({ code: error.code, status, requestId }, error.message);
     if (reply.sent) return;
     reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));

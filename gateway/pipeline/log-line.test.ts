@@ -42,7 +42,8 @@ describe('the request log line', () => {
   it('is written at info', async () => {
     const { log, lines } = await loggerAt('info');
     expect(infoEnabled(log)).toBe(true);
-    const ctx = new RequestContext('req-2', traceFrom('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'), performance.now());
+    const trace = traceFrom('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    const ctx = new RequestContext('req-2', trace, performance.now());
     ctx.outcome.status = 401;
     ctx.outcome.errorCode = 'GW_UNAUTHORIZED';
     logRequest(log, ctx, 2.4);

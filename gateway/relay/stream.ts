@@ -89,7 +89,13 @@ type Failure = { reason: string; detail: string };
  * handled synchronously; the relay waits only when the client's socket asks it to (backpressure),
  * and the items of one upstream read leave in one write (the socket is corked around them).
  */
-async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress, deps: PipelineDeps): Promise<Failure | undefined> {
+async function pump(
+  ctx: RequestContext,
+  live: Live,
+  out: SseWriter,
+  p: Progress,
+  deps: PipelineDeps,
+): Promise<Failure | undefined> {
   const { answer, target } = live;
   const continuing = p.contentSent;
   /** a write the socket asked to wait for */

@@ -11,11 +11,10 @@ describe('draining', () => {
   let lab: GatewayLab;
   beforeAll(async () => {
     // a slow first token keeps the first request in flight while the gateway closes
-    const fleet = { ...LAB_FLEET, providers: [{ name: 'oai', format: 'openai', regions: ['a', 'b'], models: [model('m1', 400, 2, 4)] }] };
-    lab = await startGatewayLab(
-      { upstreams: [{ id: 'oai/a', provider: 'oai', region: 'a', format: 'openai' }], routes: [{ model: 'm1', targets: [{ upstream: 'oai/a' }] }] },
-      fleet,
-    );
+    const providers = [{ name: 'oai', format: 'openai', regions: ['a', 'b'], models: [model('m1', 400, 2, 4)] }];
+    const fleet = { ...LAB_FLEET, providers };
+    const upstreams = [{ id: 'oai/a', provider: 'oai', region: 'a', format: 'openai' }] as const;
+    lab = await startGatewayLab({ upstreams: [...upstreams], routes: [{ model: 'm1', targets: [{ upstream: 'oai/a' }] }] }, fleet);
   });
   afterAll(() => lab.close());
 

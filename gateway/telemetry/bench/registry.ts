@@ -46,7 +46,8 @@ function handSink(): Sink {
   const r = new Registry();
   const m: Record<string, M> = {};
   for (const [key, name, kind, labels] of DEFS) {
-    m[key] = (kind === 'histogram' ? r.histogram(name, name, labels, LATENCY_BUCKETS_S) : r[kind](name, name, labels)) as unknown as M;
+    const metric = kind === 'histogram' ? r.histogram(name, name, labels, LATENCY_BUCKETS_S) : r[kind](name, name, labels);
+    m[key] = metric as unknown as M;
   }
   return { m, render: async () => r.render() };
 }
@@ -56,7 +57,12 @@ function promSink(): Sink {
   const m: Record<string, M> = {};
   for (const [key, name, kind, labelNames] of DEFS) {
     const cfg = { name, help: name, labelNames, registers: [r] };
-    const metric = kind === 'counter' ? new prom.Counter(cfg) : kind === 'gauge' ? new prom.Gauge(cfg) : new prom.Histogram({ ...cfg, buckets: LATENCY_BUCKETS_S });
+    const metric =
+      kind === 'counter'
+        ? new prom.Counter(cfg)
+        : kind === 'gauge'
+          ? new prom.Gauge(cfg)
+          : new prom.Histogram({ ...cfg, buckets: LATENCY_BUCKETS_S });
     m[key] = metric as unknown as M;
   }
   return { m, render: () => r.metrics() };
@@ -105,19 +111,24 @@ async function main(): Promise<void> {
   const sinks = { hand: handSink(), 'prom-client': promSink() };
   for (const s of Object.values(sinks)) round(s); // warm-up: the JIT and every label set
   const ns: Record<keyof typeof sinks, number[]> = { hand: [], 'prom-client': [] };
-  for (let r = 0; r < ROUNDS; r++) for (const [name, s] of Object.entries(sinks)) ns[name as keyof typeof sinks].push(round(s));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, s] of Object.entries(sinks)) ns[name as keyof typeof sinks].push(round(s));
+  }
   const best = (xs: number[]): number => Math.min(...xs);
   const out = (l: string): void => void process.stdout.write(`${l}\n`);
-  out(`metrics on the hot path — node ${process.version}, ${REQUESTS.toLocaleString('en-US')} requests × 12 observations, best of ${ROUNDS} alternating rounds`);
+  const n = REQUESTS.toLocaleString('en-US');
+  out(`metrics on the hot path — node ${process.version}, ${n} requests × 12 observations, best of ${ROUNDS} alternating rounds`);
   for (const [name, xs] of Object.entries(ns)) {
-    out(`  ${name.padEnd(12)} ${best(xs).toFixed(0).padStart(6)} ns per request   (rounds: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
+    const rounds = xs.map((x) => x.toFixed(0)).join(', ');
+    out(`  ${name.padEnd(12)} ${best(xs).toFixed(0).padStart(6)} ns per request   (rounds: ${rounds})`);
   }
   out(`  prom-client/hand: ×${(best(ns['prom-client']) / best(ns.hand)).toFixed(2)}`);
   const [hand, promText] = await Promise.all([sinks.hand.render(), sinks['prom-client'].render()]);
   const a = samples(hand);
   const b = samples(promText);
   const same = a.length === b.length && a.every((l, i) => l === b[i]);
-  out(`  expositions: ${a.length} / ${b.length} samples, ${same ? 'the same series and values' : 'DIFFERENT'} (hand / prom-client)`);
+  const verdict = same ? 'the same series and values' : 'DIFFERENT';
+  out(`  expositions: ${a.length} / ${b.length} samples, ${verdict} (hand / prom-client)`);
 }
 
 await main();
