@@ -128,6 +128,8 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     logger: opts.logger ?? false,
     // fastify's own request lines are off: settle writes one line per request
     logController: new LogController({ disableRequestLogging: true }),
+    // no child logger per request (pino's child costs on every request): the lines name their request id
+    childLoggerFactory: (logger) => logger,
     genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: config.requests.maxBodyBytes,
     return503OnClosing: false,
@@ -148,12 +150,12 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     await state.close(); // a config error (a key's unset variable …) must not leave a Redis connection open
     throw e;
   }
-  app.addHook('onRequest', async (request, reply) => {
+  // a callback hook, not an async one: no promise per request
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (draining) {
-      reply.header('retry-after', '1').header('connection', 'close');
-      throw new StormlabError('GW_DRAINING', 'the gateway is shutting down; retry on another instance');
-    }
+    if (!draining) return done();
+    reply.header('retry-after', '1').header('connection', 'close');
+    done(new StormlabError('GW_DRAINING', 'the gateway is shutting down; retry on another instance'));
   });
   // Graceful close: new requests get 503 in the one error shape, in-flight ones get DRAIN_MS to
   // finish, then every connection is cut and the upstream pools are destroyed.

@@ -10,7 +10,8 @@ import type { Pool } from 'undici';
 export interface Shot {
   path: string;
   headers: Record<string, string>;
-  body: string;
+  /** the same body each time, or a fresh one per request */
+  body: string | (() => string);
   /** the answer is an SSE stream that must end with [DONE] */
   stream: boolean;
 }
@@ -28,7 +29,8 @@ export interface Cell {
 const DONE = 'data: [DONE]\n\n';
 
 async function once(pool: Pool, shot: Shot): Promise<string | undefined> {
-  const res = await pool.request({ method: 'POST', path: shot.path, headers: shot.headers, body: shot.body });
+  const body = typeof shot.body === 'string' ? shot.body : shot.body();
+  const res = await pool.request({ method: 'POST', path: shot.path, headers: shot.headers, body });
   const text = await res.body.text();
   if (res.statusCode !== 200) return `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
   if (shot.stream && !text.endsWith(DONE)) return `stream without [DONE]: …${text.slice(-200)}`;

@@ -24,7 +24,10 @@ export function routeEmbedder(route: Route, opts: { dimensions: number | undefin
   return async (parent, text) => {
     // one bound for the whole lookup, over every target tried: a slow embeddings model costs a miss, not the request
     const signal = AbortSignal.any([parent.signal, AbortSignal.timeout(opts.timeoutMs)]);
-    const ctx: AttemptContext = { ...parent, route, signal, stream: false, promptTokens: 0, remainingMs: (n) => parent.remainingMs(n) };
+    // the lookup's own signal (with its timeout), not the request's abort that `onAbort` follows
+    const { onAbort: _requestAbort, ...rest } = parent;
+    const remainingMs = (n?: number): number => parent.remainingMs(n);
+    const ctx: AttemptContext = { ...rest, route, signal, stream: false, promptTokens: 0, remainingMs };
     let n = 0;
     for (const target of targets) {
       if (ctx.signal.aborted) return undefined;

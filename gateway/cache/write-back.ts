@@ -12,7 +12,7 @@ import { capOf } from './response-cache.js';
 export function writeBack(ctx: RequestContext, served: Target, rt: CacheRuntime): void {
   const o = ctx.outcome;
   const state = ctx.cache;
-  if (!state || state.outcome !== 'miss' || o.status !== 200 || o.truncated || o.continued || ctx.signal.aborted) return;
+  if (!state || state.outcome !== 'miss' || o.status !== 200 || o.truncated || o.continued || ctx.aborted) return;
   const completion = o.completion ?? (o.streamed ? fromStream(ctx.id, served.model, o.streamed, o.usage) : undefined);
   if (!completion) return;
   rt.cache.write(state, { requestId: ctx.id, completion, served, costUsd: o.costUsd, maxTokens: capOf(ctx.request) });

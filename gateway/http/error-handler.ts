@@ -6,8 +6,10 @@ import { toWireError } from './wire-error.js';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((e, request, reply) => {
     const { status, body, error } = toWireError(e);
-    if (status >= 500 && status !== 502 && status !== 503 && status !== 504) request.log.error({ err: e }, error.message);
-    else request.log.info({ code: error.code, status }, error.message);
+    const requestId = request.id;
+    const ours = status >= 500 && status !== 502 && status !== 503 && status !== 504;
+    if (ours) request.log.error({ err: e, requestId }, error.message);
+    else request.log.info({ code: error.code, status, requestId }, error.message);
     if (reply.sent) return;
     reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   });

@@ -1,7 +1,9 @@
 /**
  * One client request on its way through the stages: what was asked, by whom, the route and
- * the candidates chosen for it, the attempts made so far, and how it ended. One AbortSignal
- * fires when the client goes away or the deadline passes; every upstream request listens to it.
+ * the candidates chosen for it, the attempts made so far, and how it ended. The request is
+ * aborted when the client goes away or the deadline passes: `aborted` says so, `onAbort`
+ * follows it (what upstream attempts use), and `signal` is an AbortSignal that fires then —
+ * made on first use, as most requests never need one.
  */
 import type { ChatRequest } from '../domain/request.js';
 import type { RoutingInput } from '../domain/strategy.js';
@@ -88,7 +90,9 @@ export class RequestContext implements RoutingInput {
   /** the HTTP request as received (headers, parsed JSON body) */
   http!: { headers: Readonly<Record<string, string | string[] | undefined>>; body: unknown };
   private cause: AbortCause | undefined;
-  private readonly controller = new AbortController();
+  private reason: Error | undefined;
+  private controller: AbortController | undefined;
+  private followers: Array<(reason: Error) => void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private deadlineMs = 0;
 
@@ -114,7 +118,30 @@ export class RequestContext implements RoutingInput {
   }
 
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
     return this.controller.signal;
+  }
+
+  /** the client left or the deadline passed */
+  get aborted(): boolean {
+    return this.cause !== undefined;
+  }
+
+  /** Call `fn` once when the request is aborted (at once if it has been); the result stops following. */
+  onAbort(fn: (reason: Error) => void): () => void {
+    if (this.reason) {
+      fn(this.reason);
+      return () => undefined;
+    }
+    const followers = (this.followers ??= []);
+    followers.push(fn);
+    return () => {
+      const i = followers.indexOf(fn);
+      if (i >= 0) followers.splice(i, 1);
+    };
   }
 
   get abortCause(): AbortCause | undefined {
@@ -142,7 +169,12 @@ export class RequestContext implements RoutingInput {
   abort(cause: AbortCause): void {
     if (this.cause) return;
     this.cause = cause;
-    this.controller.abort(new Error(cause === 'client' ? 'client closed the request' : `request exceeded ${this.deadlineMs}ms`));
+    const reason = new Error(cause === 'client' ? 'client closed the request' : `request exceeded ${this.deadlineMs}ms`);
+    this.reason = reason;
+    this.controller?.abort(reason);
+    const followers = this.followers;
+    this.followers = undefined;
+    if (followers) for (const fn of followers) fn(reason);
   }
 
   /** Stop the deadline clock (the response is complete or abandoned). */

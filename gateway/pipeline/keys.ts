@@ -2,12 +2,13 @@
  * Virtual API keys → principals. Only SHA-256 digests of key material are held; a lookup hashes
  * the presented key once. Key material never reaches logs, metrics, headers or error messages.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { StormlabError } from '../../core/errors.js';
 import type { KeyConfig } from '../config/keys.js';
 import type { Principal } from '../domain/types.js';
 
-const digest = (key: string): string => createHash('sha256').update(key).digest('hex');
+/** one-shot: about 5× cheaper than a Hash object for a key-sized input (it runs on every request) */
+const digest = (key: string): string => hash('sha256', key, 'hex');
 const LEVEL = { P0: 0, P1: 1, P2: 2 } as const;
 
 export interface KeyStore {

@@ -33,6 +33,17 @@ export class SseWriter {
     return this.write(`data: ${json}\n\n`);
   }
 
+  /** Hold writes in the socket until `uncork`, so several leave as one; false when the client is gone. */
+  cork(): boolean {
+    if (this.gone) return false;
+    this.raw.cork();
+    return true;
+  }
+
+  uncork(): void {
+    this.raw.uncork();
+  }
+
   end(text?: string): void {
     if (this.gone) return;
     if (text) this.raw.end(text);

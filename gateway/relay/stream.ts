@@ -56,7 +56,7 @@ export async function relayStream(ctx: RequestContext, first: Live, reply: Fasti
     const failure = await pump(ctx, live, out, progress, deps);
     live.answer.release();
     if (failure === undefined) return; // complete, or the client left
-    const next = ctx.signal.aborted || progress.text.length === 0 ? undefined : await resume(live.target, progress.text);
+    const next = ctx.aborted || progress.text.length === 0 ? undefined : await resume(live.target, progress.text);
     if (next) {
       live.leave();
       live = next;
@@ -82,11 +82,25 @@ export async function relayStream(ctx: RequestContext, first: Live, reply: Fasti
   }
 }
 
-/** Forward items until the answer completes (undefined) or the upstream fails (why). */
-async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress, deps: PipelineDeps) {
+type Failure = { reason: string; detail: string };
+
+/**
+ * Forward items until the answer completes (undefined) or the upstream fails (why). Items are
+ * handled synchronously; the relay waits only when the client's socket asks it to (backpressure),
+ * and the items of one upstream read leave in one write (the socket is corked around them).
+ */
+async function pump(
+  ctx: RequestContext,
+  live: Live,
+  out: SseWriter,
+  p: Progress,
+  deps: PipelineDeps,
+): Promise<Failure | undefined> {
   const { answer, target } = live;
   const continuing = p.contentSent;
-  const handle = async (item: StreamItem): Promise<{ reason: string; detail: string } | undefined> => {
+  /** a write the socket asked to wait for */
+  let wait: Promise<void> | undefined;
+  const handle = (item: StreamItem): Failure | undefined => {
     switch (item.kind) {
       case 'chunk':
         if (continuing && !item.content) return undefined; // a continuation's role-only opening
@@ -99,7 +113,7 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
           ctx.outcome.streamedChars = p.text.length;
         }
         if (item.data.includes('"finish_reason":"')) p.finishReason = finishReasonOf(item.data) ?? p.finishReason;
-        await out.data(item.data);
+        wait = out.data(item.data) ?? wait;
         return undefined;
       case 'usage': {
         ctx.outcome.usage = item.usage;
@@ -108,7 +122,7 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
         if (ctx.clientWantsUsage) {
           const chunk = JSON.parse(item.data) as { usage?: Record<string, unknown> };
           if (chunk.usage && cost !== undefined) chunk.usage.cost_usd = cost;
-          await out.data(JSON.stringify(chunk));
+          wait = out.data(JSON.stringify(chunk)) ?? wait;
         }
         return undefined;
       }
@@ -123,11 +137,27 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
         return { reason: 'malformed', detail: item.detail };
     }
   };
+  /** one batch of items; undefined to go on, else how the answer ended (a failure, or `null` for done) */
+  const batch = (items: readonly StreamItem[]): Failure | null | undefined => {
+    let f: Failure | undefined;
+    const corked = items.length > 1 && out.cork();
+    try {
+      for (const item of items) {
+        f = handle(item);
+        if (f || p.done) break;
+      }
+    } finally {
+      if (corked) out.uncork();
+    }
+    return f ?? (p.done ? null : undefined);
+  };
 
-  for (const item of answer.head) {
-    const f = await handle(item);
-    if (f || p.done) return f;
+  const head = batch(answer.head);
+  if (wait) {
+    await wait;
+    wait = undefined;
   }
+  if (head !== undefined) return head ?? undefined;
   for (;;) {
     if (out.gone) return undefined;
     let next: IteratorResult<StreamItem[]>;
@@ -140,10 +170,12 @@ async function pump(ctx: RequestContext, live: Live, out: SseWriter, p: Progress
       return { reason: c.outcome === 'timeout' ? 'stall' : 'cut', detail: c.detail };
     }
     if (next.done) return { reason: 'incomplete', detail: 'the upstream closed the stream before the answer was complete' };
-    for (const item of next.value) {
-      const f = await handle(item);
-      if (f || p.done) return f;
+    const r = batch(next.value);
+    if (wait) {
+      await wait;
+      wait = undefined;
     }
+    if (r !== undefined) return r ?? undefined;
   }
 }
 

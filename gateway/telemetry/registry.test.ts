@@ -33,6 +33,23 @@ describe('Prometheus registry', () => {
     );
   });
 
+  it('keeps every label set apart, in the order first seen; a missing label is empty', () => {
+    const r = new Registry();
+    const c = r.counter('z_total', 'Z.', ['a', 'b']);
+    c.inc({ a: 'x', b: 'y' });
+    c.inc({ a: 'xy', b: '' });
+    c.inc({ a: 'x\u0000y' });
+    c.inc({ a: 'x', b: 'y' }, 2);
+    c.inc({ b: 'y' });
+    expect(c.get({ a: 'x', b: 'y' })).toBe(3);
+    expect(r.render().split('\n').filter((l) => l.startsWith('z_total'))).toEqual([
+      'z_total{a="x",b="y"} 3',
+      'z_total{a="xy",b=""} 1',
+      'z_total{a="x\u0000y",b=""} 1',
+      'z_total{a="",b="y"} 1',
+    ]);
+  });
+
   it('refuses a decreasing counter and a duplicate name', () => {
     const r = new Registry();
     const c = r.counter('y_total', 'Y.');

@@ -23,8 +23,16 @@ function labelText(names: readonly string[], values: readonly string[], extra = 
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
+interface Entry<Child> {
+  readonly values: string[];
+  readonly child: Child;
+}
+
 abstract class Metric<Child> {
-  protected readonly children = new Map<string, { values: string[]; child: Child }>();
+  /** children in order of first sight (the exposition's order) */
+  private readonly entries: Array<Entry<Child>> = [];
+  /** children by label value, one Map level per label name */
+  private readonly tree = new Map<string, unknown>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -34,20 +42,34 @@ abstract class Metric<Child> {
   protected abstract create(): Child;
   protected abstract renderChild(values: readonly string[], child: Child): string[];
 
+  /**
+   * The child for a label set. On the hot path (a request makes about a dozen of these) it is
+   * found with one Map lookup per label value — no key string is built: label values are mostly
+   * the same string objects each time (ids and names from config), whose hashes V8 keeps.
+   */
   protected child(labels: Labels): Child {
-    const values = this.labelNames.map((n) => labels[n] ?? '');
-    const key = values.join('\u0000');
-    let entry = this.children.get(key);
+    const names = this.labelNames;
+    let node = this.tree;
+    const last = names.length - 1;
+    for (let i = 0; i < last; i++) {
+      const v = labels[names[i] as string] ?? '';
+      let next = node.get(v) as Map<string, unknown> | undefined;
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const v = last < 0 ? '' : (labels[names[last] as string] ?? '');
+    let entry = node.get(v) as Entry<Child> | undefined;
     if (!entry) {
-      entry = { values, child: this.create() };
-      this.children.set(key, entry);
+      entry = { values: names.map((n) => labels[n] ?? ''), child: this.create() };
+      node.set(v, entry);
+      this.entries.push(entry);
     }
     return entry.child;
   }
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { values, child } of this.children.values()) lines.push(...this.renderChild(values, child));
+    for (const { values, child } of this.entries) lines.push(...this.renderChild(values, child));
     return lines.join('\n');
   }
 }
@@ -110,8 +132,13 @@ export class Histogram extends Metric<HistogramChild> {
     const c = this.child(labels);
     c.sum += value;
     c.count += 1;
-    const i = this.buckets.findIndex((b) => value <= b);
-    if (i >= 0) c.counts[i] = (c.counts[i] ?? 0) + 1;
+    const b = this.buckets;
+    for (let i = 0; i < b.length; i++) {
+      if (value <= (b[i] as number)) {
+        c.counts[i] = (c.counts[i] as number) + 1;
+        return;
+      }
+    }
   }
   protected renderChild(values: readonly string[], c: HistogramChild): string[] {
     const lines: string[] = [];

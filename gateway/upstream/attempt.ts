@@ -11,6 +11,7 @@ import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
 import type { AttemptContext } from './context.js';
 import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { childTraceparent } from '../telemetry/trace.js';
+import { AttemptSignal } from './attempt-signal.js';
 import { joinPath } from './pool.js';
 import { classifyFailure, TtftTimeout } from './failure.js';
 import { drainRest, hasContent, prime, streamItems, type StreamState } from './stream.js';
@@ -69,23 +70,29 @@ export function decodeContext(ctx: AttemptContext, target: Target, logprobs = ct
   return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
+/** Abort `signal` when the request is aborted; the result stops following. */
+function follow(ctx: AttemptContext, signal: AttemptSignal): () => void {
+  if (ctx.onAbort) return ctx.onAbort((reason) => signal.abort(reason));
+  const parent = ctx.signal;
+  const relay = (): void => signal.abort(parent.reason);
+  if (parent.aborted) relay();
+  else parent.addEventListener('abort', relay, { once: true });
+  return () => parent.removeEventListener('abort', relay);
+}
+
 export async function sendAttempt(ctx: AttemptContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
   const { upstream } = target;
   const format = upstream.format;
   const t = ctx.route.timeouts;
   const started = performance.now();
-  // the attempt's own signal: aborted when the request's fires, or when no content came within ttftMs
-  // (one listener on the request's signal, removed when the attempt is over: cheaper than AbortSignal.any)
-  const local = new AbortController();
-  const signal = local.signal;
-  const follow = (): void => local.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) follow();
-  else ctx.signal.addEventListener('abort', follow, { once: true });
-  const unfollow = (): void => ctx.signal.removeEventListener('abort', follow);
+  // the attempt's own signal: aborted when the request is, or when no content came within ttftMs
+  // (it follows the request until the attempt is over: cheaper than AbortSignal.any)
+  const signal = new AttemptSignal();
+  const unfollow = follow(ctx, signal);
   let ttftTimedOut: TtftTimeout | undefined;
   const ttftTimer = setTimeout(() => {
     ttftTimedOut = new TtftTimeout(t.ttftMs);
-    local.abort(ttftTimedOut);
+    signal.abort(ttftTimedOut);
   }, Math.min(t.ttftMs, ctx.remainingMs()));
   const over = (): void => {
     clearTimeout(ttftTimer);

@@ -13,6 +13,8 @@ export interface AttemptContext {
   readonly promptTokens: number;
   /** fires when the client leaves or the deadline passes */
   readonly signal: AbortSignal;
+  /** follow the same abort without an AbortSignal listener (cheaper; the pipeline's context has it) */
+  onAbort?(fn: (reason: unknown) => void): () => void;
   readonly abortCause: 'client' | 'deadline' | undefined;
   readonly totalMs: number;
   remainingMs(now?: number): number;

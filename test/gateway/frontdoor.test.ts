@@ -105,6 +105,43 @@ describe('front door', () => {
     expect(lab.logs.join('\n')).not.toContain(KEY);
   });
 
+  it("a streamed request's log line: trace, principal, target, attempts, status, TTFT, tokens, cost", async () => {
+    const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const messages = [{ role: 'user', content: 'hello there' }];
+    const body = { model: 'm1', messages, max_tokens: 6, stream: true, stream_options: { include_usage: true } };
+    const headers = lab.headers({ 'x-request-id': 'req-log-stream', traceparent: `00-${trace}-00f067aa0ba902b7-01` });
+    const res = await postChat(lab.url, body, headers);
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split('\n').filter((l) => l.startsWith('data: {'));
+    type Usage = { prompt_tokens: number; completion_tokens: number; cost_usd: number };
+    const usage = events.map((l) => JSON.parse(l.slice(6)) as { usage?: Usage }).find((e) => e.usage)?.usage;
+    expect(usage?.completion_tokens).toBe(6);
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 40 && !line; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      line = lab.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === 'req-log-stream');
+    }
+    expect(line).toMatchObject({
+      msg: 'request',
+      traceId: trace,
+      keyId: 'tester',
+      tenant: 't1',
+      route: 'm1',
+      strategy: 'priority',
+      stream: true,
+      target: 'oai/a:m1',
+      attempts: ['oai/a:m1 ok'],
+      status: 200,
+      tokensIn: usage?.prompt_tokens,
+      tokensOut: 6,
+      costUsd: usage?.cost_usd,
+    });
+    // the fleet's first token comes after its 30 ms TTFT
+    expect(line?.ttftMs).toBeGreaterThanOrEqual(25);
+    expect(line?.durationMs).toBeGreaterThanOrEqual(line?.ttftMs as number);
+    expect(JSON.stringify(line)).not.toContain(KEY);
+  });
+
   it('a client mistake is a 4xx in the error shape naming the field', async () => {
     const res = await postChat(lab.url, { model: 'm1', messages: [{ role: 'user', content: 'x' }], max_tokens: 10_000_000 }, lab.headers());
     expect(res.status).toBe(400);

@@ -23,7 +23,11 @@ export async function lookupCache(ctx: RequestContext, deps: PipelineDeps): Prom
     request: ctx.request,
     stream: false,
     promptTokens: ctx.promptTokens,
-    signal: ctx.signal,
+    // read only if the lookup embeds (an AbortSignal is made on first use)
+    get signal() {
+      return ctx.signal;
+    },
+    onAbort: (fn) => ctx.onAbort(fn),
     abortCause: ctx.abortCause,
     totalMs: ctx.totalMs,
     remainingMs: (n) => ctx.remainingMs(n),

@@ -74,7 +74,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
   // a failover away from a 429 moves load off a limited target rather than adding to a failing one:
   // it does not draw on the retry budget (the attempt cap still bounds it)
   let shedding = false;
-  while (i < queue.length && !ctx.signal.aborted) {
+  while (i < queue.length && !ctx.aborted) {
     const target = queue[i] as Target;
     const now = performance.now();
     // pacing (stages/pace.ts) may hold the request in the target's queue, or move it on
@@ -105,7 +105,7 @@ export async function failover(ctx: RequestContext, deps: PipelineDeps): Promise
       same = 0;
       continue;
     }
-    if (ctx.signal.aborted || n >= retry.maxAttempts) break;
+    if (ctx.aborted || n >= retry.maxAttempts) break;
 
     const r: AttemptResult = run.result;
     const next = queue[i + 1];

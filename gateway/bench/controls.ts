@@ -1,0 +1,33 @@
+/**
+ * The bench's "all controls" gateway: the plain bench gateway (one route, one virtual key, metrics)
+ * with every control a production deployment turns on. One line per control; a new control
+ * (rate limits, …) is one more line here.
+ *
+ * The cache runs its miss path: the load sends a different prompt each time (`variedPrompt`), so
+ * each request is looked up, misses, and its answer is written back (exact cache; the semantic one
+ * would add an embeddings call upstream per request, which is a different bench: bench:cache).
+ */
+import { devNull } from 'node:os';
+import type { GatewayConfigInput } from '../config/schema.js';
+import type { BuildGatewayOptions } from '../app.js';
+import { BENCH_MODEL } from './protocol.js';
+
+export interface BenchSetup {
+  config: GatewayConfigInput;
+  options: BuildGatewayOptions;
+}
+
+export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
+  budgets: (s) => void (s.config.budgets = [{ id: 'daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
+  cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
+  // one JSON line per request, serialised and written to the null device by pino's own destination
+  // (sonic-boom, as `stormlab gateway --log` writes stdout)
+  logs: (s) => void (s.options.logger = { level: 'info', file: devNull }),
+};
+
+/** Every control on, over a base setup (keys and metrics are always on). */
+export function allControls(base: BenchSetup): BenchSetup {
+  const s: BenchSetup = { config: { ...base.config }, options: { ...base.options } };
+  for (const apply of Object.values(CONTROLS)) apply(s);
+  return s;
+}
