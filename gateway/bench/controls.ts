@@ -1,7 +1,7 @@
 /**
  * The bench's "all controls" gateway: the plain bench gateway (one route, one virtual key, metrics)
- * with every control a production deployment turns on. One line per control; a new control
- * (rate limits, …) is one more line here.
+ * with every control a production deployment turns on. One line per control; a new control is
+ * one more line here.
  *
  * The cache runs its miss path: the load sends a different prompt each time (`variedPrompt`), so
  * each request is looked up, misses, and its answer is written back (exact cache; the semantic one
@@ -18,6 +18,15 @@ export interface BenchSetup {
 }
 
 export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
+  // a request and a token bucket per key, never reached: the admission work without the refusals
+  'rate limits': (s) =>
+    void (s.config.limits = [
+      { id: 'rpm', per: 'key', requests: '100000000/min' },
+      { id: 'tpm', per: ['key', 'model'], tokens: '100000000000/min' },
+    ]),
+  // the upstream's known limits, far above the bench's rate: every attempt goes through its pacer
+  pacing: (s) =>
+    void (s.config.upstreams = (s.config.upstreams ?? []).map((u) => ({ ...u, rpm: 100_000_000, tpm: 100_000_000_000 }))),
   budgets: (s) => void (s.config.budgets = [{ id: 'daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
   cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
   // one JSON line per request, serialised and written to the null device by pino's own destination

@@ -5,7 +5,7 @@
  *   direct        the load generator talks to the upstream itself;
  *   pass-through  a minimal fastify + undici proxy (its own process) — the floor any proxy costs;
  *   gateway       `startGateway`: one route, one virtual key, priority strategy (its own process);
- *   gateway+all   the same with every control on (`controls.ts`: budgets, the cache's miss path —
+ *   gateway+all   the same with every control on (`controls.ts`: rate limits, pacing, budgets, the cache's miss path —
  *                 a different prompt each request —, the log line), its own process.
  *
  * For non-stream and stream requests, at concurrency 1, 16 and 64 (closed loops over an undici
