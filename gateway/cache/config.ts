@@ -67,6 +67,12 @@ export const SemanticConfigSchema = z.strictObject({
   /** 64 keeps an insert (a cache write, on the event loop) cheap; recall is measured by `npm run bench:cache` */
   efConstruction: z.int().min(16).max(800).default(64),
   efSearch: z.int().min(8).max(800).default(64),
+  /**
+   * build the HNSW graph over this many leading dimensions of each vector and re-score its
+   * candidates with the full vectors (for Matryoshka-style embeddings such as text-embedding-3;
+   * unset: the graph holds the full vectors)
+   */
+  graphDimensions: z.int().min(16).optional(),
 });
 export type SemanticConfig = z.output<typeof SemanticConfigSchema>;
 
