@@ -58,6 +58,20 @@ export function prefix(v: Float32Array, d: number): Float32Array {
   return out;
 }
 
+/** Vectors made by `make` once, kept in runs/bench-cache/ (embedding 100,000 texts takes a minute or two). */
+export function keptVectors(key: string, count: number, dims: number, make: () => Float32Array[]): Float32Array[] {
+  const file = join(DIR, `vectors-${key}.f32`);
+  if (existsSync(file) && statSync(file).size === count * dims * 4) {
+    const buf = readFileSync(file);
+    const all = new Float32Array(buf.buffer, buf.byteOffset, count * dims);
+    return Array.from({ length: count }, (_, i) => all.subarray(i * dims, (i + 1) * dims));
+  }
+  const out = make();
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(file, Buffer.concat(out.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))));
+  return out;
+}
+
 type Exact = { label: number; sim: number; ms: number };
 
 /** exactTop1, kept in runs/bench-cache/ under `key` (the corpus is deterministic: its size and dimensions name it). */
