@@ -9,7 +9,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import hnswlib from 'hnswlib-node';
 import { HnswIndex } from '../../gateway/cache/vector-index.js';
 
@@ -39,7 +38,6 @@ export interface Row {
   readonly decisionsChanged: number;
   readonly bytes: number;
   readonly buildS: number;
-  readonly gcMs: number;
 }
 
 const DIR = 'runs/bench-cache';
@@ -122,17 +120,6 @@ export function graphIndex(g: Graph, corpus: Corpus, efConstruction: number): { 
   return { index, file, buildS };
 }
 
-function gcDuring(fn: () => void): number {
-  let total = 0;
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) total += e.duration;
-  });
-  obs.observe({ entryTypes: ['gc'] });
-  fn();
-  obs.disconnect();
-  return total;
-}
-
 export interface RowInput {
   readonly label: string;
   readonly search: (q: Float32Array) => { label: number; similarity: number } | undefined;
@@ -165,8 +152,7 @@ export function timeEach<T>(items: T[], fn: (x: T) => void): { wall: number[]; c
 }
 
 export function measure(r: RowInput): Row {
-  let lat = { wall: [0], cpu: [0] };
-  const gcMs = gcDuring(() => (lat = timeEach(r.queries, r.search)));
+  const lat = timeEach(r.queries, r.search);
   const raw = timeEach(r.queries.map((q) => Array.from(q)), r.raw).cpu;
   let agree = 0;
   let agreeFull = 0;
@@ -193,7 +179,6 @@ export function measure(r: RowInput): Row {
     decisionsChanged: changed / n,
     bytes: r.bytes,
     buildS: r.buildS,
-    gcMs,
   };
 }
 
@@ -230,7 +215,7 @@ export function table(rows: Row[]): string {
       ` ${pc(r.recallFull).padStart(9)} `,
       ` ${pc(r.decisionsChanged).padStart(9)} `,
       ` ${`${(r.bytes / 1024 / 1024).toFixed(0)} MB`.padStart(7)} `,
-      ` ${r.buildS.toFixed(0)} s${r.gcMs > 0.05 ? ` (GC ${r.gcMs.toFixed(1)} ms in the loop)` : ''}`,
+      ` ${r.buildS.toFixed(0)} s`,
     ].join('│'),
   );
   return [...head, ...lines].join('\n');
