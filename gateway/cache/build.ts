@@ -49,7 +49,9 @@ export function buildCache(config: CacheConfig, d: CacheBuildDeps): CacheRuntime
   const hnsw = sem ? { m: sem.m, efConstruction: sem.efConstruction, efSearch: sem.efSearch, maxEntries: sem.maxEntries } : undefined;
   const graphDims = sem?.graphDimensions ?? Infinity;
   const semantic = hnsw
-    ? new SemanticStore(hnsw, (d) => (graphDims < d ? new PrefixRerankIndex(d, graphDims, hnsw) : new HnswIndex(d, hnsw)))
+    ? new SemanticStore(hnsw, (d) =>
+        graphDims < d ? new PrefixRerankIndex(d, graphDims, hnsw) : new HnswIndex(d, hnsw),
+      )
     : undefined;
   const cache = new ResponseCache(config, {
     exact: d.exactStore ?? new MemoryExactStore(config.maxEntries),

@@ -24,8 +24,10 @@ import { CacheConfigSchema } from '../../gateway/cache/config.js';
 import hnswlib from 'hnswlib-node';
 import { BruteForceIndex } from '../../gateway/cache/vector-index.js';
 import { PrefixRerankIndex } from '../../gateway/cache/prefix-index.js';
-import { exactTop1Kept, keptVectors, fileBytes, type Graph, graphIndex, measure, pct, prefix, RECALL_QUERIES, type Row, table } from './cache-index.js';
-import { cosineSpace, yardstick } from './cache-index.js';
+import {
+  cosineSpace, exactTop1Kept, fileBytes, type Graph, graphIndex, keptVectors, measure, pct, prefix, RECALL_QUERIES, type Row,
+  table, yardstick,
+} from './cache-index.js';
 import { embed } from '../../mock-providers/embeddings/embed.js';
 import { familyUserText, PROMPT_FAMILIES } from '../../scenarios/families.js';
 import { Rng } from '../../core/random.js';
