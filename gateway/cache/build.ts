@@ -8,7 +8,9 @@ import { EmbeddingCache, routeEmbedder } from './embedder.js';
 import { MemoryExactStore, type ExactStore } from './exact-store.js';
 import { createCacheMetrics, type CacheMetrics } from './metrics.js';
 import { ResponseCache } from './response-cache.js';
+import { PrefixRerankIndex } from './prefix-index.js';
 import { SemanticStore } from './semantic-store.js';
+import { HnswIndex } from './vector-index.js';
 
 export interface CacheRuntime {
   readonly cache: ResponseCache;
@@ -45,7 +47,12 @@ export function buildCache(config: CacheConfig, d: CacheBuildDeps): CacheRuntime
         )
       : undefined;
   const hnsw = sem ? { m: sem.m, efConstruction: sem.efConstruction, efSearch: sem.efSearch, maxEntries: sem.maxEntries } : undefined;
-  const semantic = hnsw ? new SemanticStore(hnsw) : undefined;
+  const graphDims = sem?.graphDimensions ?? Infinity;
+  const semantic = hnsw
+    ? new SemanticStore(hnsw, (d) =>
+        graphDims < d ? new PrefixRerankIndex(d, graphDims, hnsw) : new HnswIndex(d, hnsw),
+      )
+    : undefined;
   const cache = new ResponseCache(config, {
     exact: d.exactStore ?? new MemoryExactStore(config.maxEntries),
     ...(semantic ? { semantic } : {}),

@@ -28,28 +28,61 @@ export interface HnswOptions {
 
 const INITIAL_CAPACITY = 1024;
 
-/** hnswlib's HNSW index; grows by doubling up to maxEntries, deleted slots are reused. */
+/**
+ * hnswlib's HNSW index in its inner-product space over unit vectors (cosine similarity = 1 − distance).
+ * Vectors are scaled to unit length here, into one reused array (hnswlib-node takes a plain Array),
+ * so a lookup allocates no vector. Grows by doubling up to maxEntries; deleted slots are reused.
+ */
 export class HnswIndex implements VectorIndex {
   private readonly index: hnswlib.HierarchicalNSW;
   private capacity: number;
   private readonly live = new Set<number>();
   private deleted = 0;
+  private readonly scratch: number[];
 
-  constructor(readonly dimensions: number, private readonly opts: HnswOptions) {
-    this.index = new hnswlib.HierarchicalNSW('cosine', dimensions);
-    this.capacity = Math.min(INITIAL_CAPACITY, opts.maxEntries);
-    this.index.initIndex({ maxElements: this.capacity, m: opts.m, efConstruction: opts.efConstruction, randomSeed: 100, allowReplaceDeleted: true });
+  constructor(
+    readonly dimensions: number,
+    private readonly opts: HnswOptions,
+    loaded?: hnswlib.HierarchicalNSW,
+  ) {
+    this.scratch = new Array<number>(dimensions).fill(0);
+    if (loaded) {
+      this.index = loaded;
+      this.capacity = loaded.getMaxElements();
+      for (const label of loaded.getIdsList()) this.live.add(label);
+    } else {
+      this.index = new hnswlib.HierarchicalNSW('ip', dimensions);
+      this.capacity = Math.min(INITIAL_CAPACITY, opts.maxEntries);
+      const { m, efConstruction } = opts;
+      this.index.initIndex({ maxElements: this.capacity, m, efConstruction, randomSeed: 100, allowReplaceDeleted: true });
+    }
     this.index.setEf(opts.efSearch);
+  }
+
+  /** An index written by `save` (the bench reuses its 100,000-entry builds this way). */
+  static load(file: string, dimensions: number, opts: HnswOptions): HnswIndex {
+    const index = new hnswlib.HierarchicalNSW('ip', dimensions);
+    index.readIndexSync(file, true);
+    return new HnswIndex(dimensions, opts, index);
+  }
+
+  save(file: string): void {
+    this.index.writeIndexSync(file);
   }
 
   get size(): number {
     return this.live.size;
   }
 
+  /** search breadth (hnswlib's ef) from now on */
+  setEfSearch(ef: number): void {
+    this.index.setEf(ef);
+  }
+
   add(vector: Float32Array, label: number): void {
     if (vector.length !== this.dimensions) throw new RangeError(`vector of ${vector.length} dimensions for an index of ${this.dimensions}`);
     if (this.live.has(label)) this.remove(label);
-    const point = Array.from(vector);
+    const point = this.unitInScratch(vector);
     if (this.deleted > 0) {
       this.index.addPoint(point, label, true);
       this.deleted -= 1;
@@ -72,8 +105,18 @@ export class HnswIndex implements VectorIndex {
   search(vector: Float32Array, k: number): Neighbour[] {
     const n = Math.min(k, this.live.size);
     if (n === 0) return [];
-    const r = this.index.searchKnn(Array.from(vector), n);
+    if (vector.length !== this.dimensions) throw new RangeError(`vector of ${vector.length} dimensions for an index of ${this.dimensions}`);
+    const r = this.index.searchKnn(this.unitInScratch(vector), n);
     return r.neighbors.map((label, i) => ({ label, similarity: 1 - (r.distances[i] ?? 1) }));
+  }
+
+  private unitInScratch(v: Float32Array): number[] {
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += (v[i] as number) ** 2;
+    const k = 1 / (Math.sqrt(s) || 1);
+    const out = this.scratch;
+    for (let i = 0; i < v.length; i++) out[i] = (v[i] as number) * k;
+    return out;
   }
 }
 
