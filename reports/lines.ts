@@ -5,9 +5,10 @@
  * Files are split into lines by hand and handed out in batches: an async generator that yields
  * one line at a time costs a promise per line, which is most of the time of a fast ingest.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import type { ZodType } from 'zod';
 import { StormlabError } from '../core/errors.js';
 
 export type LineSource = string | AsyncIterable<string> | Iterable<string>;
@@ -85,6 +86,33 @@ export async function* fileLineBatches(path: string, what = 'NDJSON', problem?: 
 /** The lines of a file, one at a time (for small files: ledger, chaos log). */
 export async function* fileLines(path: string, what = 'NDJSON', problem?: StreamProblem): AsyncGenerator<string> {
   for await (const batch of fileLineBatches(path, what, problem)) yield* batch;
+}
+
+/**
+ * Each record of an NDJSON file that `schema` accepts, in order, handed to `each`; blank lines,
+ * lines that are not JSON and records the schema rejects are skipped; a missing file has none.
+ * (A callback, not a generator: no promise per line.)
+ */
+export async function eachNdjsonRecord<T>(
+  path: string,
+  what: string,
+  schema: ZodType<T>,
+  each: (record: T) => void,
+): Promise<void> {
+  if (!existsSync(path)) return;
+  for await (const batch of fileLineBatches(path, what)) {
+    for (const text of batch) {
+      if (text.trim() === '') continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const r = schema.safeParse(v);
+      if (r.success) each(r.data);
+    }
+  }
 }
 
 /** Any line source as batches of lines. */

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SummarySchema, type Summary } from '../reports/index.js';
 import { parseSampleLine, parseTimeMs } from '../scenarios/samples.js';
 import { BIN, cliProcess } from './helpers/cli.js';
+import { alive } from '../scripts/lab/service.js';
 
 const GRACE_MS = 2000;
 /** every process a test started or learned of (pid → its run directory), killed should the test fail half-way */
@@ -93,16 +94,6 @@ function requestTimes(out: string): number[] {
     if (r.ok && r.line.type === 'Point' && r.line.metric === 'http_reqs') times.push(parseTimeMs(r.line.data.time));
   }
   return times;
-}
-
-/** A process that still runs (a zombie waiting to be reaped has ended). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 function commandOf(pid: number): string {

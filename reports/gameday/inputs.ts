@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseSampleLine, parseTimeMs } from '../../scenarios/samples.js';
 import { isOkCall, LedgerLineSchema } from '../ledger.js';
-import { fileLines } from '../lines.js';
+import { eachNdjsonRecord, fileLines } from '../lines.js';
 import { INSTANCES_FILE, readInstanceEvents, type InstanceEvent } from './instance-events.js';
 import { killWindows } from './instances.js';
 
@@ -160,25 +160,14 @@ export async function readClientRequests(samplesFile: string): Promise<ClientReq
 }
 
 export async function readUpstreamCalls(ledgerFile: string): Promise<UpstreamCall[]> {
-  if (!existsSync(ledgerFile)) return [];
   const out: UpstreamCall[] = [];
-  for await (const text of fileLines(ledgerFile, 'ledger NDJSON')) {
-    if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const r = LedgerLineSchema.safeParse(v);
-    if (!r.success || !r.data.time) continue;
-    const timeMs = parseTimeMs(r.data.time);
-    if (!Number.isFinite(timeMs)) continue;
-    const l = r.data;
-    const endMs = timeMs + (l.durationMs ?? 0);
+  await eachNdjsonRecord(ledgerFile, 'ledger NDJSON', LedgerLineSchema, (l) => {
+    if (!l.time) return;
+    const timeMs = parseTimeMs(l.time);
+    if (!Number.isFinite(timeMs)) return;
     out.push({
       timeMs,
-      endMs,
+      endMs: timeMs + (l.durationMs ?? 0),
       requestId: l.requestId ?? null,
       endpoint: l.endpoint,
       attempt: l.attempt ?? null,
@@ -186,7 +175,7 @@ export async function readUpstreamCalls(ledgerFile: string): Promise<UpstreamCal
       ok: isOkCall(l),
       costUsd: l.costUsd,
     });
-  }
+  });
   return out.sort((a, b) => a.timeMs - b.timeMs);
 }
 
@@ -207,35 +196,19 @@ export async function readFaultWindows(
   runStartMs: number,
   runEndMs: number,
 ): Promise<FaultWindow[]> {
-  if (!existsSync(chaosFile)) return [];
   const open = new Map<string, FaultWindow>();
   const out: FaultWindow[] = [];
-  for await (const text of fileLines(chaosFile, 'chaos event log')) {
-    if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const r = ChaosEntrySchema.safeParse(v);
-    if (!r.success) continue;
-    const t = parseTimeMs(r.data.time);
-    if (r.data.event === 'start') {
-      open.set(r.data.id, {
-        id: r.data.id,
-        fault: r.data.fault,
-        scope: r.data.scope ?? {},
-        startMs: t,
-        endMs: runEndMs,
-      });
+  await eachNdjsonRecord(chaosFile, 'chaos event log', ChaosEntrySchema, (e) => {
+    const t = parseTimeMs(e.time);
+    if (e.event === 'start') {
+      open.set(e.id, { id: e.id, fault: e.fault, scope: e.scope ?? {}, startMs: t, endMs: runEndMs });
     } else {
-      const w = open.get(r.data.id);
-      if (!w) continue;
-      open.delete(r.data.id);
+      const w = open.get(e.id);
+      if (!w) return;
+      open.delete(e.id);
       out.push({ ...w, endMs: Math.min(t, runEndMs) });
     }
-  }
+  });
   out.push(...open.values());
   // only the faults of this run (a log appended to by an earlier run holds older ones)
   return out.filter((w) => w.endMs > runStartMs && w.startMs < runEndMs).sort((a, b) => a.startMs - b.startMs);

@@ -4,9 +4,8 @@
  * request the front lost because its instance died under it. The lab writes it; the game-day
  * report reads it (a kill becomes a fault window; the losses are its in-flight failures).
  */
-import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { fileLines } from '../lines.js';
+import { eachNdjsonRecord } from '../lines.js';
 
 export const INSTANCES_FILE = 'instances.ndjson';
 
@@ -52,18 +51,7 @@ export type InstanceEvent = z.output<typeof InstanceEventSchema>;
 
 /** The events of a run directory's instances.ndjson (none when the lab ran one gateway). */
 export async function readInstanceEvents(file: string): Promise<InstanceEvent[]> {
-  if (!existsSync(file)) return [];
   const out: InstanceEvent[] = [];
-  for await (const text of fileLines(file, 'gateway instance log')) {
-    if (text.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const r = InstanceEventSchema.safeParse(v);
-    if (r.success) out.push(r.data);
-  }
+  await eachNdjsonRecord(file, 'gateway instance log', InstanceEventSchema, (e) => out.push(e));
   return out;
 }

@@ -3,20 +3,11 @@
  * wrapped command is `sleep` or a small node program).
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { alive } from './service.js';
 
 const GUARD = fileURLToPath(new URL('../bin/exit-with-parent.js', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function childrenOf(pid: number): number[] {
   try {

@@ -1,51 +1,6 @@
 /** The relay's delays, measured on real sockets: run alone (timing project) so no other test competes for the cores. */
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startRelay, type Relay } from './latency-relay.js';
-
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function listen(onConn: (s: Socket) => void): Promise<{ server: Server; port: number }> {
-  const conns = new Set<Socket>();
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => {
-    conns.add(s);
-    onConn(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(() => {
-    for (const c of conns) c.destroy();
-    return new Promise<void>((r) => server.close(() => r()));
-  });
-  const port = (server.address() as { port: number }).port;
-  return { server, port };
-}
-
-async function relayTo(port: number, delayMs: number, handshake = false): Promise<Relay> {
-  const relay = await startRelay([{ id: 'a>b', to: { host: '127.0.0.1', port }, delayMs, handshake }]);
-  cleanup.push(() => relay.close());
-  return relay;
-}
-
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true, noDelay: true }, () => resolve(s));
-    s.once('error', reject);
-    cleanup.push(() => void s.destroy());
-  });
-}
-
-/** Send one byte, time the echo. */
-function ping(s: Socket): Promise<number> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    s.once('data', () => resolve(performance.now() - t0));
-    s.write('x');
-  });
-}
+import { describe, expect, it } from 'vitest';
+import { listen, open, ping, relayTo } from './latency-relay.fixture.js';
 
 function median(xs: number[]): number {
   return [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;

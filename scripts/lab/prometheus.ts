@@ -5,42 +5,15 @@
  * API (the `ALERTS` series over the run). It never outlives the command: stop() ends it, an exit
  * handler kills it, and on Linux `setpriv --pdeathsig` has the kernel kill it if we die first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import type { AlertFiring } from '../../reports/gameday/inputs.js';
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { findBinary, freePort, lastLines, spawnService, waitReady } from './service.js';
 
 /** The prometheus binary: STORMLAB_PROMETHEUS, else the first on PATH; null when there is none. */
 export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | null {
-  const set = env.STORMLAB_PROMETHEUS;
-  if (set) return executable(set) ? set : null;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && executable(join(dir, 'prometheus'))) return join(dir, 'prometheus');
-  }
-  return null;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+  return findBinary('prometheus', 'STORMLAB_PROMETHEUS', env);
 }
 
 /**
@@ -76,14 +49,9 @@ export interface RunningPrometheus {
   /** has it scraped the target successfully at least once */
   scraped(): Promise<boolean>;
   stop(): Promise<void>;
-  /** stderr collected (bounded) */
+  /** its output collected (bounded) */
   log(): string;
 }
-
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of live) c.kill('SIGKILL');
-});
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
@@ -149,60 +117,38 @@ export async function startPrometheus(opts: {
     '--storage.tsdb.retention.time=1d',
     '--log.level=warn',
   ];
-  const guard = existsSync('/usr/bin/setpriv') && process.platform === 'linux';
-  const child = guard
-    ? spawn('/usr/bin/setpriv', ['--pdeathsig', 'KILL', opts.binary, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(opts.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  live.add(child);
-  let err = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => {
-    err = (err + d).slice(-8192);
-  });
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      live.delete(child);
-      resolve();
-    }),
-  );
-  child.once('error', () => undefined);
+  const service = spawnService(opts.binary, args);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (!stopped) {
       stopped = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await service.stop(3000);
       rmSync(dir, { recursive: true, force: true });
     }
   };
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await stop();
-      throw new Error(`prometheus exited before it was ready: ${err.trim().split('\n').slice(-3).join(' / ')}`);
-    }
+  const timeoutMs = opts.readyTimeoutMs ?? 20_000;
+  const ready = async (): Promise<boolean> => {
     try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
+      return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus was not ready within ${opts.readyTimeoutMs ?? 20_000} ms`);
-    }
-    await sleep(100);
+  };
+  const state = await waitReady(service, ready, timeoutMs, 100);
+  if (state !== 'ready') {
+    await stop();
+    throw new Error(
+      state === 'exited'
+        ? `prometheus exited before it was ready: ${lastLines(service.log())}`
+        : `prometheus was not ready within ${timeoutMs} ms`,
+    );
   }
 
   return {
     url,
     stop,
-    log: () => err,
+    log: service.log,
     async rules() {
       const data = await getJson<{ groups: Array<{ rules: Array<{ type: string; name: string }> }> }>(
         `${url}/api/v1/rules?type=alert`,

@@ -3,21 +3,12 @@
  * gone when the process that started it is SIGKILLed (never orphaned).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findRedisServer, ping, startRedis } from './redis.js';
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { alive } from './service.js';
 
 /** One inline command, its raw RESP answer. */
 function command(port: number, line: string): Promise<string> {

@@ -11,8 +11,8 @@ import { postChat } from '../../mock-providers/test-helpers.js';
 import type { SpendReport } from '../../gateway/admission/spend-report.js';
 import type { GatewayConfigInput } from '../../gateway/index.js';
 import { KEY } from '../helpers/gateway-lab.js';
-import { eventually, startInstance, startLabFleet, type Fleet, type Instance } from '../helpers/gateway-instances.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { eventually, startInstancesOnRedis, type Instance, type InstancesOnRedis } from '../helpers/gateway-instances.js';
+import type { TestRedis } from '../helpers/redis.js';
 
 const ON_REDIS = 'stormlab_gateway_state_backend{backend="redis"}';
 const ON_MEMORY = 'stormlab_gateway_state_backend{backend="memory"}';
@@ -45,23 +45,18 @@ const spend = async (i: Instance): Promise<number> => ((await (await fetch(`${i.
 const fallbackLines = (i: Instance): number => i.logs.filter((l) => l.includes(FALLBACK_LINE)).length;
 
 describe('Redis outage under two gateway instances', () => {
+  let lab: InstancesOnRedis;
   let redis: TestRedis;
-  let fleet: Fleet;
-  const instances: Instance[] = [];
   let a: Instance;
   let b: Instance;
   const prefix = `outage${randomUUID().slice(0, 6)}:`;
 
   beforeAll(async () => {
-    [redis, fleet] = await Promise.all([startRedis(), startLabFleet()]);
-    [a, b] = await Promise.all([startInstance(fleet, config(redis.url, prefix)), startInstance(fleet, config(redis.url, prefix))]);
-    instances.push(a, b);
+    lab = await startInstancesOnRedis((url) => config(url, prefix));
+    ({ redis } = lab);
+    [a, b] = lab.instances as [Instance, Instance];
   });
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.gw.close()));
-    await fleet.fleet.close();
-    await redis.stop();
-  });
+  afterAll(() => lab?.close());
 
   it('keeps serving when Redis is killed mid-load, and says so in a metric and one log line', async () => {
     for (const i of [a, b]) expect(await eventually(() => i.metric(ON_REDIS), (v) => v === 1)).toBe(1);
@@ -92,8 +87,7 @@ describe('Redis outage under two gateway instances', () => {
   });
 
   it('starts an instance while Redis is down, then every instance returns to Redis with the spend billed meanwhile', async () => {
-    const c = await startInstance(fleet, config(redis.url, prefix));
-    instances.push(c);
+    const c = await lab.add();
     expect(await c.metric(ON_MEMORY)).toBe(1);
     let outageCost = 0;
     for (const i of [a, b, c, a, b, c]) {

@@ -12,8 +12,16 @@ import { postChat } from '../../mock-providers/test-helpers.js';
 import type { SpendReport } from '../../gateway/admission/spend-report.js';
 import type { GatewayConfigInput } from '../../gateway/index.js';
 import { KEY } from '../helpers/gateway-lab.js';
-import { eventually, startInstance, startLabFleet, type Fleet, type Instance } from '../helpers/gateway-instances.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import {
+  eventually,
+  startInstance,
+  startInstancesOnRedis,
+  startLabFleet,
+  type Fleet,
+  type Instance,
+  type InstancesOnRedis,
+} from '../helpers/gateway-instances.js';
+import type { TestRedis } from '../helpers/redis.js';
 
 const CAPPED = 'sk-test-capped-shared-01';
 const LIMIT_USD = 0.001;
@@ -69,23 +77,19 @@ const ledgerCost = (fleet: Fleet, since: number): number =>
   fleet.ledger.slice(since).reduce((s, e) => s + (e.status === 200 ? ((e as { costUsd?: number }).costUsd ?? 0) : 0), 0);
 
 describe('two gateway instances on one Redis', () => {
+  let lab: InstancesOnRedis;
   let redis: TestRedis;
   let fleet: Fleet;
-  const instances: Instance[] = [];
   let a: Instance;
   let b: Instance;
   const prefix = `shared${randomUUID().slice(0, 6)}:`;
 
   beforeAll(async () => {
-    [redis, fleet] = await Promise.all([startRedis(), startLabFleet()]);
-    [a, b] = await Promise.all([startInstance(fleet, config(redis.url, prefix)), startInstance(fleet, config(redis.url, prefix))]);
-    instances.push(a, b);
+    lab = await startInstancesOnRedis((url) => config(url, prefix));
+    ({ redis, fleet } = lab);
+    [a, b] = lab.instances as [Instance, Instance];
   });
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.gw.close()));
-    await fleet.fleet.close();
-    await redis.stop();
-  });
+  afterAll(() => lab?.close());
 
   it('say they hold shared state in Redis', async () => {
 
@@ -155,8 +159,7 @@ describe('two gateway instances on one Redis', () => {
       expect(res.headers.get('x-gateway-upstream')).toBe('oai/b');
       expect(res.headers.get('x-gateway-attempts')).toBe('1');
       expect(fleet.ledger.filter((e) => e.region === 'a').length).toBe(before);
-      const c = await startInstance(fleet, config(redis.url, prefix));
-      instances.push(c);
+      const c = await lab.add();
       expect(await c.metric(state)).toBe(2);
     } finally {
       await fleet.reset();
@@ -172,7 +175,7 @@ describe('two gateway instances on one Redis', () => {
     );
     expect(closed).toBe(0);
     // … and the others close theirs without sending a request of their own
-    for (const other of instances.slice(1)) expect(await eventually(() => other.metric(state), (v) => v === 0, 3_000)).toBe(0);
+    for (const other of lab.instances.slice(1)) expect(await eventually(() => other.metric(state), (v) => v === 0, 3_000)).toBe(0);
   });
 });
 

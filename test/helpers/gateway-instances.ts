@@ -3,12 +3,12 @@
  * each its own process state, logs and /metrics; what they share is whatever their config points
  * at (a Redis).
  */
-import { Writable } from 'node:stream';
-import { FleetSchema } from '../../mock-providers/fleet-schema.js';
-import { startFleet, type RunningFleet } from '../../mock-providers/fleet.js';
-import type { LedgerEntry } from '../../mock-providers/ledger.js';
-import { GatewayConfigSchema, startGateway, type GatewayConfigInput, type RunningGateway } from '../../gateway/index.js';
-import { KEY, LAB_FLEET, PRICES, UPSTREAMS } from './gateway-lab.js';
+import type { RunningGateway } from '../../gateway/index.js';
+import { startLabFleet, startLabGateway, type GatewayConfigPart, type LabFleet } from './gateway-lab.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+export { startLabFleet };
+export type Fleet = LabFleet;
 
 export interface Instance {
   readonly gw: RunningGateway;
@@ -19,46 +19,8 @@ export interface Instance {
   metric(nameWithLabels: string): Promise<number | undefined>;
 }
 
-export interface Fleet {
-  readonly fleet: RunningFleet;
-  readonly ledger: LedgerEntry[];
-  readonly urls: Record<string, string>;
-  fault(spec: Record<string, unknown>): Promise<void>;
-  reset(): Promise<void>;
-}
-
-export async function startLabFleet(): Promise<Fleet> {
-  const ledger: LedgerEntry[] = [];
-  const fleet = await startFleet(FleetSchema.parse(LAB_FLEET), { ledger: (e) => ledger.push(e) });
-  return {
-    fleet,
-    ledger,
-    urls: Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url])),
-    fault: async (spec) => {
-      const res = await fetch(`${fleet.control}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
-      if (!res.ok) throw new Error(`control API refused the fault: ${res.status} ${await res.text()}`);
-    },
-    reset: async () => {
-      await fetch(`${fleet.control}/reset`, { method: 'POST' });
-    },
-  };
-}
-
-export async function startInstance(fleet: Fleet, config: Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'>): Promise<Instance> {
-  const parsed = GatewayConfigSchema.parse({
-    upstreams: UPSTREAMS,
-    keys: [{ id: 'tester', key: KEY, tenant: 't1', maxPriority: 'P0' }],
-    prices: PRICES,
-    ...config,
-  });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const gw = await startGateway(parsed, { port: 0, upstreamUrls: fleet.urls, logger: { level: 'info', stream: sink } });
+export async function startInstance(fleet: Fleet, config: GatewayConfigPart): Promise<Instance> {
+  const { gw, logs } = await startLabGateway(config, fleet.urls);
   return {
     gw,
     url: gw.url,
@@ -67,6 +29,42 @@ export async function startInstance(fleet: Fleet, config: Partial<GatewayConfigI
       const text = await (await fetch(`${gw.url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith(`${nameWithLabels} `));
       return line === undefined ? undefined : Number(line.slice(nameWithLabels.length + 1));
+    },
+  };
+}
+
+/** A real redis-server, a fleet, and gateway instances sharing their state through that Redis. */
+export interface InstancesOnRedis {
+  readonly redis: TestRedis;
+  readonly fleet: Fleet;
+  /** every instance started, in order: the first ones, then each add() */
+  readonly instances: Instance[];
+  /** one more instance with the same config, on the same fleet and Redis */
+  add(): Promise<Instance>;
+  /** the instances, the fleet, then Redis */
+  close(): Promise<void>;
+}
+
+/** Redis and the fleet (started together), then `count` instances whose config `config` makes from Redis's URL. */
+export async function startInstancesOnRedis(
+  config: (redisUrl: string) => GatewayConfigPart,
+  count = 2,
+): Promise<InstancesOnRedis> {
+  const [redis, fleet] = await Promise.all([startRedis(), startLabFleet()]);
+  const instances = await Promise.all(Array.from({ length: count }, () => startInstance(fleet, config(redis.url))));
+  return {
+    redis,
+    fleet,
+    instances,
+    add: async () => {
+      const i = await startInstance(fleet, config(redis.url));
+      instances.push(i);
+      return i;
+    },
+    close: async () => {
+      await Promise.all(instances.map((i) => i.gw.close()));
+      await fleet.fleet.close();
+      await redis.stop();
     },
   };
 }

@@ -67,12 +67,42 @@ export interface GatewayLab {
   close(): Promise<void>;
 }
 
-export async function startGatewayLab(
-  config: Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'>,
-  fleetDef: unknown = LAB_FLEET,
-): Promise<GatewayLab> {
+export type GatewayConfigPart = Partial<GatewayConfigInput> & Pick<GatewayConfigInput, 'routes'>;
+
+/** A real mock fleet: its ledger, its endpoints by id, faults through its control API. */
+export interface LabFleet {
+  fleet: RunningFleet;
+  ledger: LedgerEntry[];
+  /** endpoint id → URL, as the gateway's upstreamUrls */
+  urls: Record<string, string>;
+  fault(spec: FaultSpecInput): Promise<void>;
+  /** stop every fault */
+  reset(): Promise<void>;
+}
+
+export async function startLabFleet(fleetDef: unknown = LAB_FLEET): Promise<LabFleet> {
   const ledger: LedgerEntry[] = [];
   const fleet = await startFleet(FleetSchema.parse(fleetDef), { ledger: (e) => ledger.push(e) });
+  return {
+    fleet,
+    ledger,
+    urls: Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url])),
+    // faults go through the fleet's control API, as a game day applies them
+    fault: async (spec) => {
+      const res = await fetch(`${fleet.control}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      if (!res.ok) throw new Error(`control API refused the fault: ${res.status} ${await res.text()}`);
+    },
+    reset: async () => {
+      await fetch(`${fleet.control}/reset`, { method: 'POST' });
+    },
+  };
+}
+
+/** The reference gateway on a free port in front of `upstreamUrls`, with the lab's upstreams, key and prices under `config`. */
+export async function startLabGateway(
+  config: GatewayConfigPart,
+  upstreamUrls: Record<string, string>,
+): Promise<{ gw: RunningGateway; logs: string[] }> {
   const parsed = GatewayConfigSchema.parse({
     upstreams: UPSTREAMS,
     keys: [{ id: 'tester', key: KEY, tenant: 't1', maxPriority: 'P0' }],
@@ -86,29 +116,25 @@ export async function startGatewayLab(
       cb();
     },
   });
-  const gw = await startGateway(parsed, {
-    port: 0,
-    upstreamUrls: Object.fromEntries(fleet.endpoints.map((e) => [e.id, e.url])),
-    logger: { level: 'info', stream: sink },
-  });
+  const gw = await startGateway(parsed, { port: 0, upstreamUrls, logger: { level: 'info', stream: sink } });
+  return { gw, logs };
+}
+
+export async function startGatewayLab(config: GatewayConfigPart, fleetDef: unknown = LAB_FLEET): Promise<GatewayLab> {
+  const lab = await startLabFleet(fleetDef);
+  const { gw, logs } = await startLabGateway(config, lab.urls);
   return {
-    fleet,
+    fleet: lab.fleet,
     gw,
     url: gw.url,
-    ledger,
+    ledger: lab.ledger,
     logs,
-    // faults go through the fleet's control API, as a game day applies them
-    fault: async (spec) => {
-      const res = await fetch(`${fleet.control}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
-      if (!res.ok) throw new Error(`control API refused the fault: ${res.status} ${await res.text()}`);
-    },
-    reset: async () => {
-      await fetch(`${fleet.control}/reset`, { method: 'POST' });
-    },
+    fault: lab.fault,
+    reset: lab.reset,
     headers: (extra = {}) => ({ authorization: `Bearer ${KEY}`, ...extra }),
     close: async () => {
       await gw.close();
-      await fleet.close();
+      await lab.fleet.close();
     },
   };
 }

@@ -5,10 +5,10 @@
  * at its dearest output price — or refuses it with 402 GW_BUDGET_EXCEEDED and Retry-After to
  * the reset. Settle replaces the reservation with the real cost.
  */
-import type { SpendSubject } from '../../admission/budgets.js';
 import type { Route } from '../../domain/route.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
+import { degradeTo, requestSubject } from '../degrade.js';
 
 /** Worst-case USD of the request on any of the route's targets. */
 function estimateUsd(ctx: RequestContext, route: Route): number {
@@ -23,25 +23,12 @@ function estimateUsd(ctx: RequestContext, route: Route): number {
 
 export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
   const budgets = deps.budgets;
-  const p = ctx.principal;
-  const subject: SpendSubject = {
-    key: p.keyId,
-    tenant: p.tenant,
-    tier: p.tier,
-    user: p.user,
-    feature: ctx.feature,
-    model: ctx.route.model,
-  };
+  const subject = requestSubject(ctx);
   ctx.spend = { subject, holds: [] };
   if (budgets.configs.length === 0) return;
   const soft = await budgets.degradation(subject);
   const to = soft?.degradeTo === undefined ? undefined : deps.routes.get(soft.degradeTo);
-  if (soft && to) {
-    ctx.degrade(`budget=${soft.id}; from=${ctx.route.model}; to=${to.model}`);
-    ctx.route = to;
-    subject.model = to.model;
-    ctx.setDeadline(to.timeouts.totalMs);
-  }
+  if (soft && to) degradeTo(ctx, subject, to, `budget=${soft.id}`);
   const r = await budgets.reserve(subject, estimateUsd(ctx, ctx.route));
   if (r.refused) {
     ctx.retryAfterMs = r.retryAfterMs;

@@ -11,9 +11,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StormlabError } from '../../../core/errors.js';
 import type { Applicable, LimitHit, LimitHold, RateLimits } from '../../admission/rate-limits.js';
-import type { RequestSubject } from '../../admission/subject.js';
 import type { BucketTake } from '../../state/store.js';
 import type { RequestContext } from '../context.js';
+import { degradeTo, requestSubject } from '../degrade.js';
 import type { PipelineDeps } from '../deps.js';
 
 const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
@@ -76,15 +76,7 @@ export async function admitRateLimits(
   const degrade = opts.degrade !== false;
   const rl = deps.rateLimits;
   if (rl.configs.length === 0) return;
-  const p = ctx.principal;
-  const subject: RequestSubject = {
-    key: p.keyId,
-    tenant: p.tenant,
-    tier: p.tier,
-    user: p.user,
-    feature: ctx.feature,
-    model: ctx.route.model,
-  };
+  const subject = requestSubject(ctx);
   const estimate = ctx.promptTokens + (ctx.maxTokens ?? 0);
   // limits whose overflow went to a cheaper model: the degraded request is not theirs to count
   const degradedBy = new Set<string>();
@@ -127,10 +119,7 @@ export async function admitRateLimits(
         holds = [];
         seen = [];
         rl.count(limit, 'cheaper-model');
-        ctx.degrade(`ratelimit=${limit.id}; from=${ctx.route.model}; to=${to.model}`);
-        ctx.route = to;
-        subject.model = to.model;
-        ctx.setDeadline(to.timeouts.totalMs);
+        degradeTo(ctx, subject, to, `ratelimit=${limit.id}`);
         degradedBy.add(limit.id);
         continue pass;
       }
