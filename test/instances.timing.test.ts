@@ -24,7 +24,7 @@ import { scheduleActions, type RunningActions } from '../scripts/lab/actions.js'
 import { findRedisServer } from '../scripts/lab/redis.js';
 import { runLab, type LabReady } from '../scripts/lab/run-lab.js';
 
-const LIMIT_USD = 0.012;
+const LIMIT_USD = 0.008; // runs out a few seconds after the kill, well before the restart
 const RATE_PER_S = 3;
 const BURST_KEY = 'sk-stormlab-burst';
 const KILL_AT_MS = 2_500;
