@@ -11,6 +11,7 @@ import { parseSampleLine, parseTimeMs } from '../../scenarios/samples.js';
 import { isOkCall, LedgerLineSchema } from '../ledger.js';
 import { eachNdjsonRecord, fileLines } from '../lines.js';
 import { INSTANCES_FILE, readInstanceEvents, type InstanceEvent } from './instance-events.js';
+import type { FaultWindow } from './fault-window.js';
 import { killWindows } from './instances.js';
 
 /** One client request, as the load driver saw it. Times are epoch ms. */
@@ -44,14 +45,7 @@ export interface UpstreamCall {
 }
 
 /** A fault as it was applied: start and stop from the chaos log. */
-export interface FaultWindow {
-  id: string;
-  fault: string;
-  scope: Record<string, string | string[]>;
-  startMs: number;
-  /** the stop time, or the end of the run when it never stopped before */
-  endMs: number;
-}
+export type { FaultWindow };
 
 export const AlertFiringSchema = z.object({
   alert: z.string(),

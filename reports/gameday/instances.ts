@@ -7,7 +7,7 @@
  * instance, with the restart's timing, make one row per kill.
  */
 import type { InstanceEvent } from './instance-events.js';
-import type { FaultWindow } from './inputs.js';
+import type { FaultWindow } from './fault-window.js';
 
 export interface InstanceKill {
   instance: number;

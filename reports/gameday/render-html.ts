@@ -6,7 +6,7 @@
 import type { HtmlAssets } from '../html/assets.js';
 import { chartTitle, color, RED, type ChaosOverlay, type ChartSpec, type DatasetSpec } from '../html/chart-spec.js';
 import { esc, renderPage } from '../html/page.js';
-import type { GamedayResult } from './result.js';
+import type { GamedayResult } from './result-types.js';
 import { FAULT_COLUMNS, faultCells, INSTANCE_COLUMNS, instanceCells, measureCells } from './fault-table.js';
 import { servingEndpoints } from './timeline.js';
 import { formatMs, formatValue } from './verdict.js';

@@ -4,7 +4,7 @@
  */
 import { cell } from '../render-markdown.js';
 import { FAULT_COLUMNS, faultCells, INSTANCE_COLUMNS, instanceCells, measureCells } from './fault-table.js';
-import type { GamedayResult } from './result.js';
+import type { GamedayResult } from './result-types.js';
 import { formatMs } from './verdict.js';
 
 function table(head: string[], rows: string[][]): string {

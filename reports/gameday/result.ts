@@ -4,43 +4,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Expectation } from '../../scenarios/gameday/expectation.js';
 import { loadHtmlAssets } from '../html/assets.js';
 import { readGamedayInputs, type GamedayInputs } from './inputs.js';
-import { measureGameday, type Measurements } from './measure.js';
+import { measureGameday } from './measure.js';
 import { renderGamedayHtml } from './render-html.js';
 import { renderGamedayMarkdown } from './render-markdown.js';
-import { buildTimeline, type TimelineBucket } from './timeline.js';
-import { allHold, judge, type Verdict } from './verdict.js';
+import { buildTimeline } from './timeline.js';
+import { allHold, judge } from './verdict.js';
+import { GAMEDAY_VERSION, type GamedayPlanInfo, type GamedayResult, type GamedayRunInfo } from './result-types.js';
 
-export const GAMEDAY_VERSION = 1;
-
-export interface GamedayPlanInfo {
-  name: string;
-  description: string;
-  slo: { availability: number };
-  expect: Expectation[];
-}
-
-export interface GamedayRunInfo {
-  dir: string;
-  /** the URL the load went to */
-  target: string;
-  /** our gateway's config file, when the lab ran it */
-  gatewayConfig?: string;
-  startedAt: string;
-  endedAt: string;
-}
-
-export interface GamedayResult {
-  version: typeof GAMEDAY_VERSION;
-  plan: { name: string; description: string; availability: number; expectations: string[] };
-  run: GamedayRunInfo;
-  ok: boolean;
-  verdicts: Verdict[];
-  measurements: Measurements;
-  timeline: TimelineBucket[];
-}
+export { GAMEDAY_VERSION, type GamedayPlanInfo, type GamedayResult, type GamedayRunInfo } from './result-types.js';
 
 /** Pure: measure, judge and lay out the timeline. */
 export function evaluateGameday(plan: GamedayPlanInfo, run: GamedayRunInfo, inputs: GamedayInputs): GamedayResult {
