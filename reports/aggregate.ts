@@ -6,7 +6,19 @@
  * MAX_INDEXED_REQUESTS). `summarize` turns it into the versioned summary.
  */
 import { METRICS, TTFT_DEF_TAG, type MetricType, type Tags } from '../scenarios/samples.js';
-import { createGroups, MAX_GROUPS, OTHER, recordGroups, recordInSecond, secondBucket, type Dimension, type GroupMemo, type Groups, type SecondAcc, type Seconds } from './groups.js';
+import {
+  createGroups,
+  MAX_GROUPS,
+  OTHER,
+  recordGroups,
+  recordInSecond,
+  secondBucket,
+  type Dimension,
+  type GroupMemo,
+  type Groups,
+  type SecondAcc,
+  type Seconds,
+} from './groups.js';
 import { createCacheAcc, FALSE_HIT_METRIC, recordCachePoint, type CacheAcc } from './cache-acc.js';
 import type { BadLines } from './lines.js';
 import { createMetricAcc, recordMetric, type MetricAcc } from './metric-acc.js';

@@ -39,5 +39,13 @@ export { compareRuns, renderCompareHtml, renderCompareMarkdown, writeComparison,
 export type { Comparison } from './compare/index.js';
 export { evaluateGate, loadGateRules, renderGateMarkdown, runGate, GateRulesSchema, DEFAULT_RULES_FILE } from './gate/index.js';
 export type { GateOptions, GateResult, GateRules, GateVerdict } from './gate/index.js';
-export { compareStrategies, recommend, renderStrategiesHtml, renderStrategiesMarkdown, writeStrategyComparison, STRATEGY_FILES, StrategyComparisonSchema } from './strategies/index.js';
+export {
+  compareStrategies,
+  recommend,
+  renderStrategiesHtml,
+  renderStrategiesMarkdown,
+  writeStrategyComparison,
+  STRATEGY_FILES,
+  StrategyComparisonSchema,
+} from './strategies/index.js';
 export type { Recommendation, StrategyComparison, StrategyRow, StrategyRun } from './strategies/index.js';

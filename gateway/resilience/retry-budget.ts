@@ -1,6 +1,7 @@
 /**
  * A per-gateway retry budget in the manner of Finagle's RetryBudget and tower's `Budget`: over a sliding window,
- * further attempts (retries and failovers alike, except a failover away from a 429: stages/failover.ts) may be at most `ratio` of the client requests seen, plus a
+ * further attempts (retries and failovers alike, except a failover away from a 429:
+ * stages/failover.ts) may be at most `ratio` of the client requests seen, plus a
  * reserve of `minPerSecond` × window seconds so that a quiet gateway can still retry. When upstreams fail
  * persistently the budget runs dry and requests fail fast instead of multiplying the load (a retry storm).
  * Counts live in time buckets, so memory is constant. Time is passed in.

@@ -70,7 +70,9 @@ ${EXIT_ABORTED} aborted by a second signal, 2 bad input, 1 failure.
     }
     const target = optString(values, 'target');
     if (target !== undefined && !/^https?:\/\/[^/]+/.test(target)) {
-      throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [{ path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) }]);
+      throw new StormlabError('SL_USAGE', '--target must be an http(s) URL', [
+        { path: '--target', expected: 'http(s)://host[:port][/base]', received: JSON.stringify(target) },
+      ]);
     }
     const instances = optGatewayInstances(values);
     if (instances !== undefined && target !== undefined) {
