@@ -169,12 +169,14 @@ function thresholds(): void {
     return { ...r, sim: n?.similarity ?? 0, matched: n ? p.intents[n.label] : undefined };
   });
   const short = best.filter((r) => !r.long);
-  console.log(`  threshold │ all ${best.length} asks: hit rate · false-hit rate │ ${short.length} asks ≤ ${sem.maxQueryTokens} tokens (the gateway's): hit rate · false-hit rate`);
+  const shortHead = `${short.length} asks ≤ ${sem.maxQueryTokens} tokens (the gateway's)`;
+  console.log(`  threshold │ all ${best.length} asks: hit rate · false-hit rate │ ${shortHead}: hit rate · false-hit rate`);
   for (let t = 0.8; t <= 0.981; t += 0.02) {
     const cell = (set: typeof best) => {
       const hits = set.filter((r) => r.sim >= t);
       const wrong = hits.filter((r) => r.matched !== r.intent).length;
-      return `${((100 * hits.length) / set.length).toFixed(1).padStart(5)} % · ${hits.length ? ((100 * wrong) / hits.length).toFixed(1).padStart(5) : '    —'} %`;
+      const falseHits = hits.length ? ((100 * wrong) / hits.length).toFixed(1).padStart(5) : '    —';
+      return `${((100 * hits.length) / set.length).toFixed(1).padStart(5)} % · ${falseHits} %`;
     };
     console.log(`    ${t.toFixed(2)}    │ ${cell(best).padEnd(32)}│ ${cell(short)}`);
   }

@@ -46,7 +46,8 @@ Options:
       const merged = mergeHlogs(texts);
       writeFileSync(mergeTo, merged.text);
       const bad = merged.badIntervals ? ` (${merged.badIntervals} unreadable intervals skipped)` : '';
-      io.stdout.write(`${describeTotals(merged.totals).join('\n')}\n\nmerged ${texts.length} logs, ${merged.intervals} intervals${bad}: ${relative(process.cwd(), mergeTo)}\n`);
+      const done = `merged ${texts.length} logs, ${merged.intervals} intervals${bad}: ${relative(process.cwd(), mergeTo)}`;
+      io.stdout.write(`${describeTotals(merged.totals).join('\n')}\n\n${done}\n`);
       return 0;
     }
     if (positionals.length === 0) throw new StormlabError('SL_USAGE', 'stormlab report takes a run directory (or several inputs with --out DIR)');
