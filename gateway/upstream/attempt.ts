@@ -3,7 +3,6 @@
  * to — the whole body for a non-stream request, the first content event of a stream. Every
  * failure up to that point is an outcome (never a throw), so failover stays invisible.
  */
-import type { Dispatcher } from 'undici';
 import type { DecodeContext, StreamItem, UpstreamErrorKind } from '../domain/format.js';
 import type { ChatCompletion } from '../domain/openai.js';
 import type { Answer } from '../domain/answer.js';
@@ -11,10 +10,10 @@ import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
 import type { AttemptContext } from './context.js';
 import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { childTraceparent } from '../telemetry/trace.js';
-import { AttemptSignal } from './attempt-signal.js';
+import { Exchange } from './exchange.js';
 import { joinPath } from './pool.js';
 import { classifyFailure, TtftTimeout } from './failure.js';
-import { drainRest, hasContent, prime, streamItems, type StreamState } from './stream.js';
+import { Batches, hasContent, prime } from './stream.js';
 
 export interface AttemptRun {
   readonly result: AttemptResult;
@@ -52,29 +51,15 @@ function statusOutcome(status: number): AttemptOutcome {
   return 'invalid';
 }
 
-async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  let size = 0;
-  const parts: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      break;
-    }
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
 export function decodeContext(ctx: AttemptContext, target: Target, logprobs = ctx.request.logprobs === true): DecodeContext {
   return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
-/** Abort `signal` when the request is aborted; the result stops following. */
-function follow(ctx: AttemptContext, signal: AttemptSignal): () => void {
-  if (ctx.onAbort) return ctx.onAbort((reason) => signal.abort(reason));
+/** Cut `exchange` when the request is aborted; the result stops following. */
+function follow(ctx: AttemptContext, exchange: Exchange): () => void {
+  if (ctx.onAbort) return ctx.onAbort((reason) => exchange.abort(reason as Error));
   const parent = ctx.signal;
-  const relay = (): void => signal.abort(parent.reason);
+  const relay = (): void => exchange.abort(parent.reason as Error);
   if (parent.aborted) relay();
   else parent.addEventListener('abort', relay, { once: true });
   return () => parent.removeEventListener('abort', relay);
@@ -85,76 +70,63 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   const format = upstream.format;
   const t = ctx.route.timeouts;
   const started = performance.now();
-  // the attempt's own signal: aborted when the request is, or when no content came within ttftMs
-  // (it follows the request until the attempt is over: cheaper than AbortSignal.any)
-  const signal = new AttemptSignal();
-  const unfollow = follow(ctx, signal);
+  const exchange = new Exchange(ERROR_BODY_LIMIT);
+  // the exchange follows the request until the attempt is over, and is cut when no content came within ttftMs
+  const unfollow = follow(ctx, exchange);
   let ttftTimedOut: TtftTimeout | undefined;
   const ttftTimer = setTimeout(() => {
     ttftTimedOut = new TtftTimeout(t.ttftMs);
-    signal.abort(ttftTimedOut);
+    exchange.abort(ttftTimedOut);
   }, Math.min(t.ttftMs, ctx.remainingMs()));
   const over = (): void => {
     clearTimeout(ttftTimer);
     unfollow();
   };
-  const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
   const fail = (error: unknown, phase: 'headers' | 'body'): AttemptRun => {
     over();
-    return { result: { target, n, ...classifyFailure(ttftTimedOut ?? error, { ...failCtx, abortCause: ctx.abortCause }, phase) } };
+    const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
+    return { result: { target, n, ...classifyFailure(ttftTimedOut ?? error, failCtx, phase) } };
   };
 
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await upstream.pool.request({
-      method: 'POST',
-      path: joinPath(upstream.basePath, format.chatPath(target.model, ctx.stream)),
-      headers: {
-        ...upstream.headers,
-        'content-type': 'application/json',
-        accept: ctx.stream ? 'text/event-stream' : 'application/json',
-        'x-request-id': ctx.id,
-        // the attempt's number within the request, for upstream-side accounting (the mock fleet's ledger)
-        'x-stormlab-attempt': String(n),
-        traceparent: childTraceparent(ctx.trace),
-      },
-      body: format.encodeChat(opts.logprobs ? { ...ctx.request, logprobs: true } : ctx.request, { model: target.model, prefill: opts.prefill }),
-      signal,
-      headersTimeout: t.firstByteMs,
-      bodyTimeout: t.idleMs,
-    });
-  } catch (error) {
-    return fail(error, 'headers');
-  }
+  exchange.start(upstream.pool, {
+    method: 'POST',
+    path: joinPath(upstream.basePath, format.chatPath(target.model, ctx.stream)),
+    headers: {
+      ...upstream.headers,
+      'content-type': 'application/json',
+      accept: ctx.stream ? 'text/event-stream' : 'application/json',
+      'x-request-id': ctx.id,
+      // the attempt's number within the request, for upstream-side accounting (the mock fleet's ledger)
+      'x-stormlab-attempt': String(n),
+      traceparent: childTraceparent(ctx.trace),
+    },
+    body: format.encodeChat(opts.logprobs ? { ...ctx.request, logprobs: true } : ctx.request, { model: target.model, prefill: opts.prefill }),
+    headersTimeout: t.firstByteMs,
+    bodyTimeout: t.idleMs,
+  });
+  // a stream is decoded from its first byte on; anything else (an answer, an error body) is read whole
+  const status = await statusOf(exchange);
+  if (typeof status !== 'number') return fail(status.error, 'headers');
 
-  const status = res.statusCode;
   if (status < 200 || status >= 300) {
-    let text = '';
-    try {
-      text = await readText(res.body, ERROR_BODY_LIMIT);
-    } catch {
-      // the status says enough
-    }
+    // a body cut at its limit still has its first ERROR_BODY_LIMIT bytes; the status says enough without them
+    await exchange.end();
     over();
-    const upstreamError = format.decodeError(status, text);
+    const upstreamError = format.decodeError(status, exchange.text());
     let outcome = statusOutcome(status);
     if (upstreamError.kind === 'context_length') outcome = 'context_length';
-    const retryAfterMs = retryAfterFromHeaders(res.headers, Date.now());
+    const retryAfterMs = retryAfterFromHeaders(exchange.headers(), Date.now());
     return { result: { target, n, outcome, status, detail: `HTTP ${status}`, upstreamError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } };
   }
 
   const dctx = decodeContext(ctx, target, opts.logprobs === true || ctx.request.logprobs === true);
   if (!ctx.stream) {
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (error) {
-      return fail(error, 'body');
-    }
+    const end = await exchange.end();
+    if (!end.ok) return fail(end.error, 'body');
     over();
     let completion: ChatCompletion | undefined;
     try {
-      completion = format.decodeChat(JSON.parse(text), dctx);
+      completion = format.decodeChat(JSON.parse(exchange.text()), dctx);
     } catch {
       completion = undefined;
     }
@@ -163,17 +135,13 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     return { result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs }, answer: { kind: 'json', completion } };
   }
 
-  const state: StreamState = { done: false };
-  const batches = streamItems(res.body as AsyncIterable<Buffer>, format.streamDecoder(dctx), state);
+  const batches = new Batches(exchange, format.streamDecoder(dctx));
   let released = false;
   const release = (): void => {
     if (released) return;
     released = true;
     unfollow();
-    // a complete answer's connection is kept for the next request; anything else is cut
-    if (state.done && !res.body.destroyed) return drainRest(batches, res.body, DRAIN_MS);
-    void batches.return(undefined).catch(() => undefined);
-    if (!res.body.destroyed) res.body.destroy();
+    batches.release(DRAIN_MS);
   };
   const primed = await prime(batches, opts.enough ?? hasContent);
   clearTimeout(ttftTimer);
@@ -191,4 +159,10 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started },
     answer: { kind: 'stream', head: primed.head, rest: batches, release },
   };
+}
+
+/** The response's status once its headers are in, or why the exchange failed before them. */
+async function statusOf(exchange: Exchange): Promise<number | { error: unknown }> {
+  const failed = await exchange.head();
+  return failed ? { error: failed.error } : exchange.status;
 }
