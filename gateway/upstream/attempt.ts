@@ -10,7 +10,7 @@ import type { AttemptOutcome, AttemptResult, Target } from '../domain/types.js';
 import type { AttemptContext } from './context.js';
 import { retryAfterFromHeaders } from '../resilience/retry-after.js';
 import { childTraceparent } from '../telemetry/trace.js';
-import { Exchange } from './exchange.js';
+import { Exchange, followAbort } from './exchange.js';
 import { joinPath } from './pool.js';
 import { classifyFailure, TtftTimeout } from './failure.js';
 import { Batches, hasContent, prime } from './stream.js';
@@ -55,16 +55,6 @@ export function decodeContext(ctx: AttemptContext, target: Target, logprobs = ct
   return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
-/** Cut `exchange` when the request is aborted; the result stops following. */
-function follow(ctx: AttemptContext, exchange: Exchange): () => void {
-  if (ctx.onAbort) return ctx.onAbort((reason) => exchange.abort(reason as Error));
-  const parent = ctx.signal;
-  const relay = (): void => exchange.abort(parent.reason as Error);
-  if (parent.aborted) relay();
-  else parent.addEventListener('abort', relay, { once: true });
-  return () => parent.removeEventListener('abort', relay);
-}
-
 export async function sendAttempt(ctx: AttemptContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
   const { upstream } = target;
   const format = upstream.format;
@@ -72,7 +62,7 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   const started = performance.now();
   const exchange = new Exchange(ERROR_BODY_LIMIT);
   // the exchange follows the request until the attempt is over, and is cut when no content came within ttftMs
-  const unfollow = follow(ctx, exchange);
+  const unfollow = followAbort(ctx, exchange);
   let ttftTimedOut: TtftTimeout | undefined;
   const ttftTimer = setTimeout(() => {
     ttftTimedOut = new TtftTimeout(t.ttftMs);

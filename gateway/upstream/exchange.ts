@@ -7,6 +7,7 @@
  * exchange fails with that reason (the socket is cut).
  */
 import { util, type Dispatcher } from 'undici';
+import type { AttemptContext } from './context.js';
 
 export type Phase = 'headers' | 'body';
 
@@ -156,4 +157,14 @@ export class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`response body over ${limit} bytes`);
   }
+}
+
+/** Cut `exchange` when the request is aborted (client gone, deadline); the result stops following. */
+export function followAbort(ctx: Pick<AttemptContext, 'onAbort' | 'signal'>, exchange: Exchange): () => void {
+  if (ctx.onAbort) return ctx.onAbort((reason) => exchange.abort(reason as Error));
+  const parent = ctx.signal;
+  const relay = (): void => exchange.abort(parent.reason as Error);
+  if (parent.aborted) relay();
+  else parent.addEventListener('abort', relay, { once: true });
+  return () => parent.removeEventListener('abort', relay);
 }
