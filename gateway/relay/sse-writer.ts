@@ -1,8 +1,14 @@
-/** Writes SSE text to the client's socket, waiting for `drain` when the socket's buffer is full. */
+/**
+ * Writes SSE text to the client's socket, waiting for `drain` when the socket's buffer is full.
+ * Events may be held and sent as one write (`hold` … `flush`): the events of one upstream read
+ * leave together, with one pass through node's HTTP and stream layers instead of one per event.
+ */
 import type { ServerResponse } from 'node:http';
 
 export class SseWriter {
   private closed = false;
+  /** text of held events, undefined when not holding */
+  private held: string | undefined;
 
   constructor(private readonly raw: ServerResponse) {
     raw.once('close', () => {
@@ -30,23 +36,30 @@ export class SseWriter {
   }
 
   data(json: string): Promise<void> | undefined {
-    return this.write(`data: ${json}\n\n`);
+    const text = `data: ${json}\n\n`;
+    if (this.held === undefined) return this.write(text);
+    this.held += text;
+    return undefined;
   }
 
-  /** Hold writes in the socket until `uncork`, so several leave as one; false when the client is gone. */
-  cork(): boolean {
-    if (this.gone) return false;
-    this.raw.cork();
-    return true;
+  /** Hold the events that follow until `flush` (or `end`), so they leave in one write. */
+  hold(): void {
+    this.held ??= '';
   }
 
-  uncork(): void {
-    this.raw.uncork();
+  /** Write the held events (if any) and stop holding. */
+  flush(): Promise<void> | undefined {
+    const text = this.held;
+    this.held = undefined;
+    return text ? this.write(text) : undefined;
   }
 
+  /** End the response, after the held events and `text`. */
   end(text?: string): void {
+    const all = (this.held ?? '') + (text ?? '');
+    this.held = undefined;
     if (this.gone) return;
-    if (text) this.raw.end(text);
+    if (all) this.raw.end(all);
     else this.raw.end();
   }
 }

@@ -87,7 +87,7 @@ type Failure = { reason: string; detail: string };
 /**
  * Forward items until the answer completes (undefined) or the upstream fails (why). Items are
  * handled synchronously; the relay waits only when the client's socket asks it to (backpressure),
- * and the items of one upstream read leave in one write (the socket is corked around them).
+ * and the items of one upstream read leave in one write.
  */
 async function pump(
   ctx: RequestContext,
@@ -140,15 +140,13 @@ async function pump(
   /** one batch of items; undefined to go on, else how the answer ended (a failure, or `null` for done) */
   const batch = (items: readonly StreamItem[]): Failure | null | undefined => {
     let f: Failure | undefined;
-    const corked = items.length > 1 && out.cork();
-    try {
-      for (const item of items) {
-        f = handle(item);
-        if (f || p.done) break;
-      }
-    } finally {
-      if (corked) out.uncork();
+    out.hold();
+    for (const item of items) {
+      f = handle(item);
+      if (f || p.done) break;
     }
+    // what the items wrote leaves as one write (after an error item, before the error event)
+    wait = out.flush() ?? wait;
     return f ?? (p.done ? null : undefined);
   };
 
