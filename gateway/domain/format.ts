@@ -74,8 +74,17 @@ export interface UpstreamError {
  * that does not parse as the format promises.
  */
 export type StreamItem =
-  | { readonly kind: 'chunk'; readonly data: string; readonly content: boolean; readonly text?: string; readonly logprobs?: readonly number[] }
-  | { readonly kind: 'usage'; readonly usage: OpenAIUsage; readonly data: string }
+  | {
+      readonly kind: 'chunk';
+      readonly data: string;
+      readonly content: boolean;
+      readonly text?: string;
+      readonly logprobs?: readonly number[];
+      /** the chunk's finish reason, when it carries one */
+      readonly finish?: string;
+    }
+  /** `chunk`: the usage chunk already parsed, when the decoder had to parse it (saves the relay a parse) */
+  | { readonly kind: 'usage'; readonly usage: OpenAIUsage; readonly data: string; readonly chunk?: Record<string, unknown> }
   | { readonly kind: 'done' }
   | { readonly kind: 'error'; readonly error: UpstreamError }
   | { readonly kind: 'malformed'; readonly detail: string };

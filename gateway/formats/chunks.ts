@@ -54,7 +54,7 @@ export class ChunkWriter {
   }
 
   finish(reason: string): StreamItem {
-    return { kind: 'chunk', data: this.choice('{}', reason), content: false };
+    return { kind: 'chunk', data: this.choice('{}', reason), content: false, finish: reason };
   }
 
   /** the usage-only chunk (`choices: []`); estimated (prompt estimate, answer so far) when `usage` is undefined */

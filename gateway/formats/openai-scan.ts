@@ -23,6 +23,9 @@ export interface ChunkScan {
   tool: boolean;
   /** `"finish_reason":"…"` (not null) */
   finish: boolean;
+  /** bounds of the finish reason's text (after its opening quote, at its closing quote) when `finish` */
+  finishStart: number;
+  finishEnd: number;
   /** `"usage":{` */
   usage: boolean;
   /** `"logprobs":{` */
@@ -38,6 +41,8 @@ const scan: ChunkScan = {
   refusal: false,
   tool: false,
   finish: false,
+  finishStart: -1,
+  finishEnd: -1,
   usage: false,
   logprobs: false,
 };
@@ -84,7 +89,11 @@ function noteKey(d: string, from: number, len: number, v: number): void {
       if (c === OPEN_ARRAY && d.startsWith('tool_calls', from)) scan.tool = true;
       break;
     case 13:
-      if (c === QUOTE && d.startsWith('finish_reason', from)) scan.finish = true;
+      if (c === QUOTE && d.startsWith('finish_reason', from)) {
+        scan.finish = true;
+        scan.finishStart = v + 1;
+        scan.finishEnd = stringEnd(d, v);
+      }
       else if (c === OPEN_OBJECT && d.startsWith('function_call', from)) scan.tool = true;
       break;
   }
@@ -94,7 +103,7 @@ function noteKey(d: string, from: number, len: number, v: number): void {
 export function scanChunk(d: string): ChunkScan {
   scan.ok = false;
   scan.delta = scan.contentEscaped = scan.refusal = scan.tool = scan.finish = scan.usage = scan.logprobs = false;
-  scan.contentStart = scan.contentEnd = -1;
+  scan.contentStart = scan.contentEnd = scan.finishStart = scan.finishEnd = -1;
   const n = d.length;
   if (n < 2 || d.charCodeAt(0) !== OPEN_OBJECT || d.charCodeAt(n - 1) !== 125) return scan;
   let depth = 0;

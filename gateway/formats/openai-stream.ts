@@ -58,7 +58,8 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       const usage = normaliseUsage(parsed.usage);
       if (usage) {
         this.usage = usage;
-        items.push({ kind: 'usage', usage, data: usageChunk(parsed, usage) });
+        const chunk = usageChunk(parsed, usage);
+        items.push({ kind: 'usage', usage, data: JSON.stringify(chunk), chunk });
       }
     }
     if (this.finished && this.usage) items.push(this.markDone());
@@ -74,10 +75,20 @@ export class OpenAIStreamDecoder implements StreamDecoder {
       this.chars += text.length;
     }
     const content = text !== undefined || scan.tool || scan.refusal;
-    if (!content) return { kind: 'chunk', data: d, content };
-    const logprobs = this.ctx.logprobs && scan.logprobs ? chunkLogprobs(d) : undefined;
-    if (logprobs) return { kind: 'chunk', data: d, content, ...(text ? { text } : {}), logprobs };
-    return text ? { kind: 'chunk', data: d, content, text } : { kind: 'chunk', data: d, content };
+    // a finish reason is a plain word (stop, length, tool_calls …); an escaped one is read as JSON
+    const finish = scan.finish ? finishText(d, scan.finishStart, scan.finishEnd) : undefined;
+    const logprobs = content && this.ctx.logprobs && scan.logprobs ? chunkLogprobs(d) : undefined;
+    if (logprobs === undefined && finish === undefined) {
+      return text ? { kind: 'chunk', data: d, content, text } : { kind: 'chunk', data: d, content };
+    }
+    return {
+      kind: 'chunk',
+      data: d,
+      content,
+      ...(text ? { text } : {}),
+      ...(logprobs ? { logprobs } : {}),
+      ...(finish === undefined ? {} : { finish }),
+    };
   }
 
   /** An error object, or a chunk shaped other than the scan expects. */
@@ -89,13 +100,22 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     }
     const usage = normaliseUsage(v.usage);
     const items: StreamItem[] = [];
+    const finished = v.choices.find((c) => isObject(c) && typeof c.finish_reason === 'string') as
+      | { finish_reason: string }
+      | undefined;
     // choices without a delta: Azure's prompt_filter_results chunk, or a finish reason sent bare
-    if (v.choices.length > 0 || !usage) items.push({ kind: 'chunk', data: d, content: false });
-    if (v.choices.some((c) => isObject(c) && typeof c.finish_reason === 'string')) this.finished = true;
+    if (v.choices.length > 0 || !usage) {
+      items.push(finished ? { kind: 'chunk', data: d, content: false, finish: finished.finish_reason } : { kind: 'chunk', data: d, content: false });
+    }
+    if (finished) this.finished = true;
     if (usage) {
       this.first ??= d;
       this.usage = usage;
-      items.push({ kind: 'usage', usage, data: v.choices.length > 0 ? usageChunk(v, usage) : d });
+      if (v.choices.length === 0) items.push({ kind: 'usage', usage, data: d, chunk: v });
+      else {
+        const chunk = usageChunk(v, usage);
+        items.push({ kind: 'usage', usage, data: JSON.stringify(chunk), chunk });
+      }
     }
     if (this.finished && this.usage) items.push(this.markDone());
     return items;
@@ -112,12 +132,12 @@ export class OpenAIStreamDecoder implements StreamDecoder {
     if (this.usage) return [this.markDone()];
     const usage = estimatedUsage(this.ctx, this.chars);
     const head = this.first ? tryJson(this.first) : undefined;
-    const data = usageChunk(
+    const chunk = usageChunk(
       isObject(head) ? head : { id: this.ctx.id, created: this.ctx.created, model: this.ctx.model },
       usage,
     );
     this.usage = usage;
-    return [{ kind: 'usage', usage, data }, this.markDone()];
+    return [{ kind: 'usage', usage, data: JSON.stringify(chunk), chunk }, this.markDone()];
   }
 
   end(): StreamItem[] {
@@ -126,15 +146,14 @@ export class OpenAIStreamDecoder implements StreamDecoder {
 }
 
 /** A usage-only chunk with the identity of `like` (an upstream chunk). */
-function usageChunk(like: Record<string, unknown>, usage: OpenAIUsage): string {
-  return JSON.stringify({
-    id: like.id,
-    object: 'chat.completion.chunk',
-    created: like.created,
-    model: like.model,
-    choices: [],
-    usage,
-  });
+function usageChunk(like: Record<string, unknown>, usage: OpenAIUsage): Record<string, unknown> {
+  return { id: like.id, object: 'chat.completion.chunk', created: like.created, model: like.model, choices: [], usage };
+}
+
+/** The finish reason between `start` and `end` (its quotes excluded). */
+function finishText(d: string, start: number, end: number): string {
+  const raw = d.slice(start, end);
+  return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
 function chunkLogprobs(d: string): number[] | undefined {

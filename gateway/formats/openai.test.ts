@@ -77,6 +77,17 @@ describe('openai: stream', () => {
     expect(end).toEqual([]);
   });
 
+  it('names the finish reason on the chunk that carries it (escaped ones read as JSON), and hands on the parsed usage chunk', () => {
+    const length = FINISH.replace('"stop"', '"length"');
+    const odd = FINISH.replace('"stop"', '"tool\\u005fcalls"');
+    const { items } = decode(sse(HELLO, length, odd, USAGE));
+    expect(items.map((i) => (i.kind === 'chunk' ? (i.finish ?? null) : i.kind))).toEqual([null, 'length', 'tool_calls', 'usage', 'done']);
+    const usage = items[3] as Extract<StreamItem, { kind: 'usage' }>;
+    expect(usage.chunk).toEqual(JSON.parse(USAGE));
+    const bare = `${HEAD}[{"index":0,"finish_reason":"content_filter"}]}`;
+    expect(decode(sse(HELLO, bare)).items[1]).toMatchObject({ kind: 'chunk', content: false, finish: 'content_filter' });
+  });
+
   it('is done at usage after the finish reason, without waiting for [DONE]', () => {
     const s = new StreamItems(f.streamDecoder(ctx));
     const items = s.push(Buffer.from(sse(HELLO, FINISH, USAGE)));

@@ -21,114 +21,162 @@ export type Live = Committed & { readonly answer: Extract<Committed['answer'], {
 /** Find and prime a fallback that continues `text` (the answer so far) after `broken` failed. */
 export type Resume = (broken: Target, text: string) => Promise<Live | undefined>;
 
-/** The state of one relayed answer. */
-interface Progress {
-  /** answer text sent so far (continuation prefill, billing of a cut stream) */
-  text: string;
-  contentSent: boolean;
-  done: boolean;
-  finishReason: string | null;
-}
+type Failure = { reason: string; detail: string };
 
 export async function relayStream(ctx: RequestContext, first: Live, reply: FastifyReply, deps: PipelineDeps, resume: Resume): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, {
-    ...decisionHeaders(ctx, first.target),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  const out = new SseWriter(raw);
-  const progress: Progress = { text: '', contentSent: false, done: false, finishReason: null };
-  let live = first;
-  ctx.outcome.served = live.target;
+  const headers = decisionHeaders(ctx, first.target);
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  raw.writeHead(200, headers);
+  ctx.outcome.served = first.target;
   ctx.outcome.status = 200;
-
+  const relay = new StreamRelay(ctx, deps, new SseWriter(raw), first);
   try {
-    await relayLoop();
+    await relay.run(resume);
   } finally {
-    live.leave();
-  }
-
-  async function relayLoop(): Promise<void> {
-  for (;;) {
-    const failure = await pump(ctx, live, out, progress, deps);
-    live.answer.release();
-    if (failure === undefined) return; // complete, or the client left
-    const next = ctx.aborted || progress.text.length === 0 ? undefined : await resume(live.target, progress.text);
-    if (next) {
-      live.leave();
-      live = next;
-      ctx.outcome.served = next.target;
-      ctx.outcome.continued = true;
-      deps.metrics.continuations.inc({ from: first.target.upstream.id, to: next.target.upstream.id });
-      continue;
-    }
-    ctx.outcome.truncated = failure.reason;
-    deps.metrics.truncations.inc({ upstream: live.target.upstream.id, reason: failure.reason });
-    const body = {
-      error: {
-        message: `the upstream stream failed after the answer had begun (${failure.detail}); the answer is incomplete`,
-        type: 'upstream_error',
-        code: 'GW_STREAM_INTERRUPTED',
-        param: null,
-      },
-    };
-    await out.data(JSON.stringify(body));
-    out.end();
-    return;
-  }
+    relay.live.leave();
   }
 }
 
-type Failure = { reason: string; detail: string };
-
 /**
- * Forward items until the answer completes (undefined) or the upstream fails (why). Items are
- * handled synchronously; the relay waits only when the client's socket asks it to (backpressure),
- * and the items of one upstream read leave in one write.
+ * One relayed answer: forwards items until the answer completes or the upstream fails, and on a
+ * failure either continues on a fallback or ends the stream with the gateway's error event.
+ * Items are handled synchronously; the relay waits only when the client's socket asks it to
+ * (backpressure), and the items of one upstream read leave in one write.
  */
-async function pump(
-  ctx: RequestContext,
-  live: Live,
-  out: SseWriter,
-  p: Progress,
-  deps: PipelineDeps,
-): Promise<Failure | undefined> {
-  const { answer, target } = live;
-  const continuing = p.contentSent;
+class StreamRelay {
+  /** answer text sent so far (continuation prefill, billing of a cut stream) */
+  private text = '';
+  private contentSent = false;
+  private done = false;
+  private finishReason: string | null = null;
+  /** the answer being relayed continues one that was cut (its role-only opening is dropped) */
+  private continuing = false;
   /** a write the socket asked to wait for */
-  let wait: Promise<void> | undefined;
-  const handle = (item: StreamItem): Failure | undefined => {
+  private wait: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly deps: PipelineDeps,
+    private readonly out: SseWriter,
+    public live: Live,
+  ) {}
+
+  async run(resume: Resume): Promise<void> {
+    const { ctx, deps, out } = this;
+    const first = this.live.target;
+    for (;;) {
+      const failure = await this.pump();
+      this.live.answer.release();
+      if (failure === undefined) return; // complete, or the client left
+      const next = ctx.aborted || this.text.length === 0 ? undefined : await resume(this.live.target, this.text);
+      if (next) {
+        this.live.leave();
+        this.live = next;
+        ctx.outcome.served = next.target;
+        ctx.outcome.continued = true;
+        deps.metrics.continuations.inc({ from: first.upstream.id, to: next.target.upstream.id });
+        continue;
+      }
+      ctx.outcome.truncated = failure.reason;
+      deps.metrics.truncations.inc({ upstream: this.live.target.upstream.id, reason: failure.reason });
+      const body = {
+        error: {
+          message: `the upstream stream failed after the answer had begun (${failure.detail}); the answer is incomplete`,
+          type: 'upstream_error',
+          code: 'GW_STREAM_INTERRUPTED',
+          param: null,
+        },
+      };
+      await out.data(JSON.stringify(body));
+      out.end();
+      return;
+    }
+  }
+
+  /** Forward the live answer's items until it completes (undefined) or its upstream fails (why). */
+  private async pump(): Promise<Failure | undefined> {
+    const { answer } = this.live;
+    this.continuing = this.contentSent;
+    const head = this.batch(answer.head);
+    await this.drained();
+    if (head !== undefined) return head ?? undefined;
+    for (;;) {
+      if (this.out.gone) return undefined;
+      let next: IteratorResult<StreamItem[]>;
+      try {
+        next = await answer.rest.next();
+      } catch (error) {
+        return this.broken(error);
+      }
+      if (next.done) return { reason: 'incomplete', detail: 'the upstream closed the stream before the answer was complete' };
+      const r = this.batch(next.value);
+      await this.drained();
+      if (r !== undefined) return r ?? undefined;
+    }
+  }
+
+  private drained(): Promise<void> | undefined {
+    const w = this.wait;
+    this.wait = undefined;
+    return w;
+  }
+
+  /** The upstream failed mid-answer: a stall or a cut (undefined when it was the client leaving). */
+  private broken(error: unknown): Failure | undefined {
+    const ctx = this.ctx;
+    if (ctx.abortCause === 'client' || this.out.gone) return undefined;
+    const t = ctx.route.timeouts;
+    const c = classifyFailure(error, { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs }, 'body');
+    return { reason: c.outcome === 'timeout' ? 'stall' : 'cut', detail: c.detail };
+  }
+
+  /** One batch of items; undefined to go on, else how the answer ended (a failure, or `null` for done). */
+  private batch(items: readonly StreamItem[]): Failure | null | undefined {
+    let f: Failure | undefined;
+    this.out.hold();
+    for (const item of items) {
+      f = this.handle(item);
+      if (f || this.done) break;
+    }
+    // what the items wrote leaves as one write (after an error item, before the error event)
+    this.keep(this.out.flush());
+    return f ?? (this.done ? null : undefined);
+  }
+
+  private keep(w: Promise<void> | undefined): void {
+    if (w) this.wait = w;
+  }
+
+  private handle(item: StreamItem): Failure | undefined {
+    const { ctx, out } = this;
     switch (item.kind) {
       case 'chunk':
-        if (continuing && !item.content) return undefined; // a continuation's role-only opening
-        if (item.content && !p.contentSent) {
-          p.contentSent = true;
+        if (this.continuing && !item.content) return undefined; // a continuation's role-only opening
+        if (item.content && !this.contentSent) {
+          this.contentSent = true;
           ctx.outcome.ttftMs = performance.now() - ctx.startedAt;
         }
         if (item.text) {
-          p.text += item.text;
-          ctx.outcome.streamedChars = p.text.length;
+          this.text += item.text;
+          ctx.outcome.streamedChars = this.text.length;
         }
-        if (item.data.includes('"finish_reason":"')) p.finishReason = finishReasonOf(item.data) ?? p.finishReason;
-        wait = out.data(item.data) ?? wait;
+        if (item.finish !== undefined) this.finishReason = item.finish;
+        this.keep(out.data(item.data));
         return undefined;
       case 'usage': {
         ctx.outcome.usage = item.usage;
-        const cost = deps.account(item.usage, target);
+        const cost = this.deps.account(item.usage, this.live.target);
         ctx.outcome.costUsd = cost;
-        if (ctx.clientWantsUsage) {
-          const chunk = JSON.parse(item.data) as { usage?: Record<string, unknown> };
-          if (chunk.usage && cost !== undefined) chunk.usage.cost_usd = cost;
-          wait = out.data(JSON.stringify(chunk)) ?? wait;
-        }
+        if (ctx.clientWantsUsage) this.keep(out.data(cost === undefined ? item.data : withCost(item, cost)));
         return undefined;
       }
       case 'done':
-        p.done = true;
-        ctx.outcome.streamed = { text: p.text, finishReason: p.finishReason };
+        this.done = true;
+        ctx.outcome.streamed = { text: this.text, finishReason: this.finishReason };
         out.end('data: [DONE]\n\n');
         return undefined;
       case 'error':
@@ -136,50 +184,14 @@ async function pump(
       case 'malformed':
         return { reason: 'malformed', detail: item.detail };
     }
-  };
-  /** one batch of items; undefined to go on, else how the answer ended (a failure, or `null` for done) */
-  const batch = (items: readonly StreamItem[]): Failure | null | undefined => {
-    let f: Failure | undefined;
-    out.hold();
-    for (const item of items) {
-      f = handle(item);
-      if (f || p.done) break;
-    }
-    // what the items wrote leaves as one write (after an error item, before the error event)
-    wait = out.flush() ?? wait;
-    return f ?? (p.done ? null : undefined);
-  };
-
-  const head = batch(answer.head);
-  if (wait) {
-    await wait;
-    wait = undefined;
-  }
-  if (head !== undefined) return head ?? undefined;
-  for (;;) {
-    if (out.gone) return undefined;
-    let next: IteratorResult<StreamItem[]>;
-    try {
-      next = await answer.rest.next();
-    } catch (error) {
-      if (ctx.abortCause === 'client' || out.gone) return undefined;
-      const t = ctx.route.timeouts;
-      const c = classifyFailure(error, { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs }, 'body');
-      return { reason: c.outcome === 'timeout' ? 'stall' : 'cut', detail: c.detail };
-    }
-    if (next.done) return { reason: 'incomplete', detail: 'the upstream closed the stream before the answer was complete' };
-    const r = batch(next.value);
-    if (wait) {
-      await wait;
-      wait = undefined;
-    }
-    if (r !== undefined) return r ?? undefined;
   }
 }
 
-/** The finish reason of a chunk that carries one. */
-function finishReasonOf(data: string): string | undefined {
-  const chunk = JSON.parse(data) as { choices?: Array<{ finish_reason?: unknown }> };
-  const f = chunk.choices?.[0]?.finish_reason;
-  return typeof f === 'string' ? f : undefined;
+/** The usage chunk's text with the gateway's price in `usage.cost_usd`. */
+function withCost(item: Extract<StreamItem, { kind: 'usage' }>, cost: number): string {
+  const chunk = item.chunk ? { ...item.chunk } : (JSON.parse(item.data) as Record<string, unknown>);
+  const usage = chunk.usage;
+  if (typeof usage !== 'object' || usage === null) return item.data;
+  chunk.usage = { ...usage, cost_usd: cost };
+  return JSON.stringify(chunk);
 }

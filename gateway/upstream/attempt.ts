@@ -55,28 +55,68 @@ export function decodeContext(ctx: AttemptContext, target: Target, logprobs = ct
   return { id: `chatcmpl-${ctx.id}`, model: target.model, created: Math.floor(Date.now() / 1000), logprobs, promptTokens: ctx.promptTokens };
 }
 
+/**
+ * An attempt's watch over its exchange: it follows the request (client gone, deadline) until the
+ * attempt is over, and cuts the exchange when no content came within the route's ttftMs.
+ */
+class Watch {
+  ttftTimedOut: TtftTimeout | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unfollow: () => void;
+  private following = true;
+
+  constructor(
+    ctx: AttemptContext,
+    readonly exchange: Exchange,
+    readonly ttftMs: number,
+  ) {
+    this.unfollow = followAbort(ctx, exchange);
+    this.timer = setTimeout(ttftExpired, Math.min(ttftMs, ctx.remainingMs()), this);
+  }
+
+  /** content came: the ttft clock stops (the request is still followed) */
+  primed(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** the attempt is over: stop the clock and stop following the request */
+  over(): void {
+    clearTimeout(this.timer);
+    if (!this.following) return;
+    this.following = false;
+    this.unfollow();
+  }
+}
+
+function ttftExpired(w: Watch): void {
+  w.ttftTimedOut = new TtftTimeout(w.ttftMs);
+  w.exchange.abort(w.ttftTimedOut);
+}
+
+/** A primed stream answer: its head, the batches still to come, and the release of its connection. */
+class StreamAnswer {
+  readonly kind = 'stream';
+
+  constructor(
+    readonly head: StreamItem[],
+    readonly rest: Batches,
+    private readonly watch: Watch,
+  ) {}
+
+  /** Stop reading and let the connection go (kept for the next request when the answer was complete). */
+  release(): void {
+    this.watch.over();
+    this.rest.release(DRAIN_MS);
+  }
+}
+
 export async function sendAttempt(ctx: AttemptContext, target: Target, n: number, opts: AttemptOptions = {}): Promise<AttemptRun> {
   const { upstream } = target;
   const format = upstream.format;
   const t = ctx.route.timeouts;
   const started = performance.now();
   const exchange = new Exchange(ERROR_BODY_LIMIT);
-  // the exchange follows the request until the attempt is over, and is cut when no content came within ttftMs
-  const unfollow = followAbort(ctx, exchange);
-  let ttftTimedOut: TtftTimeout | undefined;
-  const ttftTimer = setTimeout(() => {
-    ttftTimedOut = new TtftTimeout(t.ttftMs);
-    exchange.abort(ttftTimedOut);
-  }, Math.min(t.ttftMs, ctx.remainingMs()));
-  const over = (): void => {
-    clearTimeout(ttftTimer);
-    unfollow();
-  };
-  const fail = (error: unknown, phase: 'headers' | 'body'): AttemptRun => {
-    over();
-    const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
-    return { result: { target, n, ...classifyFailure(ttftTimedOut ?? error, failCtx, phase) } };
-  };
+  const watch = new Watch(ctx, exchange, t.ttftMs);
 
   exchange.start(upstream.pool, {
     method: 'POST',
@@ -95,13 +135,14 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
     bodyTimeout: t.idleMs,
   });
   // a stream is decoded from its first byte on; anything else (an answer, an error body) is read whole
-  const status = await statusOf(exchange);
-  if (typeof status !== 'number') return fail(status.error, 'headers');
+  const failed = await exchange.head();
+  if (failed) return failure(ctx, target, n, watch, failed.error, 'headers');
+  const status = exchange.status;
 
   if (status < 200 || status >= 300) {
     // a body cut at its limit still has its first ERROR_BODY_LIMIT bytes; the status says enough without them
     await exchange.end();
-    over();
+    watch.over();
     const upstreamError = format.decodeError(status, exchange.text());
     let outcome = statusOutcome(status);
     if (upstreamError.kind === 'context_length') outcome = 'context_length';
@@ -112,8 +153,8 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   const dctx = decodeContext(ctx, target, opts.logprobs === true || ctx.request.logprobs === true);
   if (!ctx.stream) {
     const end = await exchange.end();
-    if (!end.ok) return fail(end.error, 'body');
-    over();
+    if (!end.ok) return failure(ctx, target, n, watch, end.error, 'body');
+    watch.over();
     let completion: ChatCompletion | undefined;
     try {
       completion = format.decodeChat(JSON.parse(exchange.text()), dctx);
@@ -126,19 +167,13 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   }
 
   const batches = new Batches(exchange, format.streamDecoder(dctx));
-  let released = false;
-  const release = (): void => {
-    if (released) return;
-    released = true;
-    unfollow();
-    batches.release(DRAIN_MS);
-  };
   const primed = await prime(batches, opts.enough ?? hasContent);
-  clearTimeout(ttftTimer);
+  watch.primed();
   if (!primed.ok) {
-    release();
+    watch.over();
+    batches.release(DRAIN_MS);
     const f = primed.failure;
-    if (f.kind === 'error') return fail(f.error, 'body');
+    if (f.kind === 'error') return failure(ctx, target, n, watch, f.error, 'body');
     if (f.kind === 'empty') return { result: { target, n, outcome: 'invalid', status, detail: 'stream ended before any content' } };
     if (f.item.kind === 'malformed') return { result: { target, n, outcome: 'invalid', status, detail: `malformed event: ${f.item.detail}` } };
     const upstreamError = f.item.error;
@@ -147,12 +182,14 @@ export async function sendAttempt(ctx: AttemptContext, target: Target, n: number
   }
   return {
     result: { target, n, outcome: 'ok', status, detail: `HTTP ${status}`, ttftMs: performance.now() - started },
-    answer: { kind: 'stream', head: primed.head, rest: batches, release },
+    answer: new StreamAnswer(primed.head, batches, watch),
   };
 }
 
-/** The response's status once its headers are in, or why the exchange failed before them. */
-async function statusOf(exchange: Exchange): Promise<number | { error: unknown }> {
-  const failed = await exchange.head();
-  return failed ? { error: failed.error } : exchange.status;
+/** The attempt failed on the way (connect, reset, timeout, client gone): its outcome. */
+function failure(ctx: AttemptContext, target: Target, n: number, watch: Watch, error: unknown, phase: 'headers' | 'body'): AttemptRun {
+  watch.over();
+  const t = ctx.route.timeouts;
+  const failCtx = { abortCause: ctx.abortCause, totalMs: ctx.totalMs, firstByteMs: t.firstByteMs, idleMs: t.idleMs };
+  return { result: { target, n, ...classifyFailure(watch.ttftTimedOut ?? error, failCtx, phase) } };
 }
