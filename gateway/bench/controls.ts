@@ -36,7 +36,16 @@ export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
 
 /** Every control on, over a base setup (keys and metrics are always on). */
 export function allControls(base: BenchSetup): BenchSetup {
+  return withControls(base, Object.keys(CONTROLS));
+}
+
+/** The named controls on, over a base setup; an unknown name is an error naming the known ones. */
+export function withControls(base: BenchSetup, names: readonly string[]): BenchSetup {
   const s: BenchSetup = { config: { ...base.config }, options: { ...base.options } };
-  for (const apply of Object.values(CONTROLS)) apply(s);
+  for (const name of names) {
+    const apply = CONTROLS[name];
+    if (!apply) throw new Error(`unknown control "${name}" (known: ${Object.keys(CONTROLS).join(', ')})`);
+    apply(s);
+  }
   return s;
 }
