@@ -12,6 +12,7 @@
  *   --rounds N     rounds (default 5)
  *   --ms N         ms per configuration per round (default 1500)
  *   --concurrency N (default 64)
+ *   --work         instead: each control's own work in process, no HTTP (controls-work.ts)
  *   --profile      sample the all-controls gateway's CPU profile and print its top self-time functions
  *                  (the profiler costs CPU: take the figures from a run without it)
  */
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     ms: { type: 'string', default: '1500' },
     concurrency: { type: 'string', default: '64' },
     profile: { type: 'boolean', default: false },
+    work: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -110,7 +112,18 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+async function work(): Promise<void> {
+  const { measureWork } = await import('./controls-work.js');
+  const rows = await measureWork(ROUNDS);
+  console.log(`\nbench:controls --work — each control's work in process, ${ROUNDS} rounds (CPU µs per request)`);
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const r of rows) console.log(`${r.name.padEnd(20)}${r.us.toFixed(2).padStart(10)}`);
+  const sum = rows.slice(1).reduce((a, r) => a + r.us, 0);
+  console.log(`${'all five'.padEnd(20)}${sum.toFixed(2).padStart(10)}`);
+}
+
 async function main(): Promise<void> {
+  if (values.work) return work();
   const stream = values.stream === true;
   const upstream = child('upstream.ts', []);
   const upUrl = (await next<Extract<BenchMessage, { type: 'ready' }>>(upstream, 'ready')).url;
