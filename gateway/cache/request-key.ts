@@ -48,9 +48,12 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Whitespace `normalizePrompt` would change: at an end, a run, or other than a plain space. */
+const UNFOLDED = /^\s|\s$|\s\s|[^\S ]/;
+
 /** The text of a message's content: a string, or its text parts joined; other parts kept as JSON. */
 function contentOf(content: ChatMessage['content']): unknown {
-  if (typeof content === 'string') return normalizePrompt(content);
+  if (typeof content === 'string') return UNFOLDED.test(content) ? normalizePrompt(content) : content;
   if (!Array.isArray(content)) return null;
   const texts = content.map((p) => {
     const part = p as { type?: unknown; text?: unknown } | null;
@@ -65,11 +68,17 @@ export function normaliseMessage(m: ChatMessage): unknown {
   return { ...m, content: contentOf(m.content) };
 }
 
+const DEFAULT_NAMES = Object.keys(DEFAULTS);
+
 /** The parameters that change the answer, defaults filled in. */
 export function outputParams(request: ChatRequest): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(request)) if (!NOT_OUTPUT_AFFECTING.has(k) && v !== null && v !== undefined) out[k] = v;
-  for (const [k, v] of Object.entries(DEFAULTS)) out[k] ??= v;
+  const r = request as unknown as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (!NOT_OUTPUT_AFFECTING.has(k) && v !== null && v !== undefined) out[k] = v;
+  }
+  for (const k of DEFAULT_NAMES) out[k] ??= DEFAULTS[k];
   return out;
 }
 

@@ -101,6 +101,11 @@ export interface ResponseCacheDeps {
 }
 
 export class ResponseCache {
+  /** policies by route (and `route\0feature` for a feature the config names): config alone decides them */
+  private readonly policies = new Map<string, CachePolicy | undefined>();
+  /** each upstream's scope label (`region:us-east`) */
+  private readonly scopes = new WeakMap<Pick<Upstream, 'region' | 'zone'>, string>();
+
   constructor(
     readonly config: CacheConfig,
     private readonly deps: ResponseCacheDeps,
@@ -108,6 +113,22 @@ export class ResponseCache {
 
   /** The route's (and feature's) policy; undefined when the route is not cached. */
   policy(route: string, feature: string | undefined): CachePolicy | undefined {
+    const r = this.config.routes[route];
+    // a feature without a TTL class of its own has the route's policy (features are named by clients: unbounded)
+    const key = feature !== undefined && r?.features[feature] !== undefined ? `${route}\u0000${feature}` : route;
+    if (this.policies.has(key)) return this.policies.get(key);
+    const p = this.makePolicy(route, feature);
+    this.policies.set(key, p);
+    return p;
+  }
+
+  private scopeOf(upstream: Pick<Upstream, 'region' | 'zone'>): string {
+    let s = this.scopes.get(upstream);
+    if (s === undefined) this.scopes.set(upstream, (s = scopeLabel(this.config.scope, upstream)));
+    return s;
+  }
+
+  private makePolicy(route: string, feature: string | undefined): CachePolicy | undefined {
     const r = this.config.routes[route];
     if (!r) return undefined;
     const ttlClass = (feature !== undefined ? r.features[feature] : undefined) ?? r.ttl;
@@ -124,7 +145,7 @@ export class ResponseCache {
     if (!policy) return undefined;
     const tenant = this.config.perTenant ? input.tenant : '*';
     const state: CacheState = { policy, keys: requestKeys(input.route.model, input.request), tenant, outcome: 'miss' };
-    const scope = scopeLabel(this.config.scope, input.bound);
+    const scope = this.scopeOf(input.bound);
     const now = this.deps.now();
     if (policy.exact && !input.refresh) {
       const e = await this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
@@ -171,11 +192,11 @@ export class ResponseCache {
       storedAt: now,
       expiresAt: now + state.policy.ttlMs,
     };
-    const scope = scopeLabel(this.config.scope, up);
+    const scope = this.scopeOf(up);
     if (state.policy.exact) {
       // a shared store's failure costs a future hit, never this answer
       const written = this.deps.exact.set(scoped(state.keys.exact, state.tenant, scope), entry, state.policy.ttlMs);
-      void Promise.resolve(written).catch(() => undefined);
+      if (written) written.catch(() => undefined);
     }
     const { semantic } = this.deps;
     if (state.vector && semantic) semantic.add(scoped(state.keys.partition, state.tenant, scope), state.vector, entry);
