@@ -166,8 +166,8 @@ const median = (xs: readonly number[]): number => {
 };
 
 /** CPU µs per request of each control's work, less the context-only loop's (medians over `rounds`). */
-export async function measureWork(rounds: number): Promise<Array<{ name: string; us: number }>> {
-  const names = Object.keys(WORK);
+export async function measureWork(rounds: number, only?: string): Promise<Array<{ name: string; us: number }>> {
+  const names = Object.keys(WORK).filter((k, i) => i === 0 || only === undefined || k === only);
   for (const name of names) await cpuPerRequest(WORK[name] as Work, REQUESTS / 4);
   const runs = new Map<string, number[]>(names.map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
