@@ -7,7 +7,7 @@
  *   budgets      admitBudget + Budgets.settle (a daily budget; spend attributed)
  *   pacing       pace() of an attempt on the paced upstream
  *   cache        lookupCache (a miss: a new prompt each time) + writeBack of the answer
- *   logs         logRequest: one pino line to the null device, as the gateway's logger writes it
+ *   logs         logRequest: one pino line to the null device, through the gateway's log destination
  *
  * Each is timed as CPU µs per request (process.cpuUsage: the log's writes on libuv's threads
  * count) over closed loops of a fresh request context per request, one event-loop turn apart —
@@ -34,6 +34,7 @@ import { pace } from '../pipeline/stages/pace.js';
 import { admitRateLimits } from '../pipeline/stages/rate-limit.js';
 import { MemoryStore } from '../state/memory.js';
 import { createLimitMetrics } from '../telemetry/limit-metrics.js';
+import { gatewayLog } from '../telemetry/log-stream.js';
 import { createSpendMetrics } from '../telemetry/spend-metrics.js';
 import { Registry } from '../telemetry/registry.js';
 import { allControls } from './controls.js';
@@ -83,7 +84,9 @@ const deps = {
   cooldowns: { isCooling: () => false },
   cache,
 } as unknown as PipelineDeps;
-const logger = pino({ level: 'info' }, pino.destination(devNull)) as unknown as FastifyBaseLogger;
+// the gateway's own logger options (its log destination) over the null device, as CONTROLS.logs sets them
+const logOptions = gatewayLog({ level: 'info', file: devNull }).options as pino.LoggerOptions & { stream: pino.DestinationStream };
+const logger = pino(logOptions, logOptions.stream) as unknown as FastifyBaseLogger;
 
 let n = 0;
 function context(): RequestContext {

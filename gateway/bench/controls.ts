@@ -29,8 +29,8 @@ export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
     void (s.config.upstreams = (s.config.upstreams ?? []).map((u) => ({ ...u, rpm: 100_000_000, tpm: 100_000_000_000 }))),
   budgets: (s) => void (s.config.budgets = [{ id: 'daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
   cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
-  // one JSON line per request, serialised and written to the null device by pino's own destination
-  // (sonic-boom, as `stormlab gateway --log` writes stdout)
+  // one JSON line per request, serialised and written to the null device through the gateway's log
+  // destination (lines batched into few writes: telemetry/log-stream.ts), as `stormlab gateway --log` writes stdout
   logs: (s) => void (s.options.logger = { level: 'info', file: devNull }),
 };
 
