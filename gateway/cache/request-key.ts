@@ -68,7 +68,25 @@ export function normaliseMessage(m: ChatMessage): unknown {
   return { ...m, content: contentOf(m.content) };
 }
 
+/** canonicalJson(normaliseMessage(m)), without the copy for the usual message: a role and a text. */
+function messageJson(m: ChatMessage): string {
+  let fields = 0;
+  for (const k in m) if ((m as unknown as Record<string, unknown>)[k] !== undefined) fields += 1;
+  if (fields === 2 && typeof m.role === 'string' && typeof m.content === 'string') {
+    // sorted keys: "content" before "role"
+    return `{"content":${JSON.stringify(contentOf(m.content))},"role":${JSON.stringify(m.role)}}`;
+  }
+  return canonicalJson(normaliseMessage(m));
+}
+
 const DEFAULT_NAMES = Object.keys(DEFAULTS);
+
+/** Whether the request sets any parameter that changes the answer (most set none: the defaults apply). */
+function setsParams(request: ChatRequest): boolean {
+  const r = request as unknown as Record<string, unknown>;
+  for (const k in r) if (!NOT_OUTPUT_AFFECTING.has(k) && r[k] !== null && r[k] !== undefined) return true;
+  return false;
+}
 
 /** The parameters that change the answer, defaults filled in. */
 export function outputParams(request: ChatRequest): Record<string, unknown> {
@@ -135,10 +153,25 @@ class Keys implements RequestKeys {
   }
 }
 
+/** The start of the keyed JSON for a route's requests with the default parameters, by route. */
+const defaultHeads = new Map<string, string>();
+
+/** `[route,params,[` of the keyed JSON. */
+function headOf(route: string, request: ChatRequest): string {
+  if (setsParams(request)) return `[${canonicalJson(route)},${canonicalJson(outputParams(request))},[`;
+  let head = defaultHeads.get(route);
+  if (head === undefined) {
+    head = `[${canonicalJson(route)},${canonicalJson(outputParams(request))},[`;
+    // route names come from config; the bound only guards against a caller passing others
+    if (defaultHeads.size < 10_000) defaultHeads.set(route, head);
+  }
+  return head;
+}
+
 /** The keys of a request to a route. */
 export function requestKeys(route: string, request: ChatRequest): RequestKeys {
-  const head = `[${canonicalJson(route)},${canonicalJson(outputParams(request))},[`;
-  const messages = request.messages.map((m) => canonicalJson(normaliseMessage(m)));
+  const head = headOf(route, request);
+  const messages = request.messages.map(messageJson);
   let last = -1;
   for (let i = request.messages.length - 1; i >= 0; i--) if (request.messages[i]?.role === 'user') {
     last = i;

@@ -103,6 +103,8 @@ export interface ResponseCacheDeps {
 export class ResponseCache {
   /** policies by route (and `route\0feature` for a feature the config names): config alone decides them */
   private readonly policies = new Map<string, CachePolicy | undefined>();
+  /** what entries say of the target that served them, one object per target key */
+  private readonly targets = new Map<string, CacheEntry['target']>();
   /** each upstream's scope label (`region:us-east`) */
   private readonly scopes = new WeakMap<Pick<Upstream, 'region' | 'zone'>, string>();
 
@@ -140,22 +142,43 @@ export class ResponseCache {
     return { ttlClass, ttlMs: this.config.ttlClasses[ttlClass] ?? 0, exact: r.exact, threshold, multiTurn, maxQueryTokens };
   }
 
-  async lookup(input: LookupInput): Promise<CacheState | undefined> {
+  /**
+   * Look the request up: exact, then semantic. The in-process exact store answers at once, and
+   * so does this when no semantic lookup follows; otherwise (Redis, embeddings) a promise.
+   */
+  lookup(input: LookupInput): CacheState | undefined | Promise<CacheState | undefined> {
     const policy = this.policy(input.route.model, input.feature);
     if (!policy) return undefined;
     const tenant = this.config.perTenant ? input.tenant : '*';
     const state: CacheState = { policy, keys: requestKeys(input.route.model, input.request), tenant, outcome: 'miss' };
     const scope = this.scopeOf(input.bound);
+    if (!policy.exact || input.refresh) return this.afterExact(input, state, scope, undefined);
     const now = this.deps.now();
-    if (policy.exact && !input.refresh) {
-      const e = await this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
-      if (e && e.expiresAt > now && fitsCap(e, capOf(input.request))) {
-        state.outcome = 'exact';
-        state.hit = { entry: e, similarity: 1 };
-        return state;
-      }
+    const e = this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
+    if (e instanceof Promise) return e.then((got) => this.afterExact(input, state, scope, got, now));
+    return this.afterExact(input, state, scope, e, now);
+  }
+
+  private afterExact(
+    input: LookupInput,
+    state: CacheState,
+    scope: string,
+    e: CacheEntry | undefined,
+    now = 0,
+  ): CacheState | Promise<CacheState> {
+    if (e && e.expiresAt > now && fitsCap(e, capOf(input.request))) {
+      state.outcome = 'exact';
+      state.hit = { entry: e, similarity: 1 };
+      return state;
     }
     const { semantic, embeddings } = this.deps;
+    if (state.policy.threshold === undefined || !semantic || !embeddings) return state;
+    return this.semanticLookup(input, state, scope);
+  }
+
+  private async semanticLookup(input: LookupInput, state: CacheState, scope: string): Promise<CacheState> {
+    const { semantic, embeddings } = this.deps;
+    const policy = state.policy;
     if (policy.threshold === undefined || !semantic || !embeddings) return state;
     const text = queryText(input.request.messages);
     if (!policy.multiTurn && isMultiTurn(input.request.messages)) state.semanticSkipped = 'multi_turn';
@@ -166,7 +189,8 @@ export class ResponseCache {
       if (!state.vector) state.semanticSkipped = 'embeddings_failed';
     }
     if (!state.vector || input.refresh) return state;
-    const m = semantic.find(scoped(state.keys.partition, tenant, scope), state.vector, policy.threshold, this.deps.now(), () => true);
+    const partition = scoped(state.keys.partition, state.tenant, scope);
+    const m = semantic.find(partition, state.vector, policy.threshold, this.deps.now(), () => true);
     if (m) {
       state.outcome = 'semantic';
       state.hit = m;
@@ -186,7 +210,7 @@ export class ResponseCache {
       id: randomUUID().slice(0, 13),
       sourceRequestId: a.requestId,
       completion: a.completion,
-      target: { key: a.served.key, upstream: up.id, provider: up.provider, region: up.region, zone: up.zone },
+      target: this.targetOf(a.served),
       costUsd: a.costUsd,
       maxTokens: a.maxTokens,
       storedAt: now,
@@ -201,6 +225,16 @@ export class ResponseCache {
     const { semantic } = this.deps;
     if (state.vector && semantic) semantic.add(scoped(state.keys.partition, state.tenant, scope), state.vector, entry);
     return entry;
+  }
+
+  private targetOf(served: Answered['served']): CacheEntry['target'] {
+    let t = this.targets.get(served.key);
+    const up = served.upstream;
+    if (!t || t.upstream !== up.id || t.region !== up.region || t.zone !== up.zone) {
+      t = { key: served.key, upstream: up.id, provider: up.provider, region: up.region, zone: up.zone };
+      this.targets.set(served.key, t);
+    }
+    return t;
   }
 
   /** entries held: exact and semantic */
