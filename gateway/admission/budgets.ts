@@ -40,13 +40,10 @@ const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}`;
 /** Counter names remembered per budget (or attribution dimension); past it the memory starts over. */
 const KNOWN_NAMES = 10_000;
 
-/** A name from `make`, remembered under `key` in `known` (bounded). */
-function remembered(known: Map<string, string>, key: string, make: () => string): string {
-  let name = known.get(key);
-  if (name === undefined) {
-    if (known.size >= KNOWN_NAMES) known.clear();
-    known.set(key, (name = make()));
-  }
+/** `name`, remembered under `key` in `known` (bounded); returns it. */
+function remember(known: Map<string, string>, key: string, name: string): string {
+  if (known.size >= KNOWN_NAMES) known.clear();
+  known.set(key, name);
   return name;
 }
 
@@ -94,7 +91,7 @@ export class Budgets {
       this.current.set(b, c);
     }
     const start = c.start;
-    const counter = remembered(c.counters, subject, () => `${BUDGET_PREFIX}${b.id}:${subject}:${start}`);
+    const counter = c.counters.get(subject) ?? remember(c.counters, subject, `${BUDGET_PREFIX}${b.id}:${subject}:${start}`);
     return { counter, end: c.end };
   }
 
@@ -169,27 +166,30 @@ export class Budgets {
     return feature;
   }
 
+  /** A budget counter's new value, shown in its gauge (once the store has answered). */
+  private seen(jobs: Array<Maybe<unknown>>, budget: BudgetConfig, subject: string, v: Maybe<number>): void {
+    if (v instanceof Promise) jobs.push(v.then((x) => this.metrics.remaining(budget, subject, x)));
+    else this.metrics.remaining(budget, subject, v);
+  }
+
   /**
    * Bill a settled request: real cost in place of the reservations, soft budgets, attribution.
    * A promise only when the store answers with one (Redis).
    */
   settle(s: SpendSubject, holds: readonly Hold[], costUsd: number, servedModel: string | undefined): Promise<void> | undefined {
     const jobs: Array<Maybe<unknown>> = [];
-    const seen = (budget: BudgetConfig, subject: string, v: Maybe<number>): void => {
-      if (v instanceof Promise) jobs.push(v.then((x) => this.metrics.remaining(budget, subject, x)));
-      else this.metrics.remaining(budget, subject, v);
-    };
-    for (const h of holds) seen(h.budget, h.subject, this.store.incrBy(h.counter, costUsd - h.amount, h.end));
+    for (const h of holds) this.seen(jobs, h.budget, h.subject, this.store.incrBy(h.counter, costUsd - h.amount, h.end));
     if (costUsd > 0) {
       for (const { budget, subject } of this.applicable(s, 'soft')) {
         const { counter, end } = this.counterOf(budget, subject);
-        seen(budget, subject, this.store.incrBy(counter, costUsd, end));
+        this.seen(jobs, budget, subject, this.store.incrBy(counter, costUsd, end));
       }
       const model = servedModel ?? s.model;
       for (const d of ATTRIBUTION) {
         const v = d === 'model' ? model : d === 'feature' ? this.boundedFeature(s.feature) : s[d];
         if (v === undefined) continue;
-        const name = remembered(this.spendNames.get(d) as Map<string, string>, v, () => `${SPEND_PREFIX}${d}:${v}`);
+        const names = this.spendNames.get(d) as Map<string, string>;
+        const name = names.get(v) ?? remember(names, v, `${SPEND_PREFIX}${d}:${v}`);
         jobs.push(this.store.incrBy(name, costUsd, NEVER));
       }
       jobs.push(this.store.incrBy(`${SPEND_PREFIX}total`, costUsd, NEVER));

@@ -34,12 +34,20 @@ const HEADERS = {
   tokens: ['x-gateway-ratelimit-limit-tokens', 'x-gateway-ratelimit-remaining-tokens'],
 } as const;
 
+const capacities = new WeakMap<Applicable['limit'], string>();
+/** A limit's capacity as the header says it (made once per limit). */
+function capacityText(limit: Applicable['limit']): string {
+  let t = capacities.get(limit);
+  if (t === undefined) capacities.set(limit, (t = String(limit.capacity)));
+  return t;
+}
+
 /** The tightest limit of each kind seen: `x-gateway-ratelimit-{limit,remaining}-{requests,tokens}`. */
 function showHeaders(ctx: RequestContext, requests: Seen | undefined, tokens: Seen | undefined): void {
   for (const s of [requests, tokens]) {
     if (!s) continue;
     const [limit, remaining] = HEADERS[s.a.limit.kind];
-    ctx.setHeader(limit, String(s.a.limit.capacity));
+    ctx.setHeader(limit, capacityText(s.a.limit));
     ctx.setHeader(remaining, String(Math.max(0, Math.floor(s.take.remaining))));
   }
 }
