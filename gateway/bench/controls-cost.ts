@@ -13,6 +13,7 @@
  *   --ms N         ms per configuration per round (default 1500)
  *   --concurrency N (default 64)
  *   --work         instead: each control's own work in process, no HTTP (controls-work.ts)
+ *   --only NAME    with --work: that control alone (beside the baseline)
  *   --profile      sample the all-controls gateway's CPU profile and print its top self-time functions
  *                  (the profiler costs CPU: take the figures from a run without it)
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     profile: { type: 'boolean', default: false },
     work: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -114,7 +116,7 @@ const median = (xs: readonly number[]): number => {
 
 async function work(): Promise<void> {
   const { measureWork } = await import('./controls-work.js');
-  const rows = await measureWork(ROUNDS);
+  const rows = await measureWork(ROUNDS, values.only);
   console.log(`\nbench:controls --work — each control's work in process, ${ROUNDS} rounds (CPU µs per request)`);
   console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const r of rows) console.log(`${r.name.padEnd(20)}${r.us.toFixed(2).padStart(10)}`);
