@@ -91,7 +91,8 @@ export class Budgets {
       this.current.set(b, c);
     }
     const start = c.start;
-    const counter = c.counters.get(subject) ?? remember(c.counters, subject, `${BUDGET_PREFIX}${b.id}:${subject}:${start}`);
+    const counter =
+      c.counters.get(subject) ?? remember(c.counters, subject, `${BUDGET_PREFIX}${b.id}:${subject}:${start}`);
     return { counter, end: c.end };
   }
 
@@ -176,9 +177,16 @@ export class Budgets {
    * Bill a settled request: real cost in place of the reservations, soft budgets, attribution.
    * A promise only when the store answers with one (Redis).
    */
-  settle(s: SpendSubject, holds: readonly Hold[], costUsd: number, servedModel: string | undefined): Promise<void> | undefined {
+  settle(
+    s: SpendSubject,
+    holds: readonly Hold[],
+    costUsd: number,
+    servedModel: string | undefined,
+  ): Promise<void> | undefined {
     const jobs: Array<Maybe<unknown>> = [];
-    for (const h of holds) this.seen(jobs, h.budget, h.subject, this.store.incrBy(h.counter, costUsd - h.amount, h.end));
+    for (const h of holds) {
+      this.seen(jobs, h.budget, h.subject, this.store.incrBy(h.counter, costUsd - h.amount, h.end));
+    }
     if (costUsd > 0) {
       for (const { budget, subject } of this.applicable(s, 'soft')) {
         const { counter, end } = this.counterOf(budget, subject);

@@ -81,7 +81,8 @@ export class RateLimits {
   }
 
   spec(limit: LimitConfig): BucketSpec {
-    return this.specs[this.configs.indexOf(limit)] ?? { capacity: limit.capacity, refillPerSecond: limit.refillPerSecond };
+    const known = this.specs[this.configs.indexOf(limit)];
+    return known ?? { capacity: limit.capacity, refillPerSecond: limit.refillPerSecond };
   }
 
   /** What the request takes from the limit's bucket up front. */
@@ -103,7 +104,8 @@ export class RateLimits {
   settle(holds: readonly LimitHold[], usedTokens: number): Promise<void> | undefined {
     let results: Array<Maybe<BucketTake>> | undefined;
     for (const h of holds) {
-      if (h.limit.kind === 'tokens' && usedTokens !== h.taken) (results ??= []).push(this.take(h, usedTokens - h.taken, true));
+      if (h.limit.kind !== 'tokens' || usedTokens === h.taken) continue;
+      (results ??= []).push(this.take(h, usedTokens - h.taken, true));
     }
     return results && settled(results);
   }

@@ -151,9 +151,11 @@ async function main(): Promise<void> {
   }
   const base = configs[0] as Config;
   const mode = stream ? 'stream' : 'non-stream';
-  console.log(`\nbench:controls — ${mode}, concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${CELL_MS} ms per configuration`);
+  const cells = `${ROUNDS} rounds × ${CELL_MS} ms per configuration`;
+  console.log(`\nbench:controls — ${mode}, concurrency ${CONCURRENCY}, ${cells}`);
   console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`${''.padEnd(20)}${'CPU µs/req'.padStart(12)}${'added µs'.padStart(10)}${'rounds (µs/req)'.padStart(18)}`);
+  const head = ['CPU µs/req'.padStart(12), 'added µs'.padStart(10), 'rounds (µs/req)'.padStart(18)];
+  console.log(`${''.padEnd(20)}${head.join('')}`);
   for (const c of configs) {
     const added = c === base ? '' : median(c.cpu.map((x, i) => x - (base.cpu[i] as number))).toFixed(1);
     const rounds = c.cpu.map((x) => x.toFixed(0)).join(' ');

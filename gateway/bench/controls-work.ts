@@ -85,12 +85,14 @@ const deps = {
   cache,
 } as unknown as PipelineDeps;
 // the gateway's own logger options (its log destination) over the null device, as CONTROLS.logs sets them
-const logOptions = gatewayLog({ level: 'info', file: devNull }).options as pino.LoggerOptions & { stream: pino.DestinationStream };
+type LogOptions = pino.LoggerOptions & { stream: pino.DestinationStream };
+const logOptions = gatewayLog({ level: 'info', file: devNull }).options as LogOptions;
 const logger = pino(logOptions, logOptions.stream) as unknown as FastifyBaseLogger;
 
 let n = 0;
 function context(): RequestContext {
-  const ctx = new RequestContext(`req-${n}`, { traceId: '0af7651916cd43dd8448eb211c80319c' } as never, performance.now());
+  const trace = { traceId: '0af7651916cd43dd8448eb211c80319c' } as never;
+  const ctx = new RequestContext(`req-${n}`, trace, performance.now());
   const content = `Tell me about load testing. ${(n++).toString(36).padStart(8, '0')}`;
   ctx.request = { model: BENCH_MODEL, messages: [{ role: 'user', content }], max_tokens: 16 };
   ctx.http = { headers: {}, body: ctx.request };

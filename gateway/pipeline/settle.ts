@@ -68,7 +68,10 @@ export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHoo
     bill(() => deps.rateLimits.settle(holds, used), hooks.billingFailed);
   }
   const spend = ctx.spend;
-  if (spend) bill(() => deps.budgets.settle(spend.subject, spend.holds, o.costUsd ?? 0, served?.model), hooks.billingFailed);
+  if (spend) {
+    const cost = o.costUsd ?? 0;
+    bill(() => deps.budgets.settle(spend.subject, spend.holds, cost, served?.model), hooks.billingFailed);
+  }
   hooks.leave?.();
   const durationMs = now - ctx.startedAt;
   deps.metrics.requests.inc({ model, status: String(o.status), stream });

@@ -47,7 +47,12 @@ export interface SharedStore {
    * Add `amount` only if the result stays at or under `limit` (a reservation against a cap);
    * `applied` says whether it did, `value` is the counter after the call either way.
    */
-  incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Maybe<{ applied: boolean; value: number }>;
+  incrByIfWithin(
+    key: string,
+    amount: number,
+    limit: number,
+    expiresAt: number,
+  ): Maybe<{ applied: boolean; value: number }>;
   /**
    * Take `cost` tokens from the bucket `key` (refilled up to `now`, epoch ms; a new bucket starts
    * full) if it holds that many. `force` takes them regardless, leaving a debt — for charging

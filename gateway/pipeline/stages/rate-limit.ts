@@ -70,7 +70,7 @@ async function waitForBucket(
   const bound = Math.min(limit.maxWaitMs, ctx.remainingMs());
   if (hit.take.retryAfterMs > bound) return { tooLongMs: hit.take.retryAfterMs };
   const r = await rl.take(hit, hit.cost, true);
-  const hold: LimitHold = { limit: hit.limit, subject: hit.subject, bucket: hit.bucket, spec: hit.spec, taken: hit.cost };
+  const hold: LimitHold = { limit, subject: hit.subject, bucket: hit.bucket, spec: hit.spec, taken: hit.cost };
   const waitMs = r.remaining >= 0 ? 0 : Math.ceil((-r.remaining * 1000) / limit.refillPerSecond);
   if (waitMs > bound) {
     await rl.giveBack([hold]);
