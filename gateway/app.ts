@@ -15,6 +15,7 @@ import { registerEmbeddings } from './http/embeddings.js';
 import { Budgets } from './admission/budgets.js';
 import { RateLimits } from './admission/rate-limits.js';
 import { ResidencyTable } from './admission/residency.js';
+import { gatewayLog } from './telemetry/log-stream.js';
 import { createStateBackend, type StateBackend } from './state/backend.js';
 import { createSpendMetrics } from './telemetry/spend-metrics.js';
 import { createLimitMetrics } from './telemetry/limit-metrics.js';
@@ -124,8 +125,10 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
   const inFlight = new InFlight();
   let draining = false;
 
+  // log lines batched into few writes, flushed when the gateway closes (telemetry/log-stream.ts)
+  const log = gatewayLog(opts.logger);
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: log.options,
     // fastify's own request lines are off: settle writes one line per request
     logController: new LogController({ disableRequestLogging: true }),
     // no child logger per request (pino's child costs on every request): the lines name their request id
@@ -168,6 +171,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     deps.pacing.close();
     await closeUpstreams(upstreams.values());
     await state.close();
+    log.close();
   });
 
   registerErrorHandling(app);

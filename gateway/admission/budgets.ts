@@ -7,7 +7,7 @@
  */
 import { StormlabError } from '../../core/errors.js';
 import type { BudgetConfig, BudgetDimension } from '../config/budgets.js';
-import { NEVER, type SharedStore } from '../state/store.js';
+import { NEVER, type Maybe, type SharedStore } from '../state/store.js';
 import type { SpendMetrics } from '../telemetry/spend-metrics.js';
 import { untilText, windowOf } from './period.js';
 import { matchesSubject, subjectOf, type RequestSubject } from './subject.js';
@@ -30,10 +30,6 @@ export const BUDGET_PREFIX = 'budget:';
 export const SPEND_PREFIX = 'spend:';
 export const ATTRIBUTION: readonly BudgetDimension[] = ['tenant', 'key', 'user', 'feature', 'model'];
 
-function valueOf(s: SpendSubject, d: BudgetDimension): string | undefined {
-  return s[d];
-}
-
 const matches = (b: BudgetConfig, s: SpendSubject): boolean => matchesSubject(b.match, s);
 
 /** Distinct feature names attributed apart; clients name features, so further ones count as `other`. */
@@ -41,25 +37,69 @@ const MAX_FEATURES = 1000;
 
 const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}`;
 
+/** Counter names remembered per budget (or attribution dimension); past it the memory starts over. */
+const KNOWN_NAMES = 10_000;
+
+/** `name`, remembered under `key` in `known` (bounded); returns it. */
+function remember(known: Map<string, string>, key: string, name: string): string {
+  if (known.size >= KNOWN_NAMES) known.clear();
+  known.set(key, name);
+  return name;
+}
+
+/** A budget's current window and its counters' names in it (remade when the window ends). */
+interface Current {
+  start: number;
+  end: number;
+  readonly counters: Map<string, string>;
+}
+
+/** Wait for the promises among `results`, if any (an in-process store answers at once). */
+function settled(results: ReadonlyArray<Maybe<unknown>>): Promise<void> | undefined {
+  const pending = results.filter((r) => r instanceof Promise);
+  return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+}
+
 export class Budgets {
   private readonly features = new Set<string>();
+  private readonly soft: readonly BudgetConfig[];
+  private readonly hard: readonly BudgetConfig[];
+  private readonly current = new Map<BudgetConfig, Current>();
+  /** `spend:<dimension>:<value>` names, per dimension */
+  private readonly spendNames = new Map<BudgetDimension, Map<string, string>>(ATTRIBUTION.map((d) => [d, new Map()]));
 
   constructor(
     readonly configs: readonly BudgetConfig[],
     readonly store: SharedStore,
     private readonly metrics: SpendMetrics,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.soft = configs.filter((b) => b.mode === 'soft');
+    this.hard = configs.filter((b) => b.mode === 'hard');
+  }
+
+  /** whether any budget degrades requests (soft) */
+  get hasSoft(): boolean {
+    return this.soft.length > 0;
+  }
 
   counterOf(b: BudgetConfig, subject: string, t = this.now()): { counter: string; end: number } {
-    const w = windowOf(b.period as string, t);
-    return { counter: `${BUDGET_PREFIX}${b.id}:${subject}:${w.start}`, end: w.end };
+    let c = this.current.get(b);
+    if (!c || t < c.start || t >= c.end) {
+      const w = windowOf(b.period as string, t);
+      c = { start: w.start, end: w.end, counters: new Map() };
+      this.current.set(b, c);
+    }
+    const start = c.start;
+    const counter =
+      c.counters.get(subject) ?? remember(c.counters, subject, `${BUDGET_PREFIX}${b.id}:${subject}:${start}`);
+    return { counter, end: c.end };
   }
 
   private applicable(s: SpendSubject, mode: BudgetConfig['mode']): Array<{ budget: BudgetConfig; subject: string }> {
     const out: Array<{ budget: BudgetConfig; subject: string }> = [];
-    for (const budget of this.configs) {
-      if (budget.mode !== mode || !matches(budget, s)) continue;
+    for (const budget of mode === 'soft' ? this.soft : this.hard) {
+      if (!matches(budget, s)) continue;
       const subject = subjectOf(budget.per, s);
       if (subject !== undefined) out.push({ budget, subject });
     }
@@ -86,10 +126,13 @@ export class Budgets {
    */
   async reserve(s: SpendSubject, estimateUsd: number): Promise<Reservation> {
     const holds: Hold[] = [];
+    if (this.hard.length === 0) return { holds };
     const t = this.now();
     for (const { budget, subject } of this.applicable(s, 'hard')) {
       const { counter, end } = this.counterOf(budget, subject, t);
-      const r = await this.store.incrByIfWithin(counter, estimateUsd, budget.limitUsd, end);
+      // at once from the in-process store; awaited only when it is a promise (Redis)
+      const answer = this.store.incrByIfWithin(counter, estimateUsd, budget.limitUsd, end);
+      const r = answer instanceof Promise ? await answer : answer;
       this.metrics.remaining(budget, subject, r.value);
       if (!r.applied) {
         await this.release(holds);
@@ -113,8 +156,8 @@ export class Budgets {
   }
 
   /** Give reservations back (a request that ended before it could be settled with them). */
-  async release(holds: readonly Hold[]): Promise<void> {
-    await Promise.all(holds.map((h) => this.store.incrBy(h.counter, -h.amount, h.end)));
+  release(holds: readonly Hold[]): Promise<void> | undefined {
+    return settled(holds.map((h) => this.store.incrBy(h.counter, -h.amount, h.end)));
   }
 
   private boundedFeature(feature: string | undefined): string | undefined {
@@ -124,25 +167,42 @@ export class Budgets {
     return feature;
   }
 
-  /** Bill a settled request: real cost in place of the reservations, soft budgets, attribution. */
-  async settle(s: SpendSubject, holds: readonly Hold[], costUsd: number, servedModel: string | undefined): Promise<void> {
-    const jobs: Array<Promise<unknown>> = holds.map(async (h) => {
-      const v = await this.store.incrBy(h.counter, costUsd - h.amount, h.end);
-      this.metrics.remaining(h.budget, h.subject, v);
-    });
+  /** A budget counter's new value, shown in its gauge (once the store has answered). */
+  private seen(jobs: Array<Maybe<unknown>>, budget: BudgetConfig, subject: string, v: Maybe<number>): void {
+    if (v instanceof Promise) jobs.push(v.then((x) => this.metrics.remaining(budget, subject, x)));
+    else this.metrics.remaining(budget, subject, v);
+  }
+
+  /**
+   * Bill a settled request: real cost in place of the reservations, soft budgets, attribution.
+   * A promise only when the store answers with one (Redis).
+   */
+  settle(
+    s: SpendSubject,
+    holds: readonly Hold[],
+    costUsd: number,
+    servedModel: string | undefined,
+  ): Promise<void> | undefined {
+    const jobs: Array<Maybe<unknown>> = [];
+    for (const h of holds) {
+      this.seen(jobs, h.budget, h.subject, this.store.incrBy(h.counter, costUsd - h.amount, h.end));
+    }
     if (costUsd > 0) {
       for (const { budget, subject } of this.applicable(s, 'soft')) {
         const { counter, end } = this.counterOf(budget, subject);
-        jobs.push(this.store.incrBy(counter, costUsd, end).then((v) => this.metrics.remaining(budget, subject, v)));
+        this.seen(jobs, budget, subject, this.store.incrBy(counter, costUsd, end));
       }
-      const attributed: SpendSubject = { ...s, model: servedModel ?? s.model, feature: this.boundedFeature(s.feature) };
+      const model = servedModel ?? s.model;
       for (const d of ATTRIBUTION) {
-        const v = valueOf(attributed, d);
-        if (v !== undefined) jobs.push(this.store.incrBy(`${SPEND_PREFIX}${d}:${v}`, costUsd, NEVER));
+        const v = d === 'model' ? model : d === 'feature' ? this.boundedFeature(s.feature) : s[d];
+        if (v === undefined) continue;
+        const names = this.spendNames.get(d) as Map<string, string>;
+        const name = names.get(v) ?? remember(names, v, `${SPEND_PREFIX}${d}:${v}`);
+        jobs.push(this.store.incrBy(name, costUsd, NEVER));
       }
       jobs.push(this.store.incrBy(`${SPEND_PREFIX}total`, costUsd, NEVER));
-      this.metrics.spend(s.tenant, s.key, attributed.model, costUsd);
+      this.metrics.spend(s.tenant, s.key, model, costUsd);
     }
-    await Promise.all(jobs);
+    return settled(jobs);
   }
 }

@@ -7,7 +7,7 @@
  */
 import { StormlabError } from '../../core/errors.js';
 import type { LimitConfig } from '../config/limits.js';
-import type { BucketSpec, BucketTake, SharedStore } from '../state/store.js';
+import type { BucketSpec, BucketTake, Maybe, SharedStore } from '../state/store.js';
 import type { LimitMetrics, LimitOutcome } from '../telemetry/limit-metrics.js';
 import { matchesSubject, subjectOf, type RequestSubject } from './subject.js';
 
@@ -18,6 +18,8 @@ export interface Applicable {
   readonly limit: LimitConfig;
   readonly subject: string;
   readonly bucket: string;
+  /** the limit's bucket size and refill */
+  readonly spec: BucketSpec;
 }
 
 /** What a request took from a bucket; settle corrects a token limit's estimate to the real usage. */
@@ -34,27 +36,53 @@ export interface LimitHit extends Applicable {
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))} s`;
 
+/** Subjects remembered per limit (each with its bucket name); past it the memory starts over. */
+const KNOWN_SUBJECTS = 10_000;
+
+/** Wait for the promises among `results`, if any (an in-process store answers at once). */
+function settled(results: ReadonlyArray<Maybe<unknown>>): Promise<void> | undefined {
+  const pending = results.filter((r) => r instanceof Promise);
+  return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+}
+
 export class RateLimits {
+  private readonly specs: readonly BucketSpec[];
+  /** per limit (config order): subject → its Applicable, so a request builds no bucket name */
+  private readonly known: ReadonlyArray<Map<string, Applicable>>;
+
   constructor(
     readonly configs: readonly LimitConfig[],
     readonly store: SharedStore,
     readonly metrics: LimitMetrics,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.specs = configs.map((l) => ({ capacity: l.capacity, refillPerSecond: l.refillPerSecond }));
+    this.known = configs.map(() => new Map());
+  }
 
   /** The limits covering the request in config order, less those in `skip` (ids). */
-  applicable(s: RequestSubject, skip: ReadonlySet<string>): Applicable[] {
+  applicable(s: RequestSubject, skip?: ReadonlySet<string>): Applicable[] {
     const out: Applicable[] = [];
-    for (const limit of this.configs) {
-      if (skip.has(limit.id) || !matchesSubject(limit.match, s)) continue;
+    for (let i = 0; i < this.configs.length; i++) {
+      const limit = this.configs[i] as LimitConfig;
+      if (skip?.has(limit.id) || !matchesSubject(limit.match, s)) continue;
       const subject = subjectOf(limit.per, s);
-      if (subject !== undefined) out.push({ limit, subject, bucket: `${LIMIT_PREFIX}${limit.id}:${subject}` });
+      if (subject === undefined) continue;
+      const known = this.known[i] as Map<string, Applicable>;
+      let a = known.get(subject);
+      if (!a) {
+        if (known.size >= KNOWN_SUBJECTS) known.clear();
+        a = { limit, subject, bucket: `${LIMIT_PREFIX}${limit.id}:${subject}`, spec: this.specs[i] as BucketSpec };
+        known.set(subject, a);
+      }
+      out.push(a);
     }
     return out;
   }
 
   spec(limit: LimitConfig): BucketSpec {
-    return { capacity: limit.capacity, refillPerSecond: limit.refillPerSecond };
+    const known = this.specs[this.configs.indexOf(limit)];
+    return known ?? { capacity: limit.capacity, refillPerSecond: limit.refillPerSecond };
   }
 
   /** What the request takes from the limit's bucket up front. */
@@ -62,19 +90,24 @@ export class RateLimits {
     return limit.kind === 'requests' ? 1 : Math.min(limit.capacity, Math.max(1, estimateTokens));
   }
 
-  take(a: Applicable, cost: number, force = false): Promise<BucketTake> {
-    return this.store.take(a.bucket, cost, this.spec(a.limit), this.now(), force);
+  /** The store's answer: at once in process, a promise from Redis. */
+  take(a: Applicable, cost: number, force = false): Maybe<BucketTake> {
+    return this.store.take(a.bucket, cost, a.spec, this.now(), force);
   }
 
   /** Give what the holds took back (a request refused, degraded or abandoned before it was served). */
-  async giveBack(holds: readonly LimitHold[]): Promise<void> {
-    await Promise.all(holds.map((h) => this.take(h, -h.taken, true)));
+  giveBack(holds: readonly LimitHold[]): Promise<void> | undefined {
+    return settled(holds.map((h) => this.take(h, -h.taken, true)));
   }
 
   /** Settle: a token limit's estimate replaced by `usedTokens` (0 for a cache hit or a failure). */
-  async settle(holds: readonly LimitHold[], usedTokens: number): Promise<void> {
-    const jobs = holds.filter((h) => h.limit.kind === 'tokens' && usedTokens !== h.taken);
-    await Promise.all(jobs.map((h) => this.take(h, usedTokens - h.taken, true)));
+  settle(holds: readonly LimitHold[], usedTokens: number): Promise<void> | undefined {
+    let results: Array<Maybe<BucketTake>> | undefined;
+    for (const h of holds) {
+      if (h.limit.kind !== 'tokens' || usedTokens === h.taken) continue;
+      (results ??= []).push(this.take(h, usedTokens - h.taken, true));
+    }
+    return results && settled(results);
   }
 
   count(limit: LimitConfig, action: LimitOutcome): void {

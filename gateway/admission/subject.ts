@@ -20,8 +20,9 @@ export type SubjectMatch = Partial<Record<SubjectField, readonly string[]>>;
 
 /** Whether the request has every listed value (a request without a listed dimension does not match). */
 export function matchesSubject(match: SubjectMatch, s: RequestSubject): boolean {
-  for (const [field, allowed] of Object.entries(match) as Array<[SubjectField, readonly string[] | undefined]>) {
-    const v = s[field];
+  for (const field in match) {
+    const allowed = match[field as SubjectField];
+    const v = s[field as SubjectField];
     if (allowed && (v === undefined || !allowed.includes(v))) return false;
   }
   return true;
@@ -29,6 +30,11 @@ export function matchesSubject(match: SubjectMatch, s: RequestSubject): boolean 
 
 /** The counter subject for `per` (`trial-co`, `acme/search`), or undefined when a dimension is absent. */
 export function subjectOf(per: readonly SubjectField[], s: RequestSubject): string | undefined {
-  const parts = per.map((d) => s[d]);
-  return parts.every((p) => p !== undefined) ? parts.join('/') : undefined;
+  if (per.length === 0) return '';
+  let out = s[per[0] as SubjectField];
+  for (let i = 1; i < per.length && out !== undefined; i++) {
+    const v = s[per[i] as SubjectField];
+    out = v === undefined ? undefined : `${out}/${v}`;
+  }
+  return out;
 }

@@ -29,14 +29,23 @@ export const CONTROLS: Record<string, (s: BenchSetup) => void> = {
     void (s.config.upstreams = (s.config.upstreams ?? []).map((u) => ({ ...u, rpm: 100_000_000, tpm: 100_000_000_000 }))),
   budgets: (s) => void (s.config.budgets = [{ id: 'daily', per: ['key', 'model'], limitUsd: 1e9, period: 'day' }]),
   cache: (s) => void (s.config.cache = { routes: { [BENCH_MODEL]: { ttl: 'general', semantic: false } } }),
-  // one JSON line per request, serialised and written to the null device by pino's own destination
-  // (sonic-boom, as `stormlab gateway --log` writes stdout)
+  // one JSON line per request, serialised and written to the null device through the gateway's log
+  // destination (lines batched into few writes: telemetry/log-stream.ts), as `stormlab gateway --log` writes stdout
   logs: (s) => void (s.options.logger = { level: 'info', file: devNull }),
 };
 
 /** Every control on, over a base setup (keys and metrics are always on). */
 export function allControls(base: BenchSetup): BenchSetup {
+  return withControls(base, Object.keys(CONTROLS));
+}
+
+/** The named controls on, over a base setup; an unknown name is an error naming the known ones. */
+export function withControls(base: BenchSetup, names: readonly string[]): BenchSetup {
   const s: BenchSetup = { config: { ...base.config }, options: { ...base.options } };
-  for (const apply of Object.values(CONTROLS)) apply(s);
+  for (const name of names) {
+    const apply = CONTROLS[name];
+    if (!apply) throw new Error(`unknown control "${name}" (known: ${Object.keys(CONTROLS).join(', ')})`);
+    apply(s);
+  }
   return s;
 }

@@ -3,11 +3,11 @@
  * virtual key and the priority strategy; everything else at its defaults (timeouts, breaker,
  * retry budget, metrics, request limits). With `all`, every control of `controls.ts` on too.
  *   argv[2]: the upstream's base URL
- *   argv[3]: `plain` (default) or `all`
+ *   argv[3]: `plain` (default), `all`, or control names of `controls.ts` joined by `+` (`rate limits+budgets`)
  */
 import { GatewayConfigSchema } from '../config/schema.js';
 import { startGateway } from '../server.js';
-import { allControls, type BenchSetup } from './controls.js';
+import { allControls, withControls, type BenchSetup } from './controls.js';
 import { BENCH_KEY, BENCH_MODEL, serveBench } from './protocol.js';
 
 const upstream = process.argv[2];
@@ -23,7 +23,8 @@ const plain: BenchSetup = {
   },
   options: {},
 };
-const setup = process.argv[3] === 'all' ? allControls(plain) : plain;
+const which = process.argv[3] ?? 'plain';
+const setup = which === 'all' ? allControls(plain) : which === 'plain' ? plain : withControls(plain, which.split('+'));
 
 const gw = await startGateway(GatewayConfigSchema.parse(setup.config), setup.options);
 await serveBench(gw.url, () => gw.close());

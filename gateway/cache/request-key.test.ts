@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../domain/request.js';
-import { canonicalJson, isMultiTurn, queryText, requestKeys } from './request-key.js';
+import { canonicalJson, isMultiTurn, normaliseMessage, outputParams, queryText, requestKeys } from './request-key.js';
 
 const req = (over: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'm',
@@ -53,6 +54,24 @@ describe('request keys', () => {
     expect(isMultiTurn(conv)).toBe(true);
     expect(queryText(conv)).toBe('And then?');
     expect(queryText([{ role: 'system', content: 'x' }])).toBeUndefined();
+  });
+
+  // keys shared through Redis stay put from one version to the next
+  it('is the SHA-256 of the canonical JSON of route, parameters and messages', () => {
+    const sha = (v: unknown): string => createHash('sha256').update(canonicalJson(v)).digest('hex');
+    const requests: ChatRequest[] = [
+      req(),
+      req({ temperature: 0.2, messages: [{ role: 'user', content: ' a\tb\n\nc ', name: 'bob' }] }),
+      req({ messages: [{ role: 'user', content: 'say "hi" \u2028' }, { role: 'assistant', content: 'hi' }] }),
+      { ...req(), tools: [{ type: 'function', function: { name: 'f', parameters: { b: 1, a: [2] } } }] },
+    ];
+    for (const r of requests) {
+      const messages = r.messages.map(normaliseMessage);
+      const lastUser = r.messages.map((m) => m.role).lastIndexOf('user');
+      const keys = requestKeys('route', r);
+      expect(keys.exact).toBe(sha(['route', outputParams(r), messages]));
+      expect(keys.partition).toBe(sha(['route', outputParams(r), messages.filter((_, i) => i !== lastUser)]));
+    }
   });
 
   it('writes canonical JSON with sorted keys', () => {

@@ -6,7 +6,7 @@
  * output cap (`max_tokens`), which is checked apart (cache.ts: `fitsCap`). The semantic
  * partition is the same key without the last user message, whose text is what gets embedded.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { normalizePrompt } from '../../core/prompt-key.js';
 import type { ChatMessage, ChatRequest } from '../domain/request.js';
 
@@ -29,20 +29,31 @@ const DEFAULTS: Readonly<Record<string, unknown>> = { temperature: 1, top_p: 1, 
 
 /** JSON with object keys sorted, so key order in the request never matters. */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + canonicalJson(v[i]);
+    return `${out}]`;
+  }
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    const keys = Object.keys(o).sort();
+    let out = '{';
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(o[k])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Whitespace `normalizePrompt` would change: at an end, a run, or other than a plain space. */
+const UNFOLDED = /^\s|\s$|\s\s|[^\S ]/;
+
 /** The text of a message's content: a string, or its text parts joined; other parts kept as JSON. */
 function contentOf(content: ChatMessage['content']): unknown {
-  if (typeof content === 'string') return normalizePrompt(content);
+  if (typeof content === 'string') return UNFOLDED.test(content) ? normalizePrompt(content) : content;
   if (!Array.isArray(content)) return null;
   const texts = content.map((p) => {
     const part = p as { type?: unknown; text?: unknown } | null;
@@ -57,11 +68,35 @@ export function normaliseMessage(m: ChatMessage): unknown {
   return { ...m, content: contentOf(m.content) };
 }
 
+/** canonicalJson(normaliseMessage(m)), without the copy for the usual message: a role and a text. */
+function messageJson(m: ChatMessage): string {
+  let fields = 0;
+  for (const k in m) if ((m as unknown as Record<string, unknown>)[k] !== undefined) fields += 1;
+  if (fields === 2 && typeof m.role === 'string' && typeof m.content === 'string') {
+    // sorted keys: "content" before "role"
+    return `{"content":${JSON.stringify(contentOf(m.content))},"role":${JSON.stringify(m.role)}}`;
+  }
+  return canonicalJson(normaliseMessage(m));
+}
+
+const DEFAULT_NAMES = Object.keys(DEFAULTS);
+
+/** Whether the request sets any parameter that changes the answer (most set none: the defaults apply). */
+function setsParams(request: ChatRequest): boolean {
+  const r = request as unknown as Record<string, unknown>;
+  for (const k in r) if (!NOT_OUTPUT_AFFECTING.has(k) && r[k] !== null && r[k] !== undefined) return true;
+  return false;
+}
+
 /** The parameters that change the answer, defaults filled in. */
 export function outputParams(request: ChatRequest): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(request)) if (!NOT_OUTPUT_AFFECTING.has(k) && v !== null && v !== undefined) out[k] = v;
-  for (const [k, v] of Object.entries(DEFAULTS)) out[k] ??= v;
+  const r = request as unknown as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (!NOT_OUTPUT_AFFECTING.has(k) && v !== null && v !== undefined) out[k] = v;
+  }
+  for (const k of DEFAULT_NAMES) out[k] ??= DEFAULTS[k];
   return out;
 }
 
@@ -86,28 +121,63 @@ export function queryText(messages: readonly ChatMessage[]): string | undefined 
   return undefined;
 }
 
-function digest(parts: readonly unknown[]): string {
-  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
-}
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 export interface RequestKeys {
   /** the exact key, before the tenant and scope are added */
-  exact: string;
+  readonly exact: string;
   /** the semantic partition (everything but the last user message), before tenant and scope */
-  partition: string;
+  readonly partition: string;
+}
+
+/**
+ * The digests of `canonicalJson([route, params, messages])` — the route and the parameters as
+ * JSON once, each message once — and of the same without the last user message (the
+ * partition), made only when it is read: a route without a semantic cache never needs it.
+ */
+class Keys implements RequestKeys {
+  readonly exact: string;
+  private part: string | undefined;
+
+  constructor(
+    private readonly head: string,
+    private readonly messages: readonly string[],
+    private readonly lastUser: number,
+  ) {
+    this.exact = sha256(`${head}${messages.join(',')}]]`);
+  }
+
+  get partition(): string {
+    const context = this.lastUser < 0 ? this.messages : this.messages.filter((_, i) => i !== this.lastUser);
+    return (this.part ??= sha256(`${this.head}${context.join(',')}]]`));
+  }
+}
+
+/** The start of the keyed JSON for a route's requests with the default parameters, by route. */
+const defaultHeads = new Map<string, string>();
+
+/** `[route,params,[` of the keyed JSON. */
+function headOf(route: string, request: ChatRequest): string {
+  if (setsParams(request)) return `[${canonicalJson(route)},${canonicalJson(outputParams(request))},[`;
+  let head = defaultHeads.get(route);
+  if (head === undefined) {
+    head = `[${canonicalJson(route)},${canonicalJson(outputParams(request))},[`;
+    // route names come from config; the bound only guards against a caller passing others
+    if (defaultHeads.size < 10_000) defaultHeads.set(route, head);
+  }
+  return head;
 }
 
 /** The keys of a request to a route. */
 export function requestKeys(route: string, request: ChatRequest): RequestKeys {
-  const params = outputParams(request);
-  const messages = request.messages.map(normaliseMessage);
+  const head = headOf(route, request);
+  const messages = request.messages.map(messageJson);
   let last = -1;
-  for (let i = messages.length - 1; i >= 0; i--) if (request.messages[i]?.role === 'user') {
+  for (let i = request.messages.length - 1; i >= 0; i--) if (request.messages[i]?.role === 'user') {
     last = i;
     break;
   }
-  const context = last < 0 ? messages : messages.filter((_, i) => i !== last);
-  return { exact: digest([route, params, messages]), partition: digest([route, params, context]) };
+  return new Keys(head, messages, last);
 }
 
 /** A key within a tenant and a scope (`region:us-east`, `zone:eu`, `global`). */

@@ -101,6 +101,13 @@ export interface ResponseCacheDeps {
 }
 
 export class ResponseCache {
+  /** policies by route (and `route\0feature` for a feature the config names): config alone decides them */
+  private readonly policies = new Map<string, CachePolicy | undefined>();
+  /** what entries say of the target that served them, one object per target key */
+  private readonly targets = new Map<string, CacheEntry['target']>();
+  /** each upstream's scope label (`region:us-east`) */
+  private readonly scopes = new WeakMap<Pick<Upstream, 'region' | 'zone'>, string>();
+
   constructor(
     readonly config: CacheConfig,
     private readonly deps: ResponseCacheDeps,
@@ -108,6 +115,22 @@ export class ResponseCache {
 
   /** The route's (and feature's) policy; undefined when the route is not cached. */
   policy(route: string, feature: string | undefined): CachePolicy | undefined {
+    const r = this.config.routes[route];
+    // a feature without a TTL class of its own has the route's policy (features are named by clients: unbounded)
+    const key = feature !== undefined && r?.features[feature] !== undefined ? `${route}\u0000${feature}` : route;
+    if (this.policies.has(key)) return this.policies.get(key);
+    const p = this.makePolicy(route, feature);
+    this.policies.set(key, p);
+    return p;
+  }
+
+  private scopeOf(upstream: Pick<Upstream, 'region' | 'zone'>): string {
+    let s = this.scopes.get(upstream);
+    if (s === undefined) this.scopes.set(upstream, (s = scopeLabel(this.config.scope, upstream)));
+    return s;
+  }
+
+  private makePolicy(route: string, feature: string | undefined): CachePolicy | undefined {
     const r = this.config.routes[route];
     if (!r) return undefined;
     const ttlClass = (feature !== undefined ? r.features[feature] : undefined) ?? r.ttl;
@@ -119,22 +142,43 @@ export class ResponseCache {
     return { ttlClass, ttlMs: this.config.ttlClasses[ttlClass] ?? 0, exact: r.exact, threshold, multiTurn, maxQueryTokens };
   }
 
-  async lookup(input: LookupInput): Promise<CacheState | undefined> {
+  /**
+   * Look the request up: exact, then semantic. The in-process exact store answers at once, and
+   * so does this when no semantic lookup follows; otherwise (Redis, embeddings) a promise.
+   */
+  lookup(input: LookupInput): CacheState | undefined | Promise<CacheState | undefined> {
     const policy = this.policy(input.route.model, input.feature);
     if (!policy) return undefined;
     const tenant = this.config.perTenant ? input.tenant : '*';
     const state: CacheState = { policy, keys: requestKeys(input.route.model, input.request), tenant, outcome: 'miss' };
-    const scope = scopeLabel(this.config.scope, input.bound);
+    const scope = this.scopeOf(input.bound);
+    if (!policy.exact || input.refresh) return this.afterExact(input, state, scope, undefined);
     const now = this.deps.now();
-    if (policy.exact && !input.refresh) {
-      const e = await this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
-      if (e && e.expiresAt > now && fitsCap(e, capOf(input.request))) {
-        state.outcome = 'exact';
-        state.hit = { entry: e, similarity: 1 };
-        return state;
-      }
+    const e = this.deps.exact.get(scoped(state.keys.exact, tenant, scope), now);
+    if (e instanceof Promise) return e.then((got) => this.afterExact(input, state, scope, got, now));
+    return this.afterExact(input, state, scope, e, now);
+  }
+
+  private afterExact(
+    input: LookupInput,
+    state: CacheState,
+    scope: string,
+    e: CacheEntry | undefined,
+    now = 0,
+  ): CacheState | Promise<CacheState> {
+    if (e && e.expiresAt > now && fitsCap(e, capOf(input.request))) {
+      state.outcome = 'exact';
+      state.hit = { entry: e, similarity: 1 };
+      return state;
     }
     const { semantic, embeddings } = this.deps;
+    if (state.policy.threshold === undefined || !semantic || !embeddings) return state;
+    return this.semanticLookup(input, state, scope);
+  }
+
+  private async semanticLookup(input: LookupInput, state: CacheState, scope: string): Promise<CacheState> {
+    const { semantic, embeddings } = this.deps;
+    const policy = state.policy;
     if (policy.threshold === undefined || !semantic || !embeddings) return state;
     const text = queryText(input.request.messages);
     if (!policy.multiTurn && isMultiTurn(input.request.messages)) state.semanticSkipped = 'multi_turn';
@@ -145,7 +189,8 @@ export class ResponseCache {
       if (!state.vector) state.semanticSkipped = 'embeddings_failed';
     }
     if (!state.vector || input.refresh) return state;
-    const m = semantic.find(scoped(state.keys.partition, tenant, scope), state.vector, policy.threshold, this.deps.now(), () => true);
+    const partition = scoped(state.keys.partition, state.tenant, scope);
+    const m = semantic.find(partition, state.vector, policy.threshold, this.deps.now(), () => true);
     if (m) {
       state.outcome = 'semantic';
       state.hit = m;
@@ -165,21 +210,31 @@ export class ResponseCache {
       id: randomUUID().slice(0, 13),
       sourceRequestId: a.requestId,
       completion: a.completion,
-      target: { key: a.served.key, upstream: up.id, provider: up.provider, region: up.region, zone: up.zone },
+      target: this.targetOf(a.served),
       costUsd: a.costUsd,
       maxTokens: a.maxTokens,
       storedAt: now,
       expiresAt: now + state.policy.ttlMs,
     };
-    const scope = scopeLabel(this.config.scope, up);
+    const scope = this.scopeOf(up);
     if (state.policy.exact) {
       // a shared store's failure costs a future hit, never this answer
       const written = this.deps.exact.set(scoped(state.keys.exact, state.tenant, scope), entry, state.policy.ttlMs);
-      void Promise.resolve(written).catch(() => undefined);
+      if (written) written.catch(() => undefined);
     }
     const { semantic } = this.deps;
     if (state.vector && semantic) semantic.add(scoped(state.keys.partition, state.tenant, scope), state.vector, entry);
     return entry;
+  }
+
+  private targetOf(served: Answered['served']): CacheEntry['target'] {
+    let t = this.targets.get(served.key);
+    const up = served.upstream;
+    if (!t || t.upstream !== up.id || t.region !== up.region || t.zone !== up.zone) {
+      t = { key: served.key, upstream: up.id, provider: up.provider, region: up.region, zone: up.zone };
+      this.targets.set(served.key, t);
+    }
+    return t;
   }
 
   /** entries held: exact and semantic */

@@ -9,6 +9,9 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { CacheRuntime } from './build.js';
 import { capOf } from './response-cache.js';
 
+const EXACT = { kind: 'exact' } as const;
+const SEMANTIC = { kind: 'semantic' } as const;
+
 export function writeBack(ctx: RequestContext, served: Target, rt: CacheRuntime): void {
   const o = ctx.outcome;
   const state = ctx.cache;
@@ -17,8 +20,8 @@ export function writeBack(ctx: RequestContext, served: Target, rt: CacheRuntime)
   if (!completion) return;
   rt.cache.write(state, { requestId: ctx.id, completion, served, costUsd: o.costUsd, maxTokens: capOf(ctx.request) });
   const sizes = rt.cache.sizes();
-  rt.metrics.entries.set({ kind: 'exact' }, sizes.exact);
-  rt.metrics.entries.set({ kind: 'semantic' }, sizes.semantic);
+  rt.metrics.entries.set(EXACT, sizes.exact);
+  rt.metrics.entries.set(SEMANTIC, sizes.semantic);
 }
 
 function fromStream(id: string, model: string, s: { text: string; finishReason: string | null }, usage: ChatCompletion['usage']): ChatCompletion {

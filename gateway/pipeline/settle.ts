@@ -22,6 +22,18 @@ export interface SettleHooks {
   log?(ctx: RequestContext, durationMs: number): void;
 }
 
+/**
+ * Run a billing step in the shared store: its failure — thrown at once or a rejected promise
+ * (the store may be remote) — is reported to `failed`, never thrown, and never holds the response up.
+ */
+function bill(step: () => Promise<void> | undefined, failed: ((e: unknown) => void) | undefined): void {
+  try {
+    step()?.catch((e: unknown) => failed?.(e));
+  } catch (e) {
+    failed?.(e);
+  }
+}
+
 export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHooks): void {
   ctx.dispose();
   const o = ctx.outcome;
@@ -52,11 +64,13 @@ export function settle(ctx: RequestContext, deps: PipelineDeps, hooks: SettleHoo
     const u = ctx.cache?.hit ? undefined : o.usage;
     const used = u ? u.prompt_tokens + u.completion_tokens : 0;
     if (ctx.limits.cacheOnly && ctx.cache?.hit) deps.rateLimits.count(ctx.limits.cacheOnly.hit.limit, 'cache-only');
-    deps.rateLimits.settle(ctx.limits.holds, used).catch((e: unknown) => hooks.billingFailed?.(e));
+    const holds = ctx.limits.holds;
+    bill(() => deps.rateLimits.settle(holds, used), hooks.billingFailed);
   }
-  if (ctx.spend) {
-    // the store may be remote: billing never holds the response up, and its failure is logged, not thrown
-    deps.budgets.settle(ctx.spend.subject, ctx.spend.holds, o.costUsd ?? 0, served?.model).catch((e: unknown) => hooks.billingFailed?.(e));
+  const spend = ctx.spend;
+  if (spend) {
+    const cost = o.costUsd ?? 0;
+    bill(() => deps.budgets.settle(spend.subject, spend.holds, cost, served?.model), hooks.billingFailed);
   }
   hooks.leave?.();
   const durationMs = now - ctx.startedAt;

@@ -60,7 +60,7 @@ export class FallbackStore implements SharedStore, Rejoin {
     if (!this.#seeded.has(key)) {
       this.#seeded.add(key);
       const k = this.#seen.get(key);
-      if (k && (k.expiresAt === NEVER || k.expiresAt > this.now())) this.#local.incrBySync(key, k.value, k.expiresAt);
+      if (k && (k.expiresAt === NEVER || k.expiresAt > this.now())) this.#local.incrBy(key, k.value, k.expiresAt);
     }
     return this.#local;
   }
@@ -72,7 +72,7 @@ export class FallbackStore implements SharedStore, Rejoin {
   }
 
   /** Redis first while the link is up; on failure the link goes down and `local` answers. */
-  async #either<T>(remote: () => Promise<T>, local: () => Promise<T> | T): Promise<T> {
+  async #either<T>(remote: () => Promise<T> | T, local: () => Promise<T> | T): Promise<T> {
     if (this.link.up) {
       try {
         return await remote();
@@ -92,7 +92,7 @@ export class FallbackStore implements SharedStore, Rejoin {
       },
       () => {
         this.#note(key, amount, expiresAt);
-        return this.#continue(key).incrBySync(key, amount, expiresAt);
+        return this.#continue(key).incrBy(key, amount, expiresAt);
       },
     );
   }
@@ -115,7 +115,7 @@ export class FallbackStore implements SharedStore, Rejoin {
   take(key: string, cost: number, spec: BucketSpec, now: number, force = false): Promise<BucketTake> {
     return this.#either(
       () => this.remote.take(key, cost, spec, now, force),
-      () => this.#local.takeSync(key, cost, spec, now, force),
+      () => this.#local.take(key, cost, spec, now, force),
     );
   }
 

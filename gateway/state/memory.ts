@@ -1,6 +1,8 @@
 /**
  * The in-process store: one Map, single-threaded, so each operation is atomic by construction.
- * Expired counters read as 0 and are dropped when touched or swept (at most once a minute).
+ * It answers at once (values, not promises: `Maybe` in store.ts). Expired counters read as 0 and
+ * are dropped when touched or swept (at most once a minute); the sweep also forgets buckets that
+ * have refilled (a new bucket starts full, so a full one need not be kept).
  */
 import { takeFromBucket, type Bucket } from './bucket.js';
 import { NEVER, type BucketSpec, type BucketTake, type SharedStore, type StoreEntry } from './store.js';
@@ -12,10 +14,14 @@ interface Cell {
   expiresAt: number;
 }
 
+interface HeldBucket extends Bucket {
+  spec: BucketSpec;
+}
+
 export class MemoryStore implements SharedStore {
   readonly kind = 'memory';
   private readonly cells = new Map<string, Cell>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, HeldBucket>();
   private lastSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -33,6 +39,10 @@ export class MemoryStore implements SharedStore {
     if (t - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = t;
     for (const [k, c] of this.cells) if (c.expiresAt !== NEVER && c.expiresAt <= t) this.cells.delete(k);
+    for (const [k, b] of this.buckets) {
+      const full = b.tokens + (Math.max(0, t - b.at) * b.spec.refillPerSecond) / 1000 >= b.spec.capacity;
+      if (full) this.buckets.delete(k);
+    }
   }
 
   private cell(key: string, expiresAt: number, t: number): Cell {
@@ -44,7 +54,7 @@ export class MemoryStore implements SharedStore {
     return c;
   }
 
-  incrBySync(key: string, amount: number, expiresAt: number): number {
+  incrBy(key: string, amount: number, expiresAt: number): number {
     const t = this.now();
     this.sweep(t);
     const c = this.cell(key, expiresAt, t);
@@ -52,31 +62,29 @@ export class MemoryStore implements SharedStore {
     return c.value;
   }
 
-  async incrBy(key: string, amount: number, expiresAt: number): Promise<number> {
-    return this.incrBySync(key, amount, expiresAt);
-  }
-
-  async incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }> {
+  incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): { applied: boolean; value: number } {
     const t = this.now();
     const c = this.live(key, t);
     const value = c?.value ?? 0;
     if (value + amount > limit) return { applied: false, value };
-    return { applied: true, value: this.incrBySync(key, amount, expiresAt) };
+    return { applied: true, value: this.incrBy(key, amount, expiresAt) };
   }
 
-  takeSync(key: string, cost: number, spec: BucketSpec, now: number, force = false): BucketTake {
+  take(key: string, cost: number, spec: BucketSpec, now: number, force = false): BucketTake {
     const prev = this.buckets.get(key);
     const { bucket, result } = takeFromBucket(prev, cost, spec, now, force);
-    if (bucket.tokens >= spec.capacity) this.buckets.delete(key);
-    else this.buckets.set(key, bucket);
+    if (prev) {
+      prev.tokens = bucket.tokens;
+      prev.at = bucket.at;
+      prev.spec = spec;
+    } else if (bucket.tokens < spec.capacity) {
+      this.buckets.set(key, { tokens: bucket.tokens, at: bucket.at, spec });
+    }
+    this.sweep(this.now());
     return result;
   }
 
-  async take(key: string, cost: number, spec: BucketSpec, now: number, force = false): Promise<BucketTake> {
-    return this.takeSync(key, cost, spec, now, force);
-  }
-
-  async get(key: string): Promise<number> {
+  get(key: string): number {
     return this.live(key, this.now())?.value ?? 0;
   }
 

@@ -31,25 +31,37 @@ export interface BucketTake {
   readonly retryAfterMs: number;
 }
 
+/**
+ * What a store answers: the value itself when it has it at once (the in-process store: no
+ * promise and no turn of the event loop per operation on the hot path), else a promise of it
+ * (Redis). `await` takes either; a hot path tests for a Promise and awaits only then.
+ */
+export type Maybe<T> = T | Promise<T>;
+
 export interface SharedStore {
   /** `memory` or `redis`: which implementation holds the state (for logs and /admin/spend) */
   readonly kind: string;
   /** Add `amount` (may be negative) to `key`, creating it at 0 with expiry `expiresAt`; the new value. */
-  incrBy(key: string, amount: number, expiresAt: number): Promise<number>;
+  incrBy(key: string, amount: number, expiresAt: number): Maybe<number>;
   /**
    * Add `amount` only if the result stays at or under `limit` (a reservation against a cap);
    * `applied` says whether it did, `value` is the counter after the call either way.
    */
-  incrByIfWithin(key: string, amount: number, limit: number, expiresAt: number): Promise<{ applied: boolean; value: number }>;
+  incrByIfWithin(
+    key: string,
+    amount: number,
+    limit: number,
+    expiresAt: number,
+  ): Maybe<{ applied: boolean; value: number }>;
   /**
    * Take `cost` tokens from the bucket `key` (refilled up to `now`, epoch ms; a new bucket starts
    * full) if it holds that many. `force` takes them regardless, leaving a debt — for charging
    * what a request really used after the fact (tokens counted when the answer ends). A negative
    * `cost` gives tokens back (never above capacity). Idle buckets may be forgotten once full.
    */
-  take(key: string, cost: number, spec: BucketSpec, now: number, force?: boolean): Promise<BucketTake>;
+  take(key: string, cost: number, spec: BucketSpec, now: number, force?: boolean): Maybe<BucketTake>;
   /** The counter's value (0 when absent or expired). */
-  get(key: string): Promise<number>;
+  get(key: string): Maybe<number>;
   /** Every live counter whose key starts with `prefix` (admin views; not for the hot path). */
   scan(prefix: string): Promise<StoreEntry[]>;
   close(): Promise<void>;

@@ -26,7 +26,7 @@ export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Prom
   const subject = requestSubject(ctx);
   ctx.spend = { subject, holds: [] };
   if (budgets.configs.length === 0) return;
-  const soft = await budgets.degradation(subject);
+  const soft = budgets.hasSoft ? await budgets.degradation(subject) : undefined;
   const to = soft?.degradeTo === undefined ? undefined : deps.routes.get(soft.degradeTo);
   if (soft && to) degradeTo(ctx, subject, to, `budget=${soft.id}`);
   const r = await budgets.reserve(subject, estimateUsd(ctx, ctx.route));

@@ -5,9 +5,61 @@
  * may opt out with `cache-control: no-store` (no lookup, no write) or ask for a fresh answer with
  * `cache-control: no-cache` (no lookup; the answer is written).
  */
+import type { LookupInput } from '../../cache/response-cache.js';
 import type { Committed } from '../../domain/answer.js';
+import type { Upstream } from '../../domain/types.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
+
+/**
+ * What the lookup reads of the request: the context itself (a class, so no closures are made
+ * per request), the tenant, the upstream it is bound for — and `stream: false`, as an embeddings
+ * call is never streamed. Its AbortSignal is made only if the lookup embeds.
+ */
+class Lookup implements LookupInput {
+  readonly stream = false;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    readonly tenant: string,
+    readonly bound: Upstream,
+    readonly refresh: boolean,
+  ) {}
+
+  get id(): string {
+    return this.ctx.id;
+  }
+  get trace(): RequestContext['trace'] {
+    return this.ctx.trace;
+  }
+  get route(): RequestContext['route'] {
+    return this.ctx.route;
+  }
+  get request(): RequestContext['request'] {
+    return this.ctx.request;
+  }
+  get promptTokens(): number {
+    return this.ctx.promptTokens;
+  }
+  get signal(): AbortSignal {
+    return this.ctx.signal;
+  }
+  get abortCause(): RequestContext['abortCause'] {
+    return this.ctx.abortCause;
+  }
+  get totalMs(): number {
+    return this.ctx.totalMs;
+  }
+  get feature(): string | undefined {
+    return this.ctx.feature;
+  }
+  onAbort(fn: (reason: unknown) => void): () => void {
+    return this.ctx.onAbort(fn);
+  }
+  remainingMs(now?: number): number {
+    return this.ctx.remainingMs(now);
+  }
+}
 
 export async function lookupCache(ctx: RequestContext, deps: PipelineDeps): Promise<Committed | void> {
   const rt = deps.cache;
@@ -16,26 +68,10 @@ export async function lookupCache(ctx: RequestContext, deps: PipelineDeps): Prom
   const cc = ctx.http.headers['cache-control'];
   const directives = typeof cc === 'string' ? cc.toLowerCase() : '';
   if (directives.includes('no-store')) return;
-  const state = await rt.cache.lookup({
-    id: ctx.id,
-    trace: ctx.trace,
-    route: ctx.route,
-    request: ctx.request,
-    stream: false,
-    promptTokens: ctx.promptTokens,
-    // read only if the lookup embeds (an AbortSignal is made on first use)
-    get signal() {
-      return ctx.signal;
-    },
-    onAbort: (fn) => ctx.onAbort(fn),
-    abortCause: ctx.abortCause,
-    totalMs: ctx.totalMs,
-    remainingMs: (n) => ctx.remainingMs(n),
-    feature: ctx.feature,
-    tenant: ctx.principal.tenant,
-    bound: bound.upstream,
-    refresh: directives.includes('no-cache'),
-  });
+  const lookup = new Lookup(ctx, ctx.principal.tenant, bound.upstream, directives.includes('no-cache'));
+  const answer = rt.cache.lookup(lookup);
+  // the in-process store answers at once; a shared one (Redis) with a promise
+  const state = answer instanceof Promise ? await answer : answer;
   if (!state) return;
   ctx.cache = state;
   const model = ctx.route.model;

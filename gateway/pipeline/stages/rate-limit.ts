@@ -19,18 +19,42 @@ import type { PipelineDeps } from '../deps.js';
 const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
 const msText = (ms: number): string => (ms < 1000 ? `${Math.ceil(ms)} ms` : `${Math.round(ms / 100) / 10} s`);
 
+/** What a take from a limit's bucket said. */
+interface Seen {
+  readonly a: Applicable;
+  readonly take: BucketTake;
+}
+
+/** The tightest of a kind so far: the one with the fewest tokens left. */
+const tighter = (best: Seen | undefined, a: Applicable, take: BucketTake): Seen | undefined =>
+  !best || take.remaining < best.take.remaining ? { a, take } : best;
+
+const HEADERS = {
+  requests: ['x-gateway-ratelimit-limit-requests', 'x-gateway-ratelimit-remaining-requests'],
+  tokens: ['x-gateway-ratelimit-limit-tokens', 'x-gateway-ratelimit-remaining-tokens'],
+} as const;
+
+const capacities = new WeakMap<Applicable['limit'], string>();
+/** A limit's capacity as the header says it (made once per limit). */
+function capacityText(limit: Applicable['limit']): string {
+  let t = capacities.get(limit);
+  if (t === undefined) capacities.set(limit, (t = String(limit.capacity)));
+  return t;
+}
+
 /** The tightest limit of each kind seen: `x-gateway-ratelimit-{limit,remaining}-{requests,tokens}`. */
-function showHeaders(ctx: RequestContext, seen: ReadonlyArray<{ a: Applicable; take: BucketTake }>): void {
-  for (const kind of ['requests', 'tokens'] as const) {
-    let tightest: { a: Applicable; take: BucketTake } | undefined;
-    for (const s of seen) {
-      if (s.a.limit.kind === kind && (!tightest || s.take.remaining < tightest.take.remaining)) tightest = s;
-    }
-    if (!tightest) continue;
-    ctx.setHeader(`x-gateway-ratelimit-limit-${kind}`, String(tightest.a.limit.capacity));
-    ctx.setHeader(`x-gateway-ratelimit-remaining-${kind}`, String(Math.max(0, Math.floor(tightest.take.remaining))));
+function showHeaders(ctx: RequestContext, requests: Seen | undefined, tokens: Seen | undefined): void {
+  for (const s of [requests, tokens]) {
+    if (!s) continue;
+    const [limit, remaining] = HEADERS[s.a.limit.kind];
+    ctx.setHeader(limit, capacityText(s.a.limit));
+    ctx.setHeader(remaining, String(Math.max(0, Math.floor(s.take.remaining))));
   }
 }
+
+/** Show one limit's take in the headers (the limit that refused, or the cache-only one). */
+const showOne = (ctx: RequestContext, s: Seen): void =>
+  s.a.limit.kind === 'requests' ? showHeaders(ctx, s, undefined) : showHeaders(ctx, undefined, s);
 
 /**
  * `onLimit: wait`: take the tokens anyway (the debt is the request's place in line) and wait
@@ -46,7 +70,7 @@ async function waitForBucket(
   const bound = Math.min(limit.maxWaitMs, ctx.remainingMs());
   if (hit.take.retryAfterMs > bound) return { tooLongMs: hit.take.retryAfterMs };
   const r = await rl.take(hit, hit.cost, true);
-  const hold: LimitHold = { ...hit, taken: hit.cost };
+  const hold: LimitHold = { limit, subject: hit.subject, bucket: hit.bucket, spec: hit.spec, taken: hit.cost };
   const waitMs = r.remaining >= 0 ? 0 : Math.ceil((-r.remaining * 1000) / limit.refillPerSecond);
   if (waitMs > bound) {
     await rl.giveBack([hold]);
@@ -67,73 +91,89 @@ async function waitForBucket(
   return hold;
 }
 
+/** Over a limit that refuses: what was taken is given back, and the 429 names the limit. */
+async function refuse(
+  ctx: RequestContext,
+  rl: RateLimits,
+  holds: readonly LimitHold[],
+  hit: LimitHit,
+  why: string,
+  retryAfterMs: number,
+): Promise<never> {
+  await rl.giveBack(holds);
+  rl.count(hit.limit, 'rejected');
+  // the limit that refused (the others' takes were just given back)
+  showOne(ctx, { a: hit, take: hit.take });
+  ctx.retryAfterMs = retryAfterMs;
+  ctx.setHeader('retry-after', retryAfterSeconds(retryAfterMs));
+  throw rl.exceeded(hit, why, retryAfterMs);
+}
+
 /** `degrade: false` (embeddings): over a cheaper-model or cache-only limit the request is refused. */
 export async function admitRateLimits(
   ctx: RequestContext,
   deps: PipelineDeps,
-  opts: { degrade?: boolean } = {},
+  opts?: { degrade?: boolean },
 ): Promise<void> {
-  const degrade = opts.degrade !== false;
+  const degrade = opts?.degrade !== false;
   const rl = deps.rateLimits;
   if (rl.configs.length === 0) return;
   const subject = requestSubject(ctx);
   const estimate = ctx.promptTokens + (ctx.maxTokens ?? 0);
   // limits whose overflow went to a cheaper model: the degraded request is not theirs to count
-  const degradedBy = new Set<string>();
+  let degradedBy: Set<string> | undefined;
   let holds: LimitHold[] = [];
-  let seen: Array<{ a: Applicable; take: BucketTake }> = [];
-  const refuse = async (hit: LimitHit, why: string, retryAfterMs: number): Promise<never> => {
-    await rl.giveBack(holds);
-    rl.count(hit.limit, 'rejected');
-    // the limit that refused (the others' takes were just given back)
-    showHeaders(ctx, [{ a: hit, take: hit.take }]);
-    ctx.retryAfterMs = retryAfterMs;
-    ctx.setHeader('retry-after', retryAfterSeconds(retryAfterMs));
-    throw rl.exceeded(hit, why, retryAfterMs);
-  };
+  let requests: Seen | undefined;
+  let tokens: Seen | undefined;
   pass: for (;;) {
     for (const a of rl.applicable(subject, degradedBy)) {
       const cost = rl.cost(a.limit, estimate);
-      const take = await rl.take(a, cost);
+      // at once from the in-process store; awaited only when it is a promise (Redis)
+      const r = rl.take(a, cost);
+      const take = r instanceof Promise ? await r : r;
       if (take.allowed) {
-        holds.push({ ...a, taken: cost });
-        seen.push({ a, take });
+        holds.push({ limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, taken: cost });
+        if (a.limit.kind === 'requests') requests = tighter(requests, a, take);
+        else tokens = tighter(tokens, a, take);
         continue;
       }
-      const hit: LimitHit = { ...a, cost, take };
+      const hit: LimitHit = { limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, cost, take };
       const limit = a.limit;
       if (limit.onLimit === 'wait') {
         const waited = await waitForBucket(ctx, rl, hit);
         if (!('tooLongMs' in waited)) {
           holds.push(waited);
-          seen.push({ a, take: { allowed: true, remaining: 0, retryAfterMs: 0 } });
+          const full: BucketTake = { allowed: true, remaining: 0, retryAfterMs: 0 };
+          if (limit.kind === 'requests') requests = tighter(requests, a, full);
+          else tokens = tighter(tokens, a, full);
           continue;
         }
         const why = `waiting for it would take ${msText(waited.tooLongMs)}, ` +
           `over maxWait ${msText(Math.min(limit.maxWaitMs, ctx.remainingMs()))}; `;
-        return refuse(hit, why, waited.tooLongMs);
+        return refuse(ctx, rl, holds, hit, why, waited.tooLongMs);
       }
       const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
       if (degrade && limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
         await rl.giveBack(holds);
         holds = [];
-        seen = [];
+        requests = undefined;
+        tokens = undefined;
         rl.count(limit, 'cheaper-model');
         degradeTo(ctx, subject, to, `ratelimit=${limit.id}`);
-        degradedBy.add(limit.id);
+        (degradedBy ??= new Set()).add(limit.id);
         continue pass;
       }
       if (degrade && limit.onLimit === 'cache-only') {
         // served from the cache or not at all: nothing is taken, the 429 waits for the lookup's miss
         await rl.giveBack(holds);
-        showHeaders(ctx, [{ a, take }]);
+        showOne(ctx, { a, take });
         const why = 'its overflow is served from the cache only, and this request is not in the cache; ';
         const error = rl.exceeded(hit, why, take.retryAfterMs);
         ctx.limits = { holds: [], cacheOnly: { hit, error, retryAfterMs: take.retryAfterMs } };
         ctx.degrade(`ratelimit=${limit.id}; to=cache`);
         return;
       }
-      return refuse(hit, '', take.retryAfterMs);
+      return refuse(ctx, rl, holds, hit, '', take.retryAfterMs);
     }
     break;
   }
@@ -142,7 +182,7 @@ export async function admitRateLimits(
     await rl.giveBack(holds);
     return;
   }
-  showHeaders(ctx, seen);
+  showHeaders(ctx, requests, tokens);
   ctx.limits = { holds };
 }
 
