@@ -80,8 +80,8 @@ export class RequestContext implements RoutingInput {
   degraded: string | undefined;
   /** the rate limits' holds and a cache-only limit's pending 429 (stages/rate-limit.ts) */
   limits: LimitState | undefined;
-  /** set a header on whatever response this request gets — answer, stream or error (http/chat.ts) */
-  setHeader: (name: string, value: string) => void = () => undefined;
+  /** the response `setHeader` writes to: the raw one (http/chat.ts), kept by answers, streams and errors alike */
+  response: { setHeader(name: string, value: string): unknown } | undefined;
   /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
   pin: Pin | undefined;
   pinWaitUntil = 0;
@@ -102,6 +102,11 @@ export class RequestContext implements RoutingInput {
     /** performance.now() at arrival */
     readonly startedAt: number,
   ) {}
+
+  /** Set a header on whatever response this request gets — answer, stream or error. */
+  setHeader(name: string, value: string): void {
+    this.response?.setHeader(name, value);
+  }
 
   /** Say in `x-gateway-degraded` how the request was served otherwise than asked (notes joined by ", "). */
   degrade(note: string): void {
