@@ -17,6 +17,7 @@ import type { ChatCompletion } from '../domain/openai.js';
 import type { CacheState } from '../cache/response-cache.js';
 import type { LimitHit, LimitHold } from '../admission/rate-limits.js';
 import type { StormlabError } from '../../core/errors.js';
+import { deadline, type Deadline } from './deadlines.js';
 
 /** What the rate limits did to a request (stages/rate-limit.ts). */
 export interface LimitState {
@@ -93,7 +94,7 @@ export class RequestContext implements RoutingInput {
   private reason: Error | undefined;
   private controller: AbortController | undefined;
   private followers: Array<(reason: Error) => void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private deadline: Deadline | undefined;
   private deadlineMs = 0;
 
   constructor(
@@ -156,10 +157,8 @@ export class RequestContext implements RoutingInput {
   /** Start the deadline clock: the request is aborted `totalMs` after arrival. */
   setDeadline(totalMs: number): void {
     this.deadlineMs = totalMs;
-    clearTimeout(this.timer);
-    const left = Math.max(0, this.startedAt + totalMs - performance.now());
-    this.timer = setTimeout(() => this.abort('deadline'), left);
-    this.timer.unref();
+    this.deadline?.cancel();
+    this.deadline = deadline(this.startedAt, totalMs, () => this.abort('deadline'));
   }
 
   /** ms left until the deadline */
@@ -184,6 +183,6 @@ export class RequestContext implements RoutingInput {
 
   /** Stop the deadline clock (the response is complete or abandoned). */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.deadline?.cancel();
   }
 }
