@@ -23,7 +23,16 @@ const VALUES: Record<string, unknown[]> = {
     [['user', 'x']],
   ],
   stream: [true, false, null, 'yes', 1],
-  stream_options: [{ include_usage: true }, { include_usage: false, other: 1 }, {}, null, { include_usage: null }, { include_usage: 'yes' }, 3, []],
+  stream_options: [
+    { include_usage: true },
+    { include_usage: false, other: 1 },
+    {},
+    null,
+    { include_usage: null },
+    { include_usage: 'yes' },
+    3,
+    [],
+  ],
   max_tokens: [16, 1, null, 0, -1, 1.5, 2 ** 53, '16'],
   max_completion_tokens: [8, null, 0, 2.5],
   temperature: [0, 0.7, 2, null, -0.1, 2.01, 'hot'],
@@ -72,8 +81,10 @@ describe('the hand check of a chat body', () => {
   it('takes the bodies clients send: plain, streamed, with tools and metadata', () => {
     const messages = [{ role: 'user', content: 'hi' }];
     expect(isPlainChatRequest({ model: 'gpt-4o', messages, max_tokens: 16 })).toBe(true);
-    expect(isPlainChatRequest({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } })).toBe(true);
-    expect(isPlainChatRequest({ model: 'm', messages, tools: [{ type: 'function' }], metadata: { feature: 'chat' } })).toBe(true);
+    const streamed = { model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } };
+    expect(isPlainChatRequest(streamed)).toBe(true);
+    const tools = { model: 'm', messages, tools: [{ type: 'function' }], metadata: { feature: 'chat' } };
+    expect(isPlainChatRequest(tools)).toBe(true);
     expect(isPlainChatRequest({ model: 'm', messages, metadata: { feature: 1 } })).toBe(false);
   });
 });

@@ -38,6 +38,10 @@ function isPlainMessage(m: unknown): boolean {
   return c === undefined || c === null || typeof c === 'string' || Array.isArray(c);
 }
 
+/** `include_usage` is optional, not nullable */
+const isStreamOptions = (o: unknown): boolean =>
+  isRecord(o) && (o.include_usage === undefined || isBoolean(o.include_usage));
+
 function isStringRecord(v: unknown): boolean {
   if (!isRecord(v)) return false;
   for (const k in v) if (typeof v[k] !== 'string') return false;
@@ -58,7 +62,7 @@ export function isPlainChatRequest(body: unknown): body is ChatRequest {
   for (const m of messages) if (!isPlainMessage(m)) return false;
   return (
     nullishOr(body.stream, isBoolean) &&
-    nullishOr(body.stream_options, (o) => isRecord(o) && (o.include_usage === undefined || typeof o.include_usage === 'boolean')) &&
+    nullishOr(body.stream_options, isStreamOptions) &&
     nullishOr(body.max_tokens, isPositiveInt) &&
     nullishOr(body.max_completion_tokens, isPositiveInt) &&
     nullishOr(body.temperature, (t) => typeof t === 'number' && t >= 0 && t <= 2) &&

@@ -64,12 +64,13 @@ class DeadlineList {
   }
 
   /** wait for the head, unless the timer already fires no later than it */
-  private arm(now = performance.now()): void {
+  private arm(now?: number): void {
     const head = this.head;
     if (!head || (this.timer && this.timerAt <= head.at)) return;
     clearTimeout(this.timer);
     this.timerAt = head.at;
-    this.timer = setTimeout(() => this.run(), Math.min(MAX_DELAY_MS, Math.max(1, Math.ceil(head.at - now))));
+    const wait = Math.ceil(head.at - (now ?? performance.now()));
+    this.timer = setTimeout(() => this.run(), Math.min(MAX_DELAY_MS, Math.max(1, wait)));
     this.timer.unref();
   }
 

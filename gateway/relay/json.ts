@@ -10,7 +10,13 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { decisionHeaders } from './headers.js';
 
-export function relayJson(ctx: RequestContext, completion: ChatCompletion, served: Target, reply: FastifyReply, deps: PipelineDeps): void {
+export function relayJson(
+  ctx: RequestContext,
+  completion: ChatCompletion,
+  served: Target,
+  reply: FastifyReply,
+  deps: PipelineDeps,
+): void {
   const outcome = ctx.outcome;
   outcome.served = served;
   outcome.ttftMs = performance.now() - ctx.startedAt;

@@ -4,7 +4,7 @@ import { createAccountant } from './accounting.js';
 import { createGatewayMetrics } from './metrics.js';
 
 const target = (id: string): Target =>
-  ({ key: `${id}:m1`, upstream: { id }, model: 'm1', price: { input: 1, cachedInput: 0.1, output: 2 } }) as unknown as Target;
+  ({ key: `${id}:m1`, upstream: { id }, model: 'm1', price: { input: 1, cachedInput: 0.1, output: 2 } }) as never;
 
 describe('the accountant', () => {
   it('counts tokens by kind and cost per target, in the order first seen, and prices the usage', () => {

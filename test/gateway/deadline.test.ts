@@ -19,14 +19,18 @@ describe('the request deadline', () => {
       },
       {
         ...LAB_FLEET,
-        providers: [{ ...LAB_FLEET.providers[0], models: [model('m1', 5, 1, 4), model('m2', 600, 1, 4)] }, ...LAB_FLEET.providers.slice(1)],
+        providers: [
+          { ...LAB_FLEET.providers[0], models: [model('m1', 5, 1, 4), model('m2', 600, 1, 4)] },
+          ...LAB_FLEET.providers.slice(1),
+        ],
       },
     );
   });
   afterAll(() => lab.close());
 
   it('a request past its route total gets a 504 soon after it, the others are served', async () => {
-    const ask = (m: string) => postChat(lab.url, { model: m, messages: [{ role: 'user', content: 'x' }], max_tokens: 4 }, lab.headers());
+    const ask = (m: string): Promise<Response> =>
+      postChat(lab.url, { model: m, messages: [{ role: 'user', content: 'x' }], max_tokens: 4 }, lab.headers());
     const t0 = performance.now();
     const [slow, ...fast] = await Promise.all([ask('m2'), ...Array.from({ length: 20 }, () => ask('m1'))]);
     const slowMs = performance.now() - t0;

@@ -18,14 +18,15 @@ export function messageText(m: ChatMessage): string {
   return out;
 }
 
-/** The body as a chat request: the common shape checked by hand, anything else by the schema (which names the field). */
+/** The body as a chat request: the common shape checked by hand, the rest by the schema (which names the field). */
 function chatRequestOf(body: unknown): ChatRequest {
   if (isPlainChatRequest(body)) return body;
   const r = ChatRequestSchema.safeParse(body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue ? formatPath(issue.path) : '(root)';
-  throw new StormlabError('GW_BAD_REQUEST', issue ? `${path}: ${issue.message}` : 'invalid request body', [{ path, expected: issue?.message }]);
+  const message = issue ? `${path}: ${issue.message}` : 'invalid request body';
+  throw new StormlabError('GW_BAD_REQUEST', message, [{ path, expected: issue?.message }]);
 }
 
 export function parseRequest(ctx: RequestContext, deps: PipelineDeps): void {
