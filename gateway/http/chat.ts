@@ -38,7 +38,8 @@ class Settling implements SettleHooks {
 }
 
 export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight: InFlight): void {
-  app.post('/v1/chat/completions', async (request, reply) => {
+  // returns runChat's promise rather than awaiting it in an async handler: one promise chain a request
+  app.post('/v1/chat/completions', (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
     // on the raw response: kept by JSON answers, hijacked streams and the error handler alike
@@ -56,16 +57,21 @@ export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight:
       deps.metrics.inFlight.dec();
       inFlight.leave();
     });
-    try {
-      return await runChat(ctx, deps, reply, (leave) => {
-        hooks.leave = leave;
-      });
-    } catch (e) {
-      ctx.outcome.errorCode = isStormlabError(e) ? e.code : e instanceof UpstreamClientError ? 'GW_UPSTREAM_CLIENT_ERROR' : 'GW_INTERNAL';
-      if (ctx.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
+    const running = runChat(ctx, deps, reply, (leave) => {
+      hooks.leave = leave;
+    });
+    return running.catch((e: unknown) => {
+      ctx.outcome.errorCode = isStormlabError(e)
+        ? e.code
+        : e instanceof UpstreamClientError
+          ? 'GW_UPSTREAM_CLIENT_ERROR'
+          : 'GW_INTERNAL';
+      if (ctx.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
+      }
       if (ctx.attempts.length > 0) reply.header('x-gateway-attempts', String(ctx.attempts.length));
       reply.header('x-gateway-queue-ms', String(Math.round(ctx.queueMs)));
       throw e;
-    }
+    });
   });
 }
