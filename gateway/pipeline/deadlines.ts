@@ -78,12 +78,16 @@ class DeadlineList {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
-    while (this.head && this.head.at <= now) {
-      const e = this.head;
-      this.remove(e);
-      e.fire();
+    try {
+      while (this.head && this.head.at <= now) {
+        const e = this.head;
+        this.remove(e);
+        e.fire();
+      }
+    } finally {
+      // the rest still wait, whatever one of them threw
+      this.arm();
     }
-    this.arm(now);
   }
 }
 
