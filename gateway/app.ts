@@ -20,6 +20,7 @@ import { createStateBackend, type StateBackend } from './state/backend.js';
 import { createSpendMetrics } from './telemetry/spend-metrics.js';
 import { createLimitMetrics } from './telemetry/limit-metrics.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerJsonBody } from './http/json-body.js';
 import { createKeyStore } from './pipeline/keys.js';
 import { toWireError } from './http/wire-error.js';
 import { registerModels } from './http/models.js';
@@ -174,6 +175,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
     log.close();
   });
 
+  registerJsonBody(app);
   registerErrorHandling(app);
   registerChat(app, deps, inFlight);
   registerEmbeddings(app, deps);

@@ -3,12 +3,12 @@
  * once when the response is over — answered, failed, or abandoned by the client (499).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { isStormlabError } from '../../core/errors.js';
 import { RequestContext } from '../pipeline/context.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { runChat } from '../pipeline/index.js';
-import { settle } from '../pipeline/settle.js';
+import { settle, type SettleHooks } from '../pipeline/settle.js';
 import { logRequest } from '../pipeline/log-line.js';
 import { traceFrom } from '../telemetry/trace.js';
 import type { InFlight } from './drain.js';
@@ -21,38 +21,57 @@ export function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** What settle calls back for one request: methods, not closures made per request. */
+class Settling implements SettleHooks {
+  /** the serving target's release, once a target is committed to */
+  leave: (() => void) | undefined = undefined;
+  constructor(
+    private readonly id: string,
+    private readonly logger: FastifyBaseLogger,
+  ) {}
+  log(ctx: RequestContext, durationMs: number): void {
+    logRequest(this.logger, ctx, durationMs);
+  }
+  billingFailed(e: unknown): void {
+    this.logger.error({ err: e, requestId: this.id }, 'billing the request in the shared store failed');
+  }
+}
+
 export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight: InFlight): void {
-  app.post('/v1/chat/completions', async (request, reply) => {
+  // returns runChat's promise rather than awaiting it in an async handler: one promise chain a request
+  app.post('/v1/chat/completions', (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
     // on the raw response: kept by JSON answers, hijacked streams and the error handler alike
-    ctx.setHeader = (name, value) => reply.raw.setHeader(name, value);
-    let leave: (() => void) | undefined;
+    ctx.response = reply.raw;
+    const hooks = new Settling(ctx.id, request.log);
     inFlight.enter();
     deps.metrics.inFlight.inc();
-    reply.raw.once('close', () => {
+    // a response closes once: `on`, not `once` (no wrapper per request)
+    reply.raw.on('close', () => {
       if (!reply.raw.writableEnded) {
         ctx.abort('client');
         ctx.outcome.status = 499;
       } else if (ctx.outcome.status === 0) ctx.outcome.status = reply.statusCode;
-      settle(ctx, deps, {
-        leave,
-        log: (c, ms) => logRequest(request.log, c, ms),
-        billingFailed: (e) => request.log.error({ err: e, requestId: ctx.id }, 'billing the request in the shared store failed'),
-      });
+      settle(ctx, deps, hooks);
       deps.metrics.inFlight.dec();
       inFlight.leave();
     });
-    try {
-      return await runChat(ctx, deps, reply, (l) => {
-        leave = l;
-      });
-    } catch (e) {
-      ctx.outcome.errorCode = isStormlabError(e) ? e.code : e instanceof UpstreamClientError ? 'GW_UPSTREAM_CLIENT_ERROR' : 'GW_INTERNAL';
-      if (ctx.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
+    const running = runChat(ctx, deps, reply, (leave) => {
+      hooks.leave = leave;
+    });
+    return running.catch((e: unknown) => {
+      ctx.outcome.errorCode = isStormlabError(e)
+        ? e.code
+        : e instanceof UpstreamClientError
+          ? 'GW_UPSTREAM_CLIENT_ERROR'
+          : 'GW_INTERNAL';
+      if (ctx.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
+      }
       if (ctx.attempts.length > 0) reply.header('x-gateway-attempts', String(ctx.attempts.length));
       reply.header('x-gateway-queue-ms', String(Math.round(ctx.queueMs)));
       throw e;
-    }
+    });
   });
 }

@@ -40,7 +40,7 @@ export function registerEmbeddings(app: FastifyInstance, deps: PipelineDeps): vo
   app.post('/v1/embeddings', async (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
-    ctx.setHeader = (name, value) => reply.raw.setHeader(name, value);
+    ctx.response = reply.raw;
     authenticate(ctx, deps);
     const body = parseEmbeddings(request.body);
     const route = deps.routes.get(body.model);

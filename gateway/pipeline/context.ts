@@ -17,6 +17,7 @@ import type { ChatCompletion } from '../domain/openai.js';
 import type { CacheState } from '../cache/response-cache.js';
 import type { LimitHit, LimitHold } from '../admission/rate-limits.js';
 import type { StormlabError } from '../../core/errors.js';
+import { deadline, type Deadline } from './deadlines.js';
 
 /** What the rate limits did to a request (stages/rate-limit.ts). */
 export interface LimitState {
@@ -80,8 +81,8 @@ export class RequestContext implements RoutingInput {
   degraded: string | undefined;
   /** the rate limits' holds and a cache-only limit's pending 429 (stages/rate-limit.ts) */
   limits: LimitState | undefined;
-  /** set a header on whatever response this request gets — answer, stream or error (http/chat.ts) */
-  setHeader: (name: string, value: string) => void = () => undefined;
+  /** the response `setHeader` writes to: the raw one (http/chat.ts), kept by answers, streams and errors alike */
+  response: { setHeader(name: string, value: string): unknown } | undefined;
   /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
   pin: Pin | undefined;
   pinWaitUntil = 0;
@@ -93,7 +94,7 @@ export class RequestContext implements RoutingInput {
   private reason: Error | undefined;
   private controller: AbortController | undefined;
   private followers: Array<(reason: Error) => void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private deadline: Deadline | undefined;
   private deadlineMs = 0;
 
   constructor(
@@ -102,6 +103,11 @@ export class RequestContext implements RoutingInput {
     /** performance.now() at arrival */
     readonly startedAt: number,
   ) {}
+
+  /** Set a header on whatever response this request gets — answer, stream or error. */
+  setHeader(name: string, value: string): void {
+    this.response?.setHeader(name, value);
+  }
 
   /** Say in `x-gateway-degraded` how the request was served otherwise than asked (notes joined by ", "). */
   degrade(note: string): void {
@@ -151,10 +157,8 @@ export class RequestContext implements RoutingInput {
   /** Start the deadline clock: the request is aborted `totalMs` after arrival. */
   setDeadline(totalMs: number): void {
     this.deadlineMs = totalMs;
-    clearTimeout(this.timer);
-    const left = Math.max(0, this.startedAt + totalMs - performance.now());
-    this.timer = setTimeout(() => this.abort('deadline'), left);
-    this.timer.unref();
+    this.deadline?.cancel();
+    this.deadline = deadline(this.startedAt, totalMs, () => this.abort('deadline'));
   }
 
   /** ms left until the deadline */
@@ -179,6 +183,6 @@ export class RequestContext implements RoutingInput {
 
   /** Stop the deadline clock (the response is complete or abandoned). */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.deadline?.cancel();
   }
 }

@@ -56,4 +56,26 @@ describe('Prometheus registry', () => {
     expect(() => c.inc({}, -1)).toThrow(RangeError);
     expect(() => r.counter('y_total', 'again')).toThrow(/twice/);
   });
+
+  it('a series found once counts into the same sample as label lookups, and refuses to decrease', () => {
+    const r = new Registry();
+    const c = r.counter('s_total', 'S.', ['a']);
+    const h = r.histogram('s_seconds', 'S.', ['a'], [1]);
+    const series = c.series({ a: 'x' });
+    const hs = h.series({ a: 'x' });
+    expect(r.render()).toContain('s_total{a="x"} 0');
+    series.inc();
+    series.inc(2);
+    c.inc({ a: 'x' });
+    hs.observe(0.5);
+    h.observe({ a: 'x' }, 2);
+    expect(c.get({ a: 'x' })).toBe(4);
+    expect(() => series.inc(-1)).toThrow(RangeError);
+    const histogram = [
+      's_seconds_bucket{a="x",le="1"} 1',
+      's_seconds_bucket{a="x",le="+Inf"} 2',
+      's_seconds_sum{a="x"} 2.5',
+    ];
+    expect(r.render()).toContain(histogram.join('\n'));
+  });
 });

@@ -74,6 +74,16 @@ abstract class Metric<Child> {
   }
 }
 
+/** One label set's series of a counter, found once: `inc` without a lookup (for label sets used on every request). */
+export interface CounterSeries {
+  inc(by?: number): void;
+}
+
+/** One label set's series of a histogram, found once. */
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
 export class Counter extends Metric<{ value: number }> {
   readonly type = 'counter';
   protected create() {
@@ -82,6 +92,17 @@ export class Counter extends Metric<{ value: number }> {
   inc(labels: Labels = {}, by = 1): void {
     if (by < 0) throw new RangeError(`counter ${this.name} cannot decrease`);
     this.child(labels).value += by;
+  }
+  /** The series of `labels` (it appears in the exposition from now on, at 0 until increased). */
+  series(labels: Labels): CounterSeries {
+    const c = this.child(labels);
+    const name = this.name;
+    return {
+      inc(by = 1) {
+        if (by < 0) throw new RangeError(`counter ${name} cannot decrease`);
+        c.value += by;
+      },
+    };
   }
   get(labels: Labels = {}): number {
     return this.child(labels).value;
@@ -129,7 +150,14 @@ export class Histogram extends Metric<HistogramChild> {
     return { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
   }
   observe(labels: Labels, value: number): void {
+    this.record(this.child(labels), value);
+  }
+  /** The series of `labels` (it appears in the exposition from now on, empty until observed). */
+  series(labels: Labels): HistogramSeries {
     const c = this.child(labels);
+    return { observe: (value) => this.record(c, value) };
+  }
+  private record(c: HistogramChild, value: number): void {
     c.sum += value;
     c.count += 1;
     const b = this.buckets;

@@ -42,7 +42,9 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
   if (m && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN) {
     return { traceId: m[1] as string, parentId: m[2], spanId: hex(8), flags: m[3] as string };
   }
-  return { traceId: hex(16), parentId: undefined, spanId: hex(8), flags: '01' };
+  // one cut from the pool for both ids
+  const ids = hex(24);
+  return { traceId: ids.slice(0, 32), parentId: undefined, spanId: ids.slice(32), flags: '01' };
 }
 
 /** The `traceparent` to send upstream: our trace, a fresh span for the attempt. */

@@ -105,6 +105,28 @@ describe('front door', () => {
     expect(lab.logs.join('\n')).not.toContain(KEY);
   });
 
+  it('a JSON answer says how it was served: request id, route, target, attempts, cost, type and length', async () => {
+    const res = await postChat(lab.url, { model: 'm1', messages: [{ role: 'user', content: 'héllo' }], max_tokens: 4 }, lab.headers());
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text) as { usage: { cost_usd: number } };
+    const h = Object.fromEntries(res.headers);
+    expect(h).toMatchObject({
+      'x-gateway-route': 'm1',
+      'x-gateway-strategy': 'priority',
+      'x-gateway-upstream': 'oai/a',
+      'x-gateway-provider': 'oai',
+      'x-gateway-region': 'a',
+      'x-gateway-model': 'm1',
+      'x-gateway-attempts': '1',
+      'x-gateway-queue-ms': '0',
+      'x-gateway-cost-usd': String(body.usage.cost_usd),
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+    });
+    expect(h['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("a streamed request's log line: trace, principal, target, attempts, status, TTFT, tokens, cost", async () => {
     const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const messages = [{ role: 'user', content: 'hello there' }];

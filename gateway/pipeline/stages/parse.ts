@@ -2,7 +2,7 @@
 import { formatPath } from '../../../core/config-file.js';
 import { chatPromptTokens } from '../../../core/tokens.js';
 import { StormlabError } from '../../../core/errors.js';
-import { ChatRequestSchema, type ChatMessage } from '../../domain/request.js';
+import { ChatRequestSchema, isPlainChatRequest, type ChatMessage, type ChatRequest } from '../../domain/request.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 
@@ -18,14 +18,19 @@ export function messageText(m: ChatMessage): string {
   return out;
 }
 
+/** The body as a chat request: the common shape checked by hand, the rest by the schema (which names the field). */
+function chatRequestOf(body: unknown): ChatRequest {
+  if (isPlainChatRequest(body)) return body;
+  const r = ChatRequestSchema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue ? formatPath(issue.path) : '(root)';
+  const message = issue ? `${path}: ${issue.message}` : 'invalid request body';
+  throw new StormlabError('GW_BAD_REQUEST', message, [{ path, expected: issue?.message }]);
+}
+
 export function parseRequest(ctx: RequestContext, deps: PipelineDeps): void {
-  const r = ChatRequestSchema.safeParse(ctx.http.body);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue ? formatPath(issue.path) : '(root)';
-    throw new StormlabError('GW_BAD_REQUEST', issue ? `${path}: ${issue.message}` : 'invalid request body', [{ path, expected: issue?.message }]);
-  }
-  const req = r.data;
+  const req = chatRequestOf(ctx.http.body);
   const limits = deps.limits;
   if (req.messages.length > limits.maxMessages) {
     throw new StormlabError('GW_BAD_REQUEST', `messages: at most ${limits.maxMessages} messages`, [
