@@ -14,6 +14,8 @@
  *   --concurrency N (default 64)
  *   --work         instead: each control's own work in process, no HTTP (controls-work.ts)
  *   --only NAME    with --work: that control alone (beside the baseline)
+ *   --sets A,B     instead of each control alone and all: these sets of controls, each named as
+ *                  gateway.ts takes them (`rate limits+cache`), comma-separated
  *   --profile      sample the all-controls gateway's CPU profile and print its top self-time functions
  *                  (the profiler costs CPU: take the figures from a run without it)
  */
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     work: { type: 'boolean', default: false },
     only: { type: 'string' },
+    sets: { type: 'string' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -129,10 +132,11 @@ async function main(): Promise<void> {
   const stream = values.stream === true;
   const upstream = child('upstream.ts', []);
   const upUrl = (await next<Extract<BenchMessage, { type: 'ready' }>>(upstream, 'ready')).url;
+  const sets = values.sets?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const wanted: Array<[string, string]> = [
     ['gateway', 'plain'],
-    ...Object.keys(CONTROLS).map((n): [string, string] => [`+ ${n}`, n]),
-    ['+ all controls', 'all'],
+    ...(sets ?? Object.keys(CONTROLS)).map((n): [string, string] => [`+ ${n}`, n]),
+    ...(sets ? [] : [['+ all controls', 'all'] as [string, string]]),
   ];
   const configs: Config[] = [];
   const dir = values.profile ? mkdtempSync(join(tmpdir(), 'stormlab-controls-')) : undefined;
@@ -161,8 +165,11 @@ async function main(): Promise<void> {
     const rounds = c.cpu.map((x) => x.toFixed(0)).join(' ');
     console.log(`${c.name.padEnd(20)}${median(c.cpu).toFixed(1).padStart(12)}${added.padStart(10)}   ${rounds}`);
   }
-  const parts = configs.slice(1, -1).reduce((a, c) => a + median(c.cpu.map((x, i) => x - (base.cpu[i] as number))), 0);
-  console.log(`sum of the controls alone: +${parts.toFixed(1)} µs`);
+  if (!sets) {
+    const alone = configs.slice(1, -1);
+    const parts = alone.reduce((a, c) => a + median(c.cpu.map((x, i) => x - (base.cpu[i] as number))), 0);
+    console.log(`sum of the controls alone: +${parts.toFixed(1)} µs`);
+  }
   for (const c of configs) await c.pool.close();
   const closing = [...configs.map((c) => c.proc), upstream].map(async (p) => {
     const done = next(p, 'closed');
