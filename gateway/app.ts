@@ -177,7 +177,7 @@ export async function buildGateway(config: GatewayConfig, opts: BuildGatewayOpti
 
   registerJsonBody(app);
   registerErrorHandling(app);
-  registerChat(app, deps, inFlight);
+  registerChat(app, deps, inFlight, log.direct);
   registerEmbeddings(app, deps);
   registerModels(app, deps.routes);
   registerOps(app, metrics.registry);

@@ -10,6 +10,7 @@ import type { PipelineDeps } from '../pipeline/deps.js';
 import { runChat } from '../pipeline/index.js';
 import { settle, type SettleHooks } from '../pipeline/settle.js';
 import { logRequest } from '../pipeline/log-line.js';
+import type { DirectLine } from '../telemetry/log-stream.js';
 import { traceFrom } from '../telemetry/trace.js';
 import type { InFlight } from './drain.js';
 import { UpstreamClientError } from '../domain/upstream-client-error.js';
@@ -28,23 +29,23 @@ class Settling implements SettleHooks {
   constructor(
     private readonly id: string,
     private readonly logger: FastifyBaseLogger,
+    private readonly direct: DirectLine | undefined,
   ) {}
   log(ctx: RequestContext, durationMs: number): void {
-    logRequest(this.logger, ctx, durationMs);
+    logRequest(this.logger, ctx, durationMs, this.direct);
   }
   billingFailed(e: unknown): void {
     this.logger.error({ err: e, requestId: this.id }, 'billing the request in the shared store failed');
   }
 }
 
-export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight: InFlight): void {
+/** `direct`: the log's destination for the request line, where the gateway owns it (telemetry/log-stream.ts) */
+export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight: InFlight, direct?: DirectLine): void {
   // returns runChat's promise rather than awaiting it in an async handler: one promise chain a request
   app.post('/v1/chat/completions', (request, reply) => {
     const ctx = new RequestContext(request.id, traceFrom(request.headers.traceparent), performance.now());
     ctx.http = { headers: request.headers, body: request.body };
-    // on the raw response: kept by JSON answers, hijacked streams and the error handler alike
-    ctx.response = reply.raw;
-    const hooks = new Settling(ctx.id, request.log);
+    const hooks = new Settling(ctx.id, request.log, direct);
     inFlight.enter();
     deps.metrics.inFlight.inc();
     // a response closes once: `on`, not `once` (no wrapper per request)
@@ -69,6 +70,8 @@ export function registerChat(app: FastifyInstance, deps: PipelineDeps, inFlight:
       if (ctx.retryAfterMs !== undefined) {
         reply.header('retry-after', String(Math.max(1, Math.ceil(ctx.retryAfterMs / 1000))));
       }
+      // what earlier stages set (rate limits' headers, their Retry-After) goes out with the error
+      if (ctx.headers) reply.headers(ctx.headers);
       if (ctx.attempts.length > 0) reply.header('x-gateway-attempts', String(ctx.attempts.length));
       reply.header('x-gateway-queue-ms', String(Math.round(ctx.queueMs)));
       throw e;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +60,33 @@ describe('the request log line', () => {
         attempts: [],
       }),
     ]);
+  });
+
+  it('written straight to the destination, is the line pino writes: same keys in the same order, same values', async () => {
+    const { log, lines } = await loggerAt('info');
+    const ctx = new RequestContext('req-3', traceFrom(undefined), performance.now());
+    ctx.outcome.status = 200;
+    ctx.outcome.usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
+    ctx.outcome.costUsd = 0.00031;
+    ctx.outcome.ttftMs = 41.6;
+    logRequest(log, ctx, 80.2);
+    const direct: string[] = [];
+    logRequest(log, ctx, 80.2, { pid: process.pid, hostname: hostname(), write: (line) => void direct.push(line) });
+    await new Promise((r) => setImmediate(r));
+    expect(direct).toHaveLength(1);
+    expect(direct[0]?.endsWith('}\n')).toBe(true);
+    const viaPino = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    const straight = JSON.parse(direct[0] as string) as Record<string, unknown>;
+    expect(Object.keys(straight)).toEqual(Object.keys(viaPino));
+    expect({ ...straight, time: 0 }).toEqual({ ...viaPino, time: 0 });
+    expect(Math.abs((straight.time as number) - (viaPino.time as number))).toBeLessThan(1000);
+    expect(straight).toMatchObject({ level: 30, msg: 'request', tokensIn: 12, tokensOut: 7, ttftMs: 42, durationMs: 80 });
+  });
+
+  it('is not written straight when info is off', async () => {
+    const { log } = await loggerAt('warn');
+    const direct: string[] = [];
+    logRequest(log, untouchable(), 1, { pid: 1, hostname: 'h', write: (line) => void direct.push(line) });
+    expect(direct).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  * written out synchronously when the gateway closes and when the process exits, so a clean close
  * loses no line; a line reaches the file at most 100 ms after it was logged.
  */
+import { hostname } from 'node:os';
 import type { FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 
@@ -72,9 +73,22 @@ function writerTo(dest: number | string): Sink {
   return pino.destination({ dest, sync: true });
 }
 
+/**
+ * The destination itself, for lines the gateway serialises in pino's default format (level,
+ * time, pid, hostname, fields, msg): pipeline/log-line.ts.
+ */
+export interface DirectLine {
+  readonly pid: number;
+  readonly hostname: string;
+  /** one complete line, newline included */
+  write(line: string): void;
+}
+
 export interface GatewayLog {
   /** fastify's `logger` option */
   readonly options: FastifyServerOptions['logger'];
+  /** the destination, when the gateway owns it and pino's line format is the default one */
+  readonly direct: DirectLine | undefined;
   /** write what is buffered (the gateway is closing) */
   close(): void;
 }
@@ -87,11 +101,16 @@ type LoggerOption = FastifyServerOptions['logger'];
  * as given (the caller decides how those lines are written); `false` logs nothing.
  */
 export function gatewayLog(logger: LoggerOption | undefined): GatewayLog {
-  if (!logger) return { options: false, close: () => undefined };
+  if (!logger) return { options: false, direct: undefined, close: () => undefined };
   const given = logger === true ? {} : (logger as Record<string, unknown>);
-  if (given.stream !== undefined || given.transport !== undefined) return { options: logger, close: () => undefined };
+  if (given.stream !== undefined || given.transport !== undefined) {
+    return { options: logger, direct: undefined, close: () => undefined };
+  }
   const { file, ...rest } = given as { file?: string };
   const log = new BatchedLog(writerTo(file ?? 1));
   const options = { level: 'info', ...rest, stream: log } as LoggerOption;
-  return { options, close: () => log.close() };
+  // any option but the level may change what pino writes (base, formatters, redact, …): then pino writes every line
+  const plain = Object.keys(rest).every((k) => k === 'level');
+  const direct = plain ? { pid: process.pid, hostname: hostname(), write: (line: string) => void log.write(line) } : undefined;
+  return { options, direct, close: () => log.close() };
 }
