@@ -81,8 +81,12 @@ export class RequestContext implements RoutingInput {
   degraded: string | undefined;
   /** the rate limits' holds and a cache-only limit's pending 429 (stages/rate-limit.ts) */
   limits: LimitState | undefined;
-  /** the response `setHeader` writes to: the raw one (http/chat.ts), kept by answers, streams and errors alike */
-  response: { setHeader(name: string, value: string): unknown } | undefined;
+  /**
+   * headers earlier stages set (rate limits, Retry-After) for whatever response this request
+   * gets: every writer sends them with its own (relay/headers.ts, relay/cached.ts, the handlers'
+   * error paths), so a response's headers go out in one `writeHead`
+   */
+  headers: Record<string, string> | undefined = undefined;
   /** the tenant's residency pin, and until when (performance.now()) a request may wait for a lawful target */
   pin: Pin | undefined;
   pinWaitUntil = 0;
@@ -106,7 +110,7 @@ export class RequestContext implements RoutingInput {
 
   /** Set a header on whatever response this request gets — answer, stream or error. */
   setHeader(name: string, value: string): void {
-    this.response?.setHeader(name, value);
+    (this.headers ??= {})[name] = value;
   }
 
   /** Say in `x-gateway-degraded` how the request was served otherwise than asked (notes joined by ", "). */

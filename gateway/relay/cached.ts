@@ -36,6 +36,8 @@ function hitHeaders(ctx: RequestContext, hit: CacheHit): Record<string, string> 
   if (e.costUsd !== undefined) h['x-gateway-cache-saved-usd'] = String(e.costUsd);
   // served from the cache because of a rate limit (or on a route a soft budget chose)
   if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;
+  // rate limits' headers
+  if (ctx.headers) Object.assign(h, ctx.headers);
   return h;
 }
 

@@ -1,4 +1,4 @@
-/** The response headers that make each routing decision visible. */
+/** The response headers that make each routing decision visible, and those earlier stages set (`ctx.headers`). */
 import type { Target } from '../domain/types.js';
 import type { RequestContext } from '../pipeline/context.js';
 
@@ -17,5 +17,6 @@ export function decisionHeaders(ctx: RequestContext, served: Target): Record<str
   // a soft budget sent the request to a cheaper route
   if (ctx.degraded) h['x-gateway-degraded'] = ctx.degraded;
   if (ctx.cache) h['x-gateway-cache'] = ctx.cache.outcome;
+  if (ctx.headers) Object.assign(h, ctx.headers);
   return h;
 }

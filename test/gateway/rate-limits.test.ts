@@ -214,7 +214,13 @@ describe('rate limits', () => {
         headers: { 'content-type': 'application/json', ...bearer(K.embedder) },
         body: JSON.stringify({ model: 'emb-x', input: 'how do I reset my password?' }),
       });
-    for (let i = 0; i < 2; i++) expect((await embed()).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const served = await embed();
+      expect(served.status).toBe(200);
+      // the limit's headers go out with the embeddings answer too
+      expect(served.headers.get('x-gateway-ratelimit-remaining-requests')).toBe(String(1 - i));
+      await served.arrayBuffer();
+    }
     const refused = await embed();
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as WireError).error.message).toContain('rate limit "emb-rpm" for key "embedder" is reached');
