@@ -12,6 +12,7 @@
  * past `maxEntries`.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { BoundedMap } from '../core/bounded-map.js';
 import { CHARS_PER_TOKEN } from '../core/tokens.js';
 import type { ContentMessage } from './content.js';
 import type { PromptCacheConfig } from './fleet-schema.js';
@@ -102,12 +103,14 @@ function breakpointChars(messages: readonly ContentMessage[], b: CacheBreakpoint
 
 export class PromptCache {
   /** key → expiry (ms epoch); insertion order is age */
-  private readonly entries = new Map<string, number>();
+  private readonly entries: BoundedMap<string, number>;
 
   constructor(
     readonly rule: PromptCacheRule,
-    private readonly maxEntries = 100_000,
-  ) {}
+    maxEntries = 100_000,
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   /** Look the prompt up and store its prefixes at once. */
   use(model: string, key: string | null, messages: readonly ContentMessage[], breakpoints: readonly CacheBreakpoint[] | undefined, now: number): CacheUse {
@@ -147,8 +150,6 @@ export class PromptCache {
   }
 
   private store(key: string, expiry: number): void {
-    this.entries.delete(key);
     this.entries.set(key, expiry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }

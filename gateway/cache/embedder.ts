@@ -4,6 +4,7 @@
  * bounded by `timeoutMs`), with a small LRU
  * of vectors so a text that comes back is embedded once, and one call in flight per text.
  */
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { Route } from '../domain/route.js';
 import type { AttemptResult } from '../domain/types.js';
 import type { AttemptContext } from '../upstream/context.js';
@@ -60,18 +61,22 @@ function vectorOf(json: Record<string, unknown>): Float32Array | undefined {
 
 /** An LRU of vectors by text in front of an embeddings call; concurrent asks for one text share a call. */
 export class EmbeddingCache {
-  private readonly vectors = new Map<string, Float32Array>();
+  private readonly vectors: BoundedMap<string, Float32Array>;
   private readonly pending = new Map<string, Promise<Float32Array | undefined>>();
   hits = 0;
   calls = 0;
 
-  constructor(private readonly call: EmbedCall, private readonly maxEntries: number) {}
+  constructor(
+    private readonly call: EmbedCall,
+    maxEntries: number,
+  ) {
+    this.vectors = new BoundedMap(maxEntries);
+  }
 
   async vector(ctx: AttemptContext, text: string): Promise<Float32Array | undefined> {
     const known = this.vectors.get(text);
     if (known) {
-      this.vectors.delete(text);
-      this.vectors.set(text, known);
+      this.vectors.set(text, known); // the newest again
       this.hits += 1;
       return known;
     }
@@ -84,7 +89,6 @@ export class EmbeddingCache {
     const v = await p;
     if (v && !this.vectors.has(text)) {
       this.vectors.set(text, v);
-      if (this.vectors.size > this.maxEntries) this.vectors.delete(this.vectors.keys().next().value as string);
     }
     return v;
   }

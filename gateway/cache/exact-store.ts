@@ -2,6 +2,7 @@
  * The exact cache's storage, behind a small interface so a shared implementation (Redis) can
  * stand in for the in-process one: get by key, set with a TTL. Entries are plain JSON.
  */
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { CacheEntry } from './entry.js';
 
 export interface ExactStore {
@@ -25,9 +26,11 @@ interface Held {
  * hit is a copy of its own, so nothing a request does to its answer reaches the entry.
  */
 export class MemoryExactStore implements ExactStore {
-  private readonly entries = new Map<string, Held>();
+  private readonly entries: BoundedMap<string, Held>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(key: string, now: number): CacheEntry | undefined {
     const e = this.entries.get(key);
@@ -40,12 +43,8 @@ export class MemoryExactStore implements ExactStore {
   }
 
   set(key: string, entry: CacheEntry): void {
-    this.entries.delete(key);
+    // the newest; the oldest beyond maxEntries go
     this.entries.set(key, { json: JSON.stringify(entry), expiresAt: entry.expiresAt });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
   }
 
   size(): number {

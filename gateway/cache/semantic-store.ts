@@ -4,6 +4,7 @@
  * turns, tenant and scope), entries with their vectors, expiry checked on every match and the
  * oldest entry of a partition evicted when it is full.
  */
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { CacheEntry } from './entry.js';
 import { HnswIndex, type HnswOptions, type VectorIndex } from './vector-index.js';
 
@@ -14,7 +15,8 @@ export interface SemanticMatch {
 
 interface Partition {
   readonly index: VectorIndex;
-  readonly entries: Map<number, CacheEntry>;
+  /** oldest first (evicted at maxEntries) */
+  readonly entries: BoundedMap<number, CacheEntry>;
   nextLabel: number;
   readonly free: number[];
 }
@@ -55,12 +57,12 @@ export class SemanticStore {
   add(partition: string, vector: Float32Array, entry: CacheEntry): void {
     let p = this.partitions.get(partition);
     if (!p) {
-      p = { index: this.makeIndex(vector.length), entries: new Map(), nextLabel: 0, free: [] };
+      p = { index: this.makeIndex(vector.length), entries: new BoundedMap(), nextLabel: 0, free: [] };
       this.partitions.set(partition, p);
     }
     if (p.entries.size >= this.opts.maxEntries) {
-      const oldest = p.entries.keys().next().value as number;
-      this.drop(p, oldest);
+      const oldest = p.entries.shift();
+      if (oldest !== undefined) this.forget(p, oldest);
     }
     const label = p.free.pop() ?? p.nextLabel++;
     p.index.add(vector, label);
@@ -69,7 +71,11 @@ export class SemanticStore {
   }
 
   private drop(p: Partition, label: number): void {
-    if (!p.entries.delete(label)) return;
+    if (p.entries.delete(label)) this.forget(p, label);
+  }
+
+  /** Free an entry's label and graph node (its entry already gone). */
+  private forget(p: Partition, label: number): void {
     p.index.remove(label);
     p.free.push(label);
     this.count -= 1;

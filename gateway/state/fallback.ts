@@ -9,6 +9,7 @@
  * billed during an outage is merged, not lost. Token buckets are not merged: an instance refills
  * and drains its own while away, and Redis's buckets carry on where they were.
  */
+import { BoundedMap } from '../../core/bounded-map.js';
 import { MemoryStore } from './memory.js';
 import type { Rejoin, RedisLink } from './redis-link.js';
 import { NEVER, type BucketSpec, type BucketTake, type SharedStore, type StoreEntry } from './store.js';
@@ -24,7 +25,7 @@ interface Known {
 export class FallbackStore implements SharedStore, Rejoin {
   #local: MemoryStore;
   /** last value seen in Redis, by counter (most recent last) */
-  readonly #seen = new Map<string, Known>();
+  readonly #seen = new BoundedMap<string, Known>(REMEMBERED);
   /** counters already continued locally during this outage */
   #seeded = new Set<string>();
   /** changes made locally during the outage, to add to Redis on the way back */
@@ -50,9 +51,7 @@ export class FallbackStore implements SharedStore, Rejoin {
   }
 
   #remember(key: string, value: number, expiresAt: number): void {
-    this.#seen.delete(key);
     this.#seen.set(key, { value, expiresAt });
-    if (this.#seen.size > REMEMBERED) this.#seen.delete(this.#seen.keys().next().value as string);
   }
 
   /** The local counter, continued from Redis's last value the first time the outage touches it. */

@@ -5,6 +5,7 @@
  * request and its token estimates; when any budget is short it is refused with the time until it
  * would fit (the retry-after), and takes nothing.
  */
+import { BoundedMap } from '../../core/bounded-map.js';
 import type { RateLimits } from '../fleet-schema.js';
 import type { LimitWindow, RateLimitState } from '../formats/types.js';
 
@@ -63,9 +64,11 @@ const PER_MINUTE: ReadonlyArray<[LimitKind, keyof RateLimits, keyof RateLimitSta
 ];
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Map<LimitKind, Bucket>>();
+  private readonly buckets: BoundedMap<string, Map<LimitKind, Bucket>>;
   /** @param keyCap distinct API keys tracked at most (the oldest is forgotten past it) */
-  constructor(private readonly keyCap = 10_000) {}
+  constructor(keyCap = 10_000) {
+    this.buckets = new BoundedMap(keyCap);
+  }
 
   /**
    * Check and, when everything fits, take one request and the tokens for (model, key). `demand` as a
@@ -76,7 +79,6 @@ export class RateLimiter {
     const id = `${model}\u0000${key ?? ''}`;
     let b = this.buckets.get(id);
     if (!b) {
-      if (this.buckets.size >= this.keyCap) this.buckets.delete(this.buckets.keys().next().value!);
       b = new Map();
       for (const [kind, field] of PER_MINUTE) {
         const limit = limits[field];
