@@ -122,26 +122,63 @@ export class Budgets {
 
   /**
    * Reserve `estimateUsd` on every hard budget of the request. One that cannot take it refuses
-   * the request (the others' reservations are given back), with the time to its reset.
+   * the request (the others' reservations are given back), with the time to its reset. At once
+   * with the in-process store; a promise from the first answer that is one (Redis).
    */
-  async reserve(s: SpendSubject, estimateUsd: number): Promise<Reservation> {
-    const holds: Hold[] = [];
-    if (this.hard.length === 0) return { holds };
-    const t = this.now();
-    for (const { budget, subject } of this.applicable(s, 'hard')) {
+  reserve(s: SpendSubject, estimateUsd: number): Maybe<Reservation> {
+    if (this.hard.length === 0) return { holds: [] };
+    return this.reserveFrom(this.applicable(s, 'hard'), 0, [], estimateUsd, this.now());
+  }
+
+  /** Reserve on `list[i…]`, after `holds` were taken on those before. */
+  private reserveFrom(
+    list: ReadonlyArray<{ budget: BudgetConfig; subject: string }>,
+    i: number,
+    holds: Hold[],
+    estimateUsd: number,
+    t: number,
+  ): Maybe<Reservation> {
+    for (; i < list.length; i++) {
+      const { budget, subject } = list[i] as { budget: BudgetConfig; subject: string };
       const { counter, end } = this.counterOf(budget, subject, t);
-      // at once from the in-process store; awaited only when it is a promise (Redis)
       const answer = this.store.incrByIfWithin(counter, estimateUsd, budget.limitUsd, end);
-      const r = answer instanceof Promise ? await answer : answer;
-      this.metrics.remaining(budget, subject, r.value);
-      if (!r.applied) {
-        await this.release(holds);
-        this.metrics.action(budget, 'refused');
-        return { holds: [], refused: this.exceeded(budget, subject, r.value, estimateUsd, end, t), retryAfterMs: end - t };
+      if (answer instanceof Promise) {
+        const at = i;
+        return answer.then((r) => {
+          const refused = this.took(budget, subject, counter, end, r, holds, estimateUsd, t);
+          return refused ?? this.reserveFrom(list, at + 1, holds, estimateUsd, t);
+        });
       }
-      holds.push({ budget, subject, counter, amount: estimateUsd, end });
+      const refused = this.took(budget, subject, counter, end, answer, holds, estimateUsd, t);
+      if (refused) return refused;
     }
     return { holds };
+  }
+
+  /** One budget's answer: a hold added, or the refusal (the holds so far given back first). */
+  private took(
+    budget: BudgetConfig,
+    subject: string,
+    counter: string,
+    end: number,
+    r: { applied: boolean; value: number },
+    holds: Hold[],
+    estimateUsd: number,
+    t: number,
+  ): Maybe<Reservation> | undefined {
+    this.metrics.remaining(budget, subject, r.value);
+    if (r.applied) {
+      holds.push({ budget, subject, counter, amount: estimateUsd, end });
+      return undefined;
+    }
+    this.metrics.action(budget, 'refused');
+    const refusal: Reservation = {
+      holds: [],
+      refused: this.exceeded(budget, subject, r.value, estimateUsd, end, t),
+      retryAfterMs: end - t,
+    };
+    const released = this.release(holds);
+    return released ? released.then(() => refusal) : refusal;
   }
 
   private exceeded(b: BudgetConfig, subject: string, spent: number, estimate: number, end: number, t: number): StormlabError {

@@ -50,7 +50,9 @@ export async function runChat(
 ): Promise<FastifyReply | void> {
   let committed: Committed | undefined;
   for (const stage of BEFORE_FAILOVER) {
-    const r = await stage(ctx, deps);
+    // a stage that answered at once is not awaited: no microtask turn per stage
+    let r = stage(ctx, deps);
+    if (r instanceof Promise) r = await r;
     if (r) {
       committed = r;
       break;

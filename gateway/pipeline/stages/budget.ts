@@ -5,6 +5,7 @@
  * at its dearest output price — or refuses it with 402 GW_BUDGET_EXCEEDED and Retry-After to
  * the reset. Settle replaces the reservation with the real cost.
  */
+import type { Budgets, Reservation, SpendSubject } from '../../admission/budgets.js';
 import type { Route } from '../../domain/route.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
@@ -21,23 +22,33 @@ function estimateUsd(ctx: RequestContext, route: Route): number {
   return (ctx.promptTokens * input + (ctx.maxTokens ?? 0) * output) / 1e6;
 }
 
-export async function admitBudget(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
+/** At once with the in-process store and no soft budget; a promise otherwise. */
+export function admitBudget(ctx: RequestContext, deps: PipelineDeps): void | Promise<void> {
   const budgets = deps.budgets;
   const subject = requestSubject(ctx);
   ctx.spend = { subject, holds: [] };
   if (budgets.configs.length === 0) return;
-  const soft = budgets.hasSoft ? await budgets.degradation(subject) : undefined;
+  if (budgets.hasSoft) return softThenHard(ctx, deps, subject);
+  const r = budgets.reserve(subject, estimateUsd(ctx, ctx.route));
+  return r instanceof Promise ? r.then((got) => reserved(ctx, budgets, got)) : reserved(ctx, budgets, r);
+}
+
+/** A soft budget at its cap moves the request to its cheaper route first. */
+async function softThenHard(ctx: RequestContext, deps: PipelineDeps, subject: SpendSubject): Promise<void> {
+  const soft = await deps.budgets.degradation(subject);
   const to = soft?.degradeTo === undefined ? undefined : deps.routes.get(soft.degradeTo);
   if (soft && to) degradeTo(ctx, subject, to, `budget=${soft.id}`);
-  const r = await budgets.reserve(subject, estimateUsd(ctx, ctx.route));
+  return reserved(ctx, deps.budgets, await deps.budgets.reserve(subject, estimateUsd(ctx, ctx.route)));
+}
+
+function reserved(ctx: RequestContext, budgets: Budgets, r: Reservation): void | Promise<void> {
   if (r.refused) {
     ctx.retryAfterMs = r.retryAfterMs;
     throw r.refused;
   }
   if (ctx.abortCause === 'client') {
     // the client left while the store answered: settle has already run without these holds
-    await budgets.release(r.holds);
-    return;
+    return budgets.release(r.holds);
   }
-  ctx.spend.holds = r.holds;
+  if (ctx.spend) ctx.spend.holds = r.holds;
 }

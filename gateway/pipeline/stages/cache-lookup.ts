@@ -5,9 +5,9 @@
  * may opt out with `cache-control: no-store` (no lookup, no write) or ask for a fresh answer with
  * `cache-control: no-cache` (no lookup; the answer is written).
  */
-import type { LookupInput } from '../../cache/response-cache.js';
+import type { CacheState, LookupInput } from '../../cache/response-cache.js';
 import type { Committed } from '../../domain/answer.js';
-import type { Upstream } from '../../domain/types.js';
+import type { Target, Upstream } from '../../domain/types.js';
 import type { RequestContext } from '../context.js';
 import type { PipelineDeps } from '../deps.js';
 
@@ -61,7 +61,8 @@ class Lookup implements LookupInput {
   }
 }
 
-export async function lookupCache(ctx: RequestContext, deps: PipelineDeps): Promise<Committed | void> {
+/** At once with the in-process store; a promise with a shared one (Redis) or a semantic lookup. */
+export function lookupCache(ctx: RequestContext, deps: PipelineDeps): Committed | void | Promise<Committed | void> {
   const rt = deps.cache;
   const bound = ctx.candidates[0];
   if (!rt || !bound) return;
@@ -71,7 +72,11 @@ export async function lookupCache(ctx: RequestContext, deps: PipelineDeps): Prom
   const lookup = new Lookup(ctx, ctx.principal.tenant, bound.upstream, directives.includes('no-cache'));
   const answer = rt.cache.lookup(lookup);
   // the in-process store answers at once; a shared one (Redis) with a promise
-  const state = answer instanceof Promise ? await answer : answer;
+  return answer instanceof Promise ? answer.then((state) => looked(ctx, rt, bound, state)) : looked(ctx, rt, bound, answer);
+}
+
+/** What the lookup found: counted, kept on the request, and a hit committed. */
+function looked(ctx: RequestContext, rt: NonNullable<PipelineDeps['cache']>, bound: Target, state: CacheState | undefined): Committed | void {
   if (!state) return;
   ctx.cache = state;
   const model = ctx.route.model;

@@ -109,81 +109,128 @@ async function refuse(
   throw rl.exceeded(hit, why, retryAfterMs);
 }
 
-/** `degrade: false` (embeddings): over a cheaper-model or cache-only limit the request is refused. */
-export async function admitRateLimits(
-  ctx: RequestContext,
-  deps: PipelineDeps,
-  opts?: { degrade?: boolean },
-): Promise<void> {
-  const degrade = opts?.degrade !== false;
+/** What the request took so far: its holds, and the tightest limit of each kind. */
+class Taken {
+  holds: LimitHold[] = [];
+  requests: Seen | undefined = undefined;
+  tokens: Seen | undefined = undefined;
+
+  add(a: Applicable, cost: number, take: BucketTake): void {
+    this.holds.push({ limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, taken: cost });
+    this.tighten(a, take);
+  }
+
+  /** A place in line the request waited for: the bucket shows as empty. */
+  addWaited(a: Applicable, hold: LimitHold): void {
+    this.holds.push(hold);
+    this.tighten(a, { allowed: true, remaining: 0, retryAfterMs: 0 });
+  }
+
+  private tighten(a: Applicable, take: BucketTake): void {
+    if (a.limit.kind === 'requests') this.requests = tighter(this.requests, a, take);
+    else this.tokens = tighter(this.tokens, a, take);
+  }
+
+  /** Shown in the headers and kept for settle. */
+  keep(ctx: RequestContext): void {
+    showHeaders(ctx, this.requests, this.tokens);
+    ctx.limits = { holds: this.holds };
+  }
+}
+
+/**
+ * `degrade: false` (embeddings): over a cheaper-model or cache-only limit the request is refused.
+ * At once when every limit has room in the in-process store (the usual case); a promise when a
+ * store answers with one (Redis) or a limit is reached.
+ */
+export function admitRateLimits(ctx: RequestContext, deps: PipelineDeps, opts?: { degrade?: boolean }): void | Promise<void> {
   const rl = deps.rateLimits;
   if (rl.configs.length === 0) return;
   const subject = requestSubject(ctx);
   const estimate = ctx.promptTokens + (ctx.maxTokens ?? 0);
+  const taken = new Taken();
+  const list = rl.applicable(subject);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as Applicable;
+    const cost = rl.cost(a.limit, estimate);
+    const r = rl.take(a, cost);
+    if (r instanceof Promise || !r.allowed) {
+      const from: Resume = { list, i, pending: r, subject, estimate };
+      return admitOverLimits(ctx, deps, opts?.degrade !== false, taken, from);
+    }
+    taken.add(a, cost, r);
+  }
+  taken.keep(ctx);
+}
+
+/** Where admitOverLimits goes on: the list of limits, the one at `i` and its store answer. */
+interface Resume {
+  list: Applicable[];
+  i: number;
+  pending: ReturnType<RateLimits['take']> | undefined;
+  readonly subject: ReturnType<typeof requestSubject>;
+  readonly estimate: number;
+}
+
+/** The rest of the limits, awaiting the store, and acting as a reached limit says. */
+async function admitOverLimits(ctx: RequestContext, deps: PipelineDeps, degrade: boolean, taken: Taken, from: Resume): Promise<void> {
+  const rl = deps.rateLimits;
+  const { subject, estimate } = from;
   // limits whose overflow went to a cheaper model: the degraded request is not theirs to count
   let degradedBy: Set<string> | undefined;
-  let holds: LimitHold[] = [];
-  let requests: Seen | undefined;
-  let tokens: Seen | undefined;
-  pass: for (;;) {
-    for (const a of rl.applicable(subject, degradedBy)) {
-      const cost = rl.cost(a.limit, estimate);
-      // at once from the in-process store; awaited only when it is a promise (Redis)
-      const r = rl.take(a, cost);
-      const take = r instanceof Promise ? await r : r;
-      if (take.allowed) {
-        holds.push({ limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, taken: cost });
-        if (a.limit.kind === 'requests') requests = tighter(requests, a, take);
-        else tokens = tighter(tokens, a, take);
+  for (; from.i < from.list.length; from.i++) {
+    const a = from.list[from.i] as Applicable;
+    const cost = rl.cost(a.limit, estimate);
+    // at once from the in-process store; awaited only when it is a promise (Redis)
+    const r = from.pending ?? rl.take(a, cost);
+    from.pending = undefined;
+    const take = r instanceof Promise ? await r : r;
+    if (take.allowed) {
+      taken.add(a, cost, take);
+      continue;
+    }
+    const hit: LimitHit = { limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, cost, take };
+    const limit = a.limit;
+    if (limit.onLimit === 'wait') {
+      const waited = await waitForBucket(ctx, rl, hit);
+      if (!('tooLongMs' in waited)) {
+        taken.addWaited(a, waited);
         continue;
       }
-      const hit: LimitHit = { limit: a.limit, subject: a.subject, bucket: a.bucket, spec: a.spec, cost, take };
-      const limit = a.limit;
-      if (limit.onLimit === 'wait') {
-        const waited = await waitForBucket(ctx, rl, hit);
-        if (!('tooLongMs' in waited)) {
-          holds.push(waited);
-          const full: BucketTake = { allowed: true, remaining: 0, retryAfterMs: 0 };
-          if (limit.kind === 'requests') requests = tighter(requests, a, full);
-          else tokens = tighter(tokens, a, full);
-          continue;
-        }
-        const why = `waiting for it would take ${msText(waited.tooLongMs)}, ` +
-          `over maxWait ${msText(Math.min(limit.maxWaitMs, ctx.remainingMs()))}; `;
-        return refuse(ctx, rl, holds, hit, why, waited.tooLongMs);
-      }
-      const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
-      if (degrade && limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
-        await rl.giveBack(holds);
-        holds = [];
-        requests = undefined;
-        tokens = undefined;
-        rl.count(limit, 'cheaper-model');
-        degradeTo(ctx, subject, to, `ratelimit=${limit.id}`);
-        (degradedBy ??= new Set()).add(limit.id);
-        continue pass;
-      }
-      if (degrade && limit.onLimit === 'cache-only') {
-        // served from the cache or not at all: nothing is taken, the 429 waits for the lookup's miss
-        await rl.giveBack(holds);
-        showOne(ctx, { a, take });
-        const why = 'its overflow is served from the cache only, and this request is not in the cache; ';
-        const error = rl.exceeded(hit, why, take.retryAfterMs);
-        ctx.limits = { holds: [], cacheOnly: { hit, error, retryAfterMs: take.retryAfterMs } };
-        ctx.degrade(`ratelimit=${limit.id}; to=cache`);
-        return;
-      }
-      return refuse(ctx, rl, holds, hit, '', take.retryAfterMs);
+      const why = `waiting for it would take ${msText(waited.tooLongMs)}, ` +
+        `over maxWait ${msText(Math.min(limit.maxWaitMs, ctx.remainingMs()))}; `;
+      return refuse(ctx, rl, taken.holds, hit, why, waited.tooLongMs);
     }
-    break;
+    const to = limit.degradeTo === undefined ? undefined : deps.routes.get(limit.degradeTo);
+    if (degrade && limit.onLimit === 'cheaper-model' && to && to.model !== ctx.route.model) {
+      await rl.giveBack(taken.holds);
+      taken = new Taken();
+      rl.count(limit, 'cheaper-model');
+      degradeTo(ctx, subject, to, `ratelimit=${limit.id}`);
+      (degradedBy ??= new Set()).add(limit.id);
+      // every limit asked again for the cheaper route
+      from.list = rl.applicable(subject, degradedBy);
+      from.i = -1;
+      continue;
+    }
+    if (degrade && limit.onLimit === 'cache-only') {
+      // served from the cache or not at all: nothing is taken, the 429 waits for the lookup's miss
+      await rl.giveBack(taken.holds);
+      showOne(ctx, { a, take });
+      const why = 'its overflow is served from the cache only, and this request is not in the cache; ';
+      const error = rl.exceeded(hit, why, take.retryAfterMs);
+      ctx.limits = { holds: [], cacheOnly: { hit, error, retryAfterMs: take.retryAfterMs } };
+      ctx.degrade(`ratelimit=${limit.id}; to=cache`);
+      return;
+    }
+    return refuse(ctx, rl, taken.holds, hit, '', take.retryAfterMs);
   }
   if (ctx.abortCause === 'client') {
     // the client left while the store answered: settle has already run without these holds
-    await rl.giveBack(holds);
+    await rl.giveBack(taken.holds);
     return;
   }
-  showHeaders(ctx, requests, tokens);
-  ctx.limits = { holds };
+  taken.keep(ctx);
 }
 
 /** After the cache lookup: a request over a cache-only limit that missed gets the limit's 429. */

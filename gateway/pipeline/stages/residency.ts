@@ -53,7 +53,7 @@ async function awaitLawfulTarget(ctx: RequestContext, deps: PipelineDeps, pin: P
 }
 
 /** Stage (after select and budgets): the route as the pinned tenant may use it. */
-export async function pinToResidency(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
+export function pinToResidency(ctx: RequestContext, deps: PipelineDeps): void | Promise<void> {
   const pin = deps.residency.pinOf(ctx.principal.tenant);
   if (!pin) return;
   ctx.pin = pin;
@@ -67,7 +67,7 @@ export async function pinToResidency(ctx: RequestContext, deps: PipelineDeps): P
       { path: 'model', expected: `a model routed to ${pin.where}`, received: `${full.model} (served from ${regions})` },
     ]);
   }
-  await awaitLawfulTarget(ctx, deps, pin, ctx.pinWaitUntil);
+  return awaitLawfulTarget(ctx, deps, pin, ctx.pinWaitUntil);
 }
 
 /** failover, for a pinned request: lawful targets only, passes repeated while `whenDown: wait` allows. */
