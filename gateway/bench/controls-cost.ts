@@ -26,10 +26,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { nextMessage } from '../../core/child-message.js';
 import { CONTROLS } from './controls.js';
 import { closedLoop, type Shot } from './load.js';
 import { topSelfTime } from './profile.js';
-import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, type BenchMessage } from './protocol.js';
+import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, cpuUs, type BenchMessage } from './protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,25 +62,8 @@ function child(file: string, args: string[], profile?: string): ChildProcess {
   return c;
 }
 
-function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const on = (m: unknown): void => {
-      if ((m as BenchMessage).type !== type) return;
-      c.off('message', on);
-      c.off('exit', exit);
-      resolve(m as T);
-    };
-    const exit = (code: number | null): void => reject(new Error(`a bench process exited (code ${code})`));
-    c.on('message', on);
-    c.once('exit', exit);
-  });
-}
+const next = <T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> => nextMessage<T>(c, type);
 
-async function cpuUs(c: ChildProcess): Promise<number> {
-  const reply = next<Extract<BenchMessage, { type: 'cpu-used' }>>(c, 'cpu-used');
-  c.send({ type: 'cpu' } satisfies BenchMessage);
-  return (await reply).us;
-}
 
 /** A different prompt each time (same length), so a response cache misses. */
 function variedShot(stream: boolean): Shot {

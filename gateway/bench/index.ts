@@ -28,11 +28,12 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { nextMessage } from '../../core/child-message.js';
 import { closedLoop, quantile, type Cell, type Shot } from './load.js';
 import { bundleGateway } from './bundle.js';
 import { CONTROLS } from './controls.js';
 import { topSelfTime } from './profile.js';
-import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, type BenchMessage } from './protocol.js';
+import { BENCH_KEY, BENCH_MODEL, PROFILE_ENV, cpuUs, type BenchMessage } from './protocol.js';
 
 const CELL_MS = 3000;
 /** concurrency 1 runs as this many alternating rounds (CELL_MS in all); each way's quietest round is shown */
@@ -54,19 +55,7 @@ function child(file: string, args: string[], profile?: string): ChildProcess {
   return c;
 }
 
-function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const on = (m: unknown): void => {
-      if ((m as BenchMessage).type !== type) return;
-      c.off('message', on);
-      c.off('exit', exit);
-      resolve(m as T);
-    };
-    const exit = (code: number | null): void => reject(new Error(`a bench process exited (code ${code}) while waiting for "${type}"`));
-    c.on('message', on);
-    c.once('exit', exit);
-  });
-}
+const next = <T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> => nextMessage<T>(c, type);
 
 /** ns the process's main thread has spent waiting in a run queue for a core (Linux schedstat), NaN elsewhere */
 function runQueueNs(c: ChildProcess): number {
@@ -77,11 +66,6 @@ function runQueueNs(c: ChildProcess): number {
   }
 }
 
-async function cpuUs(c: ChildProcess): Promise<number> {
-  const reply = next<Extract<BenchMessage, { type: 'cpu-used' }>>(c, 'cpu-used');
-  c.send({ type: 'cpu' } satisfies BenchMessage);
-  return (await reply).us;
-}
 
 interface Way {
   name: 'direct' | 'pass-through' | 'gateway' | 'gateway+all' | 'gateway bundled';

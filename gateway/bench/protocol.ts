@@ -2,8 +2,10 @@
  * What the bench processes say to the orchestrator over IPC: a server child announces its URL,
  * reports the CPU time its process has used so far (process.cpuUsage, µs) when asked, and closes.
  */
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { nextMessage } from '../../core/child-message.js';
 
 /** The client model name the bench asks for; the upstream answers with it. */
 export const BENCH_MODEL = 'bench-model';
@@ -69,4 +71,11 @@ export async function serveBench(url: string, close: () => Promise<void>): Promi
 export function portOf(address: unknown): number {
   if (typeof address === 'object' && address !== null && 'port' in address) return Number(address.port);
   throw new Error(`not listening on a TCP port (${String(address)})`);
+}
+
+/** In the parent: the CPU µs a bench child has used so far (user + system). */
+export async function cpuUs(c: ChildProcess): Promise<number> {
+  const reply = nextMessage<Extract<BenchMessage, { type: 'cpu-used' }>>(c, 'cpu-used');
+  c.send({ type: 'cpu' } satisfies BenchMessage);
+  return (await reply).us;
 }

@@ -21,6 +21,7 @@ import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg, setPriority } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { nextMessage } from '../../core/child-message.js';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-share.js';
 import {
   BENCH_MODELS,
@@ -70,19 +71,7 @@ function child(file: string): ChildProcess {
   return c;
 }
 
-function next<T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const on = (m: unknown): void => {
-      if ((m as BenchMessage).type !== type) return;
-      c.off('message', on);
-      c.off('exit', exit);
-      resolve(m as T);
-    };
-    const exit = (code: number | null): void => reject(new Error(`a bench process exited (code ${code}) while waiting for "${type}"`));
-    c.on('message', on);
-    c.once('exit', exit);
-  });
-}
+const next = <T extends BenchMessage>(c: ChildProcess, type: T['type']): Promise<T> => nextMessage<T>(c, type);
 
 const ask = <T extends BenchMessage>(c: ChildProcess, m: BenchMessage, reply: T['type']): Promise<T> => {
   const p = next<T>(c, reply);
