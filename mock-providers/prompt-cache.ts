@@ -120,7 +120,13 @@ export class PromptCache {
   }
 
   /** What the call would read from and write to the cache; `commit()` stores its prefixes. */
-  lookup(model: string, key: string | null, messages: readonly ContentMessage[], breakpoints: readonly CacheBreakpoint[] | undefined, now: number): CacheLookup {
+  lookup(
+    model: string,
+    key: string | null,
+    messages: readonly ContentMessage[],
+    breakpoints: readonly CacheBreakpoint[] | undefined,
+    now: number,
+  ): CacheLookup {
     const { minTokens, stepTokens, ttlMs, explicit } = this.rule;
     const scope = `${model}\u0000${key ?? ''}\u0000`;
     let cuts: Array<{ chars: number; ttlMs: number }>;

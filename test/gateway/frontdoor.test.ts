@@ -40,7 +40,11 @@ describe('front door', () => {
 
   for (const model of ['m1', 'claude-x', 'gemini-x']) {
     it(`serves ${model} to the openai client, non-stream`, async () => {
-      const c = await client.chat.completions.create({ model, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }], max_tokens: 8 });
+      const messages = [
+        { role: 'system' as const, content: 'be brief' },
+        { role: 'user' as const, content: 'hi' },
+      ];
+      const c = await client.chat.completions.create({ model, messages, max_tokens: 8 });
       expect(c.object).toBe('chat.completion');
       expect(c.model).toBe(model);
       expect(c.choices[0]?.message.content?.length).toBeGreaterThan(0);
@@ -95,7 +99,8 @@ describe('front door', () => {
   });
 
   it('a request id comes back, and the log line names the principal but never the key', async () => {
-    const res = await postChat(lab.url, { model: 'm1', messages: [{ role: 'user', content: 'x' }], max_tokens: 4 }, lab.headers({ 'x-request-id': 'req-abc-1' }));
+    const body = { model: 'm1', messages: [{ role: 'user', content: 'x' }], max_tokens: 4 };
+    const res = await postChat(lab.url, body, lab.headers({ 'x-request-id': 'req-abc-1' }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('req-abc-1');
     await res.text();
