@@ -7,7 +7,7 @@
  */
 import { StormlabError } from '../../core/errors.js';
 import type { BudgetConfig, BudgetDimension } from '../config/budgets.js';
-import { NEVER, type Maybe, type SharedStore } from '../state/store.js';
+import { NEVER, settled, type Maybe, type SharedStore } from '../state/store.js';
 import type { SpendMetrics } from '../telemetry/spend-metrics.js';
 import { untilText, windowOf } from './period.js';
 import { matchesSubject, subjectOf, type RequestSubject } from './subject.js';
@@ -52,12 +52,6 @@ interface Current {
   start: number;
   end: number;
   readonly counters: Map<string, string>;
-}
-
-/** Wait for the promises among `results`, if any (an in-process store answers at once). */
-function settled(results: ReadonlyArray<Maybe<unknown>>): Promise<void> | undefined {
-  const pending = results.filter((r) => r instanceof Promise);
-  return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
 }
 
 export class Budgets {

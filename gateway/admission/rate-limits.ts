@@ -7,7 +7,7 @@
  */
 import { StormlabError } from '../../core/errors.js';
 import type { LimitConfig } from '../config/limits.js';
-import type { BucketSpec, BucketTake, Maybe, SharedStore } from '../state/store.js';
+import { settled, type BucketSpec, type BucketTake, type Maybe, type SharedStore } from '../state/store.js';
 import type { LimitMetrics, LimitOutcome } from '../telemetry/limit-metrics.js';
 import { matchesSubject, subjectOf, type RequestSubject } from './subject.js';
 
@@ -38,12 +38,6 @@ const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))} s`
 
 /** Subjects remembered per limit (each with its bucket name); past it the memory starts over. */
 const KNOWN_SUBJECTS = 10_000;
-
-/** Wait for the promises among `results`, if any (an in-process store answers at once). */
-function settled(results: ReadonlyArray<Maybe<unknown>>): Promise<void> | undefined {
-  const pending = results.filter((r) => r instanceof Promise);
-  return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
-}
 
 export class RateLimits {
   private readonly specs: readonly BucketSpec[];

@@ -34,8 +34,8 @@ export function relayJson(
   const body = JSON.stringify(completion);
   headers['content-type'] = 'application/json; charset=utf-8';
   headers['content-length'] = String(Buffer.byteLength(body));
-  // the response is ours from here: fastify sends nothing more for it (headers set on the raw
-  // response by earlier stages, e.g. rate-limit ones, go out with these)
+  // the response is ours from here: fastify sends nothing more for it (headers earlier stages
+  // set, e.g. rate-limit ones, are among these: decisionHeaders adds `ctx.headers`)
   reply.hijack();
   reply.raw.writeHead(200, headers).end(body);
 }

@@ -38,6 +38,12 @@ export interface BucketTake {
  */
 export type Maybe<T> = T | Promise<T>;
 
+/** Wait for the promises among `results`, if any (an in-process store answers at once). */
+export function settled(results: ReadonlyArray<Maybe<unknown>>): Promise<void> | undefined {
+  const pending = results.filter((r) => r instanceof Promise);
+  return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+}
+
 export interface SharedStore {
   /** `memory` or `redis`: which implementation holds the state (for logs and /admin/spend) */
   readonly kind: string;
