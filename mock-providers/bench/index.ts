@@ -40,7 +40,15 @@ interface CannonResult {
   non2xx: number;
   errors: number;
 }
-type Cannon = (o: { url: string; method: 'POST'; headers: Record<string, string>; body: string; connections: number; duration: number }) => Promise<CannonResult>;
+interface CannonOptions {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  duration: number;
+}
+type Cannon = (o: CannonOptions) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 const STREAMS = 10_000;
@@ -161,7 +169,12 @@ async function main(): Promise<void> {
   const heldTarget = Math.min(STREAMS, fdLimit - 500);
   const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`stormlab mock bench — node ${process.version}, ${availableParallelism()} CPUs, ulimit -n ${ulimit}, load average ${load()}`);
-  if (heldTarget < STREAMS) console.log(`  (ulimit -n ${ulimit} is too low for ${int(STREAMS)} streams; raise it with \`ulimit -n 20000\` before running. Trying ${int(heldTarget)}.)`);
+  if (heldTarget < STREAMS) {
+    console.log(
+      `  (ulimit -n ${ulimit} is too low for ${int(STREAMS)} streams; ` +
+        `raise it with \`ulimit -n 20000\` before running. Trying ${int(heldTarget)}.)`,
+    );
+  }
 
   const server = child('./server.ts');
   const ready = await next<ServerReady>(server, 'ready');
@@ -211,44 +224,84 @@ async function main(): Promise<void> {
   const hs = await ask<ServerStats>(server, { type: 'stats' }, 'stats');
 
   // 4: readers that never read long answers: with backpressure the mock holds about a chunk per stream
-  const slow = [await slowReaders(server, clients[0]!, ready.mockUrl, 'slow', SLOW_READERS), await slowReaders(server, clients[0]!, ready.mockUrl, 'huge', 100)];
+  const slow = [
+    await slowReaders(server, clients[0]!, ready.mockUrl, 'slow', SLOW_READERS),
+    await slowReaders(server, clients[0]!, ready.mockUrl, 'huge', 100),
+  ];
 
   const hold = BENCH_MODELS.hold;
   console.log('');
   console.log(`1. concurrent SSE streams held by one mock process: ${int(Math.min(h.peakOpen, hs.peakInFlight))} (goal ≥ 10,000)`);
-  console.log(`   ${int(h.opened)} opened by ${CLIENTS} client processes; peak in flight at the mock ${int(hs.peakInFlight)}, open and streaming at the clients ${int(h.peakOpen)};`);
-  console.log(`   ${int(h.completed)} ended with [DONE], ${int(h.errors)} broke; largest gap between events ${ms(h.maxGapMs)} (configured ITL ${hold.itlMs} ms); mock RSS ${int(hs.heapMb)} MB`);
+  console.log(
+    `   ${int(h.opened)} opened by ${CLIENTS} client processes; peak in flight at the ` +
+      `mock ${int(hs.peakInFlight)}, open and streaming at the clients ${int(h.peakOpen)};`,
+  );
+  console.log(
+    `   ${int(h.completed)} ended with [DONE], ${int(h.errors)} broke; largest gap between ` +
+      `events ${ms(h.maxGapMs)} (configured ITL ${hold.itlMs} ms); mock RSS ${int(hs.heapMb)} MB`,
+  );
   const { t, ts, cpu } = best;
   const p99 = pct(best.errors, 0.99);
   const spread = (e: number[]): string => `p50 ${ms(pct(e, 0.5))}, p99 ${ms(pct(e, 0.99))}, max ${ms(pct(e, 1))}`;
   const bareP99 = pct(bareBest.errors, 0.99);
   const ttftGoal = p99 <= TTFT_GOAL_RATIO * bareP99 ? 'met' : 'missed';
-  console.log(`2. TTFT error at ${int(TTFT_STREAMS)} concurrent streams (realised − configured ${BENCH_MODELS.ttft.ttftMs} ms): mock p99 ${ms(p99)}, yardstick p99 ${ms(bareP99)} — goal mock ≤ ${TTFT_GOAL_RATIO}× the yardstick ${ttftGoal}`);
+  console.log(
+    `2. TTFT error at ${int(TTFT_STREAMS)} concurrent streams (realised − configured ${BENCH_MODELS.ttft.ttftMs} ms): ` +
+      `mock p99 ${ms(p99)}, yardstick p99 ${ms(bareP99)} — goal mock ≤ ${TTFT_GOAL_RATIO}× the yardstick ${ttftGoal}`,
+  );
   console.log(`   quietest of ${TTFT_RUNS} runs each, taken when the first content is handed to the socket, the mock and a yardstick run alternately:`);
-  console.log(`   mock:                                       ${spread(best.errors)} over ${int(best.errors.length)} streams; p99 per run ${runs.map((r) => ms(pct(r.errors, 0.99))).join(', ')}`);
-  console.log(`   yardstick, bare route on the same scheduler: ${spread(bareBest.errors)} over ${int(bareBest.errors.length)} streams; p99 per run ${bareRuns.map((r) => ms(pct(r.errors, 0.99))).join(', ')}`);
-  console.log(`   → mock p99 ${(p99 / bareP99).toFixed(2)}× the yardstick's (the yardstick: what this machine and Node allow a server doing almost nothing per event)`);
-  console.log(`   at the client (first content read): mock ${spread(t.ttftErrorsMs)}; yardstick ${spread(bareBest.t.ttftErrorsMs)}; peak open ${int(t.peakOpen)}, ${int(t.errors + bareBest.t.errors)} broke`);
+  console.log(
+    `   mock:                                       ${spread(best.errors)} over ${int(best.errors.length)} ` +
+      `streams; p99 per run ${runs.map((r) => ms(pct(r.errors, 0.99))).join(', ')}`,
+  );
+  console.log(
+    `   yardstick, bare route on the same scheduler: ${spread(bareBest.errors)} over ` +
+      `${int(bareBest.errors.length)} streams; p99 per run ${bareRuns.map((r) => ms(pct(r.errors, 0.99))).join(', ')}`,
+  );
+  console.log(
+    `   → mock p99 ${(p99 / bareP99).toFixed(2)}× the yardstick's (the yardstick: ` +
+      `what this machine and Node allow a server doing almost nothing per event)`,
+  );
+  console.log(
+    `   at the client (first content read): mock ${spread(t.ttftErrorsMs)}; yardstick ` +
+      `${spread(bareBest.t.ttftErrorsMs)}; peak open ${int(t.peakOpen)}, ${int(t.errors + bareBest.t.errors)} broke`,
+  );
   console.log(`   mock process event-loop delay p99 ${ms(ts.loopDelayMs.p99)}, max ${ms(ts.loopDelayMs.max)}`);
   if (cpu) {
     const wait = cpu.waitMs === null ? '' : `; the server's main thread waited ${int(cpu.waitMs)} ms for a core (run queue)`;
     const stolen = cpu.stealPct === null ? '' : `; the hypervisor took ${cpu.stealPct.toFixed(1)}% of the cores (steal)`;
-    console.log(`   cores during the mock's run (${(cpu.spanMs / 1000).toFixed(1)} s, % of one core): server ${int(cpu.pct[0]!)}%, stream client (nice ${CLIENT_NICE}) ${int(cpu.pct[1]!)}%, rest of the machine ${int(cpu.otherPct)}%${wait}${stolen}`);
+    console.log(
+      `   cores during the mock's run (${(cpu.spanMs / 1000).toFixed(1)} s, % of one core): server ${int(cpu.pct[0]!)}%, ` +
+        `stream client (nice ${CLIENT_NICE}) ${int(cpu.pct[1]!)}%, rest of the machine ${int(cpu.otherPct)}%${wait}${stolen}`,
+    );
   }
-  console.log(`3. non-stream completions/s: mock ${int(mock)}/s, bare fastify route ${int(bare)}/s (same ${ready.sampleBytes}-byte body) → ratio ${(mock / bare).toFixed(2)}`);
-  console.log(`   64 connections, ${THROUGHPUT_ROUNDS} alternating rounds of ${THROUGHPUT_S} s each: mock ${mockRates.map((r) => int(r.perS)).join(', ')}; bare ${bareRates.map((r) => int(r.perS)).join(', ')}`);
-  console.log(`   server CPU per request: mock ${mockCpu.toFixed(1)} µs, bare ${bareCpu.toFixed(1)} µs → CPU ratio ${(bareCpu / mockCpu).toFixed(2)} (what the ratio would be with the server alone on a core)`);
+  console.log(
+    `3. non-stream completions/s: mock ${int(mock)}/s, bare fastify route ${int(bare)}/s ` +
+      `(same ${ready.sampleBytes}-byte body) → ratio ${(mock / bare).toFixed(2)}`,
+  );
+  console.log(
+    `   64 connections, ${THROUGHPUT_ROUNDS} alternating rounds of ${THROUGHPUT_S} s each: mock ` +
+      `${mockRates.map((r) => int(r.perS)).join(', ')}; bare ${bareRates.map((r) => int(r.perS)).join(', ')}`,
+  );
+  console.log(
+    `   server CPU per request: mock ${mockCpu.toFixed(1)} µs, bare ${bareCpu.toFixed(1)} µs → CPU ` +
+      `ratio ${(bareCpu / mockCpu).toFixed(2)} (what the ratio would be with the server alone on a core)`,
+  );
 
   console.log('4. memory of the mock while readers never read their streams (live heap + buffers after a full GC; RSS):');
   for (const r of slow) {
     const answersMb = (r.readers * BENCH_MODELS[r.model].outputTokens * SSE_BYTES_PER_TOKEN) / 1e6;
     const grown = Math.max(r.during[0].liveMb, r.during[1].liveMb) - r.before.liveMb;
     const [d1, d2] = r.during;
+    const live = `${r.before.liveMb.toFixed(1)} → ${d1.liveMb.toFixed(1)}, ${d2.liveMb.toFixed(1)} MB`;
+    const rss = `${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB`;
+    const planMb = (Math.max(d1.inFlight, d2.inFlight) * BENCH_MODELS[r.model].outputTokens * PLAN_BYTES_PER_TOKEN) / 1e6;
     console.log(
       `   ${int(r.readers)} readers × ${int(BENCH_MODELS[r.model].outputTokens)}-token answers (~${int(answersMb)} MB of SSE in all, due within ~2 s): ` +
-        `live ${r.before.liveMb.toFixed(1)} → ${d1.liveMb.toFixed(1)}, ${d2.liveMb.toFixed(1)} MB (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); ` +
-        `RSS ${int(r.before.rssMb)} → ${int(d1.rssMb)}, ${int(d2.rssMb)} MB; waiting on drain at most ${int(d2.drainWaitingPeak)} streams; unfinished ${int(d1.inFlight)}, ${int(d2.inFlight)}; ` +
-        `the unfinished calls' plans ~${int((Math.max(d1.inFlight, d2.inFlight) * BENCH_MODELS[r.model].outputTokens * PLAN_BYTES_PER_TOKEN) / 1e6)} MB at most`,
+        `live ${live} (Δ ${grown.toFixed(1)} MB, ${((grown / answersMb) * 100).toFixed(1)}% of the answers); ` +
+        `RSS ${rss}; waiting on drain at most ${int(d2.drainWaitingPeak)} streams; ` +
+        `unfinished ${int(d1.inFlight)}, ${int(d2.inFlight)}; ` +
+        `the unfinished calls' plans ~${int(planMb)} MB at most`,
     );
   }
   console.log('   (a loopback socket takes ~4 MB before its writer must wait: the first answers fit in the kernel; the second wait on drain)');
